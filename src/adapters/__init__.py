@@ -1,0 +1,1 @@
+"""Adapters: storage engines and HTTP, each implementing ports or serving use cases."""

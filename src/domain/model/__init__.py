@@ -1,0 +1,1 @@
+"""Entities, value objects, enumerations, rules and errors."""

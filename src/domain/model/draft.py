@@ -1,0 +1,88 @@
+"""What a client sends to record an order, and how a replay is recognised."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.model.enums import AssetType, OrderDirection, OrderType
+from domain.model.errors import InvalidInputError
+from domain.model.order import RETENTION_SECONDS, WorkflowOrder, collect_order_field_problems
+from domain.model.rules import Problems, canonicalize_decimal_fields, is_uuid4
+
+FUTURE_TOLERANCE_SECONDS = 300
+"""placed_at may be at most 5 minutes ahead of the service's clock."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDraft:
+    """An order as the client sent it; `id` and `placed_at` (epoch seconds) may be omitted."""
+
+    order_code: str
+    order_price: Decimal
+    order_quantity: Decimal
+    order_direction: OrderDirection
+    order_type: OrderType
+    id: str | None = None
+    placed_at: int | None = None
+    asset_type: AssetType | None = None
+    trigger_close: Decimal | None = None
+    execution_context: str | None = None
+
+    def __post_init__(self) -> None:
+        problems = Problems()
+        if self.id is not None:
+            problems.check("id", is_uuid4(self.id), "must be a UUID v4")
+        collect_order_field_problems(
+            problems,
+            order_code=self.order_code,
+            order_price=self.order_price,
+            order_quantity=self.order_quantity,
+            trigger_close=self.trigger_close,
+            execution_context=self.execution_context,
+        )
+        if problems.errors:
+            raise InvalidInputError(problems.errors)
+        if self.id is not None:
+            object.__setattr__(self, "id", self.id.lower())
+        canonicalize_decimal_fields(self)
+
+    def check_placed_at(self, now: int) -> None:
+        """400 when placed_at is more than 5 minutes ahead or already expired."""
+        if self.placed_at is None:
+            return
+        if self.placed_at > now + FUTURE_TOLERANCE_SECONDS:
+            raise InvalidInputError.single("placed_at", "is more than 5 minutes in the future")
+        if self.placed_at + RETENTION_SECONDS <= now:
+            raise InvalidInputError.single("placed_at", "is older than 7 days: the order would be expired")
+
+    def to_order(self, order_id: str, workflow_id: str, workflow_name: str, now: int) -> WorkflowOrder:
+        placed_at = now if self.placed_at is None else self.placed_at
+        return WorkflowOrder(
+            id=order_id,
+            workflow_id=workflow_id,
+            workflow_name=workflow_name,
+            placed_at=placed_at,
+            order_code=self.order_code,
+            order_price=self.order_price,
+            order_quantity=self.order_quantity,
+            order_direction=self.order_direction,
+            order_type=self.order_type,
+            ttl=placed_at + RETENTION_SECONDS,
+            asset_type=self.asset_type,
+            trigger_close=self.trigger_close,
+            execution_context=self.execution_context,
+        )
+
+    def is_replay_of(self, stored: WorkflowOrder, workflow_id: str) -> bool:
+        """Same workflow and the same value for every field; an omitted placed_at matches any."""
+        return (
+            stored.workflow_id == workflow_id.lower()
+            and (self.placed_at is None or self.placed_at == stored.placed_at)
+            and self.order_code == stored.order_code
+            and self.order_price == stored.order_price
+            and self.order_quantity == stored.order_quantity
+            and self.order_direction == stored.order_direction
+            and self.order_type == stored.order_type
+            and self.asset_type == stored.asset_type
+            and self.trigger_close == stored.trigger_close
+            and self.execution_context == stored.execution_context
+        )

@@ -1,0 +1,100 @@
+"""Order history queries: filters, page positions, and the opaque cursor that carries a position."""
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+
+from domain.model.enums import OrderDirection
+from domain.model.errors import InvalidCursorError
+from domain.model.order import WorkflowOrder
+from domain.model.rules import is_uuid
+
+MAX_LIMIT = 100
+DEFAULT_HISTORY_LIMIT = 20
+DEFAULT_LATEST_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryFilter:
+    """Inclusive bounds on placed_at (epoch seconds) and an optional direction."""
+
+    since: int | None = None
+    until: int | None = None
+    direction: OrderDirection | None = None
+
+    def matches(self, order: WorkflowOrder) -> bool:
+        return (
+            (self.since is None or order.placed_at >= self.since)
+            and (self.until is None or order.placed_at <= self.until)
+            and (self.direction is None or order.order_direction == self.direction)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a page ended: the sort key of its last order. The next page starts strictly after it."""
+
+    placed_at: int
+    order_id: str
+
+    def is_after(self, order: WorkflowOrder) -> bool:
+        """True when `order` comes after this position in newest-first order."""
+        return order.sort_key < (self.placed_at, self.order_id)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """At most `limit` orders, newest first; `next_position` is None when nothing matching remains."""
+
+    orders: list[WorkflowOrder]
+    next_position: Position | None
+
+
+class CursorCodec:
+    """Turns a position into an opaque token bound to one workflow and one filter set.
+
+    The token carries the position and a MAC over it, the workflow id and the filters, so a
+    token altered in any way, or presented with another workflow or filter set, is refused.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def _mac(self, workflow_id: str, history_filter: HistoryFilter, payload: bytes) -> bytes:
+        bound = json.dumps(
+            [workflow_id.lower(), history_filter.since, history_filter.until, history_filter.direction]
+        ).encode()
+        return hmac.new(self._key, bound + b"|" + payload, hashlib.sha256).digest()[:16]
+
+    def encode(self, workflow_id: str, history_filter: HistoryFilter, position: Position) -> str:
+        payload = json.dumps([position.placed_at, position.order_id], separators=(",", ":")).encode()
+        mac = self._mac(workflow_id, history_filter, payload)
+        return f"{_b64(payload)}.{_b64(mac)}"
+
+    def decode(self, token: str, workflow_id: str, history_filter: HistoryFilter) -> Position:
+        try:
+            payload_text, mac_text = token.split(".")
+            payload, mac = _unb64(payload_text), _unb64(mac_text)
+        except ValueError as error:
+            raise InvalidCursorError() from error
+        if not hmac.compare_digest(mac, self._mac(workflow_id, history_filter, payload)):
+            raise InvalidCursorError()
+        placed_at, order_id = json.loads(payload)
+        if not (isinstance(placed_at, int) and isinstance(order_id, str) and is_uuid(order_id)):
+            raise InvalidCursorError()
+        return Position(placed_at, order_id)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    if not text or len(text) > 200 or not text.isascii():
+        raise ValueError("not a cursor part")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, TypeError) as error:
+        raise ValueError("not base64") from error

@@ -1,0 +1,107 @@
+"""Field rules shared by entities: exact decimals, bounded text, ids, timestamps."""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import fields
+from decimal import Context, Decimal, localcontext
+
+from domain.model.errors import FieldError
+
+MAX_SIGNIFICANT_DIGITS = 38
+SMALLEST_MAGNITUDE = Decimal("1E-130")
+LARGEST_MAGNITUDE = Decimal("9.99E+125")
+_WIDE = Context(prec=200)
+
+
+def canonical_decimal(value: Decimal) -> Decimal:
+    """The shortest exact form: no trailing zeros, no exponent on whole numbers, no negative zero."""
+    if value == 0:
+        return Decimal(0)
+    with localcontext(_WIDE):
+        reduced = value.normalize()
+        if reduced.as_tuple().exponent > 0:  # type: ignore[operator]
+            reduced = reduced.quantize(Decimal(1))
+    return reduced
+
+
+POSITIVE = "positive"
+NON_NEGATIVE = "non-negative"
+ANY_SIGN = "any"
+
+
+def canonicalize_decimal_fields(obj: object) -> None:
+    """Rewrite every finite Decimal field of a frozen dataclass instance in its shortest exact form."""
+    for f in fields(obj):  # type: ignore[arg-type]
+        value = getattr(obj, f.name)
+        if isinstance(value, Decimal) and value.is_finite():
+            object.__setattr__(obj, f.name, canonical_decimal(value))
+
+
+def decimal_problem(value: Decimal, *, sign: str) -> str | None:
+    """Why `value` cannot be stored exactly or has the wrong sign, or None when it is fine."""
+    if not value.is_finite():
+        return "must be a finite number"
+    if sign == POSITIVE and value <= 0:
+        return "must be > 0"
+    if sign == NON_NEGATIVE and value < 0:
+        return "must be >= 0"
+    if value == 0:
+        return None
+    if len(value.normalize(_WIDE).as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
+        return f"has more than {MAX_SIGNIFICANT_DIGITS} significant digits"
+    if not SMALLEST_MAGNITUDE <= abs(value) <= LARGEST_MAGNITUDE:
+        return "magnitude must be between 1E-130 and 9.99E+125"
+    return None
+
+
+def text_problem(value: str, *, max_length: int) -> str | None:
+    if not 1 <= len(value) <= max_length:
+        return f"must be 1 to {max_length} characters"
+    return None
+
+
+def is_uuid4(value: str) -> bool:
+    """True for a canonical UUID v4 string in any case."""
+    try:
+        parsed = uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        return False
+    return parsed.version == 4 and str(parsed) == value.lower()
+
+
+def is_uuid(value: str) -> bool:
+    """True for any canonical 36-character UUID string in any case."""
+    try:
+        parsed = uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        return False
+    return str(parsed) == value.lower()
+
+
+class Problems:
+    """Collects field errors so that one 400 lists every invalid field at once."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.errors: list[FieldError] = []
+
+    def add(self, field: str, message: str | None) -> None:
+        if message is not None:
+            self.errors.append(FieldError(self.prefix + field, message))
+
+    def check(self, field: str, ok: bool, message: str) -> None:
+        if not ok:
+            self.add(field, message)
+
+    def decimal(self, field: str, value: Decimal | None, *, sign: str = POSITIVE) -> None:
+        if value is not None:
+            self.add(field, decimal_problem(value, sign=sign))
+
+    def text(self, field: str, value: str | None, *, max_length: int) -> None:
+        if value is not None:
+            self.add(field, text_problem(value, max_length=max_length))
+
+    def nested(self, prefix: str, validate: Callable[["Problems"], None]) -> None:
+        inner = Problems(self.prefix + prefix)
+        validate(inner)
+        self.errors.extend(inner.errors)

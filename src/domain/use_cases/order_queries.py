@@ -1,0 +1,101 @@
+"""Read orders: one by id, a workflow's history page, and the latest order of every workflow."""
+
+import asyncio
+from dataclasses import dataclass
+
+from domain.model.enums import OrderDirection
+from domain.model.errors import InvalidInputError, OrderNotFoundError, WorkflowNotFoundError
+from domain.model.history import CursorCodec, HistoryFilter
+from domain.model.order import WorkflowOrder
+from ports.clock import Clock
+from ports.orders import OrderRepository
+from ports.workflows import WorkflowRepository
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryResult:
+    workflow_id: str
+    orders: list[WorkflowOrder]
+    total_count: int
+    limit: int
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LatestOrders:
+    orders: list[WorkflowOrder]
+    total_count: int
+    limit: int
+
+
+class GetOrder:
+    """One visible order by id."""
+
+    def __init__(self, orders: OrderRepository, clock: Clock) -> None:
+        self._orders, self._clock = orders, clock
+
+    async def execute(self, order_id: str) -> WorkflowOrder:
+        order = await self._orders.get(order_id)
+        if order is None or not order.is_visible(self._clock.now()):
+            raise OrderNotFoundError(order_id)
+        return order
+
+
+class GetOrderHistory:
+    """A page of a workflow's visible orders, newest first, with the exact matching count.
+
+    The page and the count are read concurrently. A workflow that is not live and has no visible
+    order at all is a WorkflowNotFoundError; a deleted workflow's remaining orders are served.
+    """
+
+    def __init__(
+        self, workflows: WorkflowRepository, orders: OrderRepository, clock: Clock, cursors: CursorCodec
+    ) -> None:
+        self._workflows, self._orders, self._clock, self._cursors = workflows, orders, clock, cursors
+
+    async def execute(
+        self, workflow_id: str, history_filter: HistoryFilter, limit: int, cursor: str | None = None
+    ) -> HistoryResult:
+        workflow_id = workflow_id.lower()
+        if (
+            history_filter.since is not None
+            and history_filter.until is not None
+            and history_filter.since > history_filter.until
+        ):
+            raise InvalidInputError.single("since", "must not be after until")
+        after = None if cursor is None else self._cursors.decode(cursor, workflow_id, history_filter)
+        now = self._clock.now()
+        page, count = await asyncio.gather(
+            self._orders.page(workflow_id, history_filter, now=now, limit=limit, after=after),
+            self._orders.count(workflow_id, history_filter, now=now),
+        )
+        if not page.orders and count == 0:
+            await self._require_workflow_or_orders(workflow_id, now)
+        next_cursor = (
+            None
+            if page.next_position is None
+            else self._cursors.encode(workflow_id, history_filter, page.next_position)
+        )
+        return HistoryResult(workflow_id, page.orders, count, limit, next_cursor)
+
+    async def _require_workflow_or_orders(self, workflow_id: str, now: int) -> None:
+        workflow, any_order = await asyncio.gather(
+            self._workflows.get(workflow_id),
+            self._orders.page(workflow_id, HistoryFilter(), now=now, limit=1),
+        )
+        if workflow is None and not any_order.orders:
+            raise WorkflowNotFoundError(workflow_id)
+
+
+class GetLatestOrders:
+    """The newest visible order of each workflow (deleted ones included), newest first;
+    `direction` filters rows after each workflow's newest order was picked."""
+
+    def __init__(self, orders: OrderRepository, clock: Clock) -> None:
+        self._orders, self._clock = orders, clock
+
+    async def execute(self, limit: int, direction: OrderDirection | None = None) -> LatestOrders:
+        rows = await self._orders.latest(now=self._clock.now())
+        if direction is not None:
+            rows = [order for order in rows if order.order_direction == direction]
+        return LatestOrders(rows[:limit], len(rows), limit)

@@ -1,0 +1,104 @@
+"""Create, read, replace, delete and list workflows."""
+
+import asyncio
+from dataclasses import dataclass
+
+from domain.model.errors import WorkflowNotFoundError
+from domain.model.history import HistoryFilter
+from domain.model.order import WorkflowOrder
+from domain.model.workflow import Workflow, WorkflowSpec
+from ports.clock import Clock
+from ports.ids import IdGenerator
+from ports.orders import OrderRepository
+from ports.workflows import WorkflowRepository
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSummary:
+    """Count and newest order over a workflow's visible orders."""
+
+    total_count: int
+    last_order: WorkflowOrder | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowDetails:
+    workflow: Workflow
+    order_summary: OrderSummary
+
+
+@dataclass(frozen=True, slots=True)
+class ListedWorkflow:
+    workflow: Workflow
+    last_order: WorkflowOrder | None
+
+
+class CreateWorkflow:
+    """Store a new workflow under a fresh id; its name must be free among live workflows."""
+
+    def __init__(self, workflows: WorkflowRepository, clock: Clock, ids: IdGenerator) -> None:
+        self._workflows, self._clock, self._ids = workflows, clock, ids
+
+    async def execute(self, spec: WorkflowSpec) -> WorkflowDetails:
+        workflow = Workflow(id=self._ids.new_id(), spec=spec, created_at=self._clock.now())
+        await self._workflows.add(workflow)
+        return WorkflowDetails(workflow, OrderSummary(0, None))
+
+
+class GetWorkflow:
+    """One live workflow with a summary of its visible orders."""
+
+    def __init__(self, workflows: WorkflowRepository, orders: OrderRepository, clock: Clock) -> None:
+        self._workflows, self._orders, self._clock = workflows, orders, clock
+
+    async def execute(self, workflow_id: str) -> WorkflowDetails:
+        now = self._clock.now()
+        everything = HistoryFilter()
+        workflow, count, newest = await asyncio.gather(
+            self._workflows.get(workflow_id),
+            self._orders.count(workflow_id, everything, now=now),
+            self._orders.page(workflow_id, everything, now=now, limit=1),
+        )
+        if workflow is None:
+            raise WorkflowNotFoundError(workflow_id)
+        last = newest.orders[0] if newest.orders else None
+        return WorkflowDetails(workflow, OrderSummary(count, last))
+
+
+class ReplaceWorkflow:
+    """Replace a live workflow's configuration; id and created_at stay, updated_at moves."""
+
+    def __init__(self, workflows: WorkflowRepository, orders: OrderRepository, clock: Clock) -> None:
+        self._workflows, self._clock = workflows, clock
+        self._details = GetWorkflow(workflows, orders, clock)
+
+    async def execute(self, workflow_id: str, spec: WorkflowSpec) -> WorkflowDetails:
+        current = await self._workflows.get(workflow_id)
+        if current is None:
+            raise WorkflowNotFoundError(workflow_id)
+        await self._workflows.replace(current.replaced_by(spec, self._clock.now()))
+        return await self._details.execute(current.id)
+
+
+class DeleteWorkflow:
+    """Delete a live workflow; its orders stay readable until they expire."""
+
+    def __init__(self, workflows: WorkflowRepository) -> None:
+        self._workflows = workflows
+
+    async def execute(self, workflow_id: str) -> None:
+        await self._workflows.delete(workflow_id)
+
+
+class ListWorkflows:
+    """Every live workflow by name, each with its newest visible order (two storage reads in all)."""
+
+    def __init__(self, workflows: WorkflowRepository, orders: OrderRepository, clock: Clock) -> None:
+        self._workflows, self._orders, self._clock = workflows, orders, clock
+
+    async def execute(self, enable: bool | None = None) -> list[ListedWorkflow]:
+        workflows, latest = await asyncio.gather(
+            self._workflows.list(enable), self._orders.latest(now=self._clock.now())
+        )
+        newest_by_workflow = {order.workflow_id: order for order in latest}
+        return [ListedWorkflow(w, newest_by_workflow.get(w.id)) for w in workflows]

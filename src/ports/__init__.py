@@ -1,0 +1,1 @@
+"""Ports: the Protocols through which use cases reach storage, time and identity."""

@@ -1,0 +1,59 @@
+"""Where order records live."""
+
+from typing import Protocol
+
+from domain.model.history import HistoryFilter, HistoryPage, Position
+from domain.model.order import WorkflowOrder
+
+
+class OrderRepository(Protocol):
+    """Write-once order records.
+
+    Newest first means descending (placed_at, id): two orders of one workflow placed in the same
+    second are two records, ordered by id descending. Visible at `now` means
+    now < placed_at + RETENTION_SECONDS (see domain.model.order.oldest_visible_placed_at);
+    every query below returns and counts only visible orders, whatever the storage still holds.
+    Every method raises StorageUnavailableError when the storage cannot be reached in time.
+    """
+
+    async def add(self, order: WorkflowOrder) -> None:
+        """Record a new order in one atomic write.
+
+        The write happens only if, at that moment, the order's workflow is live and still named
+        `order.workflow_name`, and no order with this id exists. In the same write, the order
+        becomes its workflow's latest order unless that workflow already has a newer one.
+        Raises WorkflowNotFoundError (workflow unknown or deleted), StaleWorkflowError (renamed
+        since it was read) or DuplicateOrderIdError (id taken); nothing is written then.
+        """
+        ...
+
+    async def get(self, order_id: str) -> WorkflowOrder | None:
+        """The order with this id (any case), expired or not, or None when storage has none."""
+        ...
+
+    async def page(
+        self,
+        workflow_id: str,
+        history_filter: HistoryFilter,
+        *,
+        now: int,
+        limit: int,
+        after: Position | None = None,
+    ) -> HistoryPage:
+        """Up to `limit` visible orders of one workflow that match the filter, newest first,
+        strictly after `after` when given.
+
+        `next_position` is the last returned order's position when at least one more matching
+        visible order follows it, else None (so it never leads to an empty page). Following
+        positions visits every matching order exactly once.
+        """
+        ...
+
+    async def count(self, workflow_id: str, history_filter: HistoryFilter, *, now: int) -> int:
+        """The exact number of visible orders of one workflow that match the filter."""
+        ...
+
+    async def latest(self, *, now: int) -> list[WorkflowOrder]:
+        """The newest visible order of every workflow that has one, deleted workflows included;
+        one per workflow, newest first."""
+        ...
