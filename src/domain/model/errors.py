@@ -73,9 +73,7 @@ class InvalidCursorError(InvalidInputError):
     title = "Invalid cursor"
 
     def __init__(self) -> None:
-        super().__init__(
-            [FieldError("cursor", "not a cursor issued for this workflow and these filters")]
-        )
+        super().__init__([FieldError("cursor", "not a cursor issued for this workflow and these filters")])
 
 
 class UnavailableError(DomainError):

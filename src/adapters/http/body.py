@@ -1,0 +1,80 @@
+"""Strict JSON request bodies: exact decimals, no type coercion, one 400 naming the bad field."""
+
+import re
+from collections.abc import Generator
+from decimal import Decimal
+from functools import cache
+from typing import Any, Generic, TypeVar
+
+import msgspec
+from litestar.dto import AbstractDTO
+from litestar.exceptions import HTTPException
+from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
+
+from adapters.http.numbers import decode_hook
+from domain.model.errors import FieldError, InvalidInputError
+
+T = TypeVar("T")
+_UNKNOWN = re.compile(r"unknown field `([^`]*)`")
+_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+
+
+@cache
+def _decoder(body_type: type[Any]) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(body_type, strict=True, dec_hook=decode_hook, float_hook=Decimal)
+
+
+def decode_json_body(raw: bytes, body_type: type[T]) -> T:
+    """Decode `raw` into `body_type`, or raise InvalidInputError naming the offending field."""
+    try:
+        decoded: T = _decoder(body_type).decode(raw)  # type: ignore[arg-type]
+        return decoded
+    except msgspec.ValidationError as error:
+        raise InvalidInputError([_field_error(str(error))]) from error
+    except msgspec.DecodeError as error:
+        raise InvalidInputError([FieldError("body", "is not valid JSON")]) from error
+
+
+def _field_error(text: str) -> FieldError:
+    """msgspec's "Expected `int`, got `str` - at `$.trigger.quantity`" as a field and a message."""
+    match = _PATH.match(text)
+    message = match.group("message") if match else text
+    path = ((match.group("path") if match else None) or "").lstrip(".")
+    if unknown := _UNKNOWN.search(message):
+        path = f"{path}.{unknown.group(1)}" if path else unknown.group(1)
+    return FieldError(path or "body", message)
+
+
+class StrictJsonBody(AbstractDTO[T], Generic[T]):
+    """Litestar DTO that decodes `data` with `decode_json_body` and documents it as its Struct.
+
+    Litestar's default decoding goes through Python floats and lenient conversion; this keeps
+    the digits a client sent and refuses strings where numbers or booleans belong.
+    """
+
+    @classmethod
+    def generate_field_definitions(cls, model_type: type[Any]) -> Generator[Any, None, None]:
+        yield from ()
+
+    @classmethod
+    def detect_nested_field(cls, field_definition: Any) -> bool:
+        return False
+
+    @classmethod
+    def create_for_field_definition(
+        cls, field_definition: Any, handler_id: str, backend_cls: Any = None
+    ) -> None:
+        return None
+
+    @classmethod
+    def create_openapi_schema(cls, field_definition: Any, handler_id: str, schema_creator: Any) -> Any:
+        return schema_creator.for_field_definition(field_definition)
+
+    def decode_bytes(self, value: bytes) -> Any:
+        content_type = self.asgi_connection.headers.get("content-type", "")
+        media_type = content_type.split(";", 1)[0].strip().lower()
+        if media_type != "application/json" and not media_type.endswith("+json"):
+            raise HTTPException(
+                status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE, detail="The body must be application/json."
+            )
+        return decode_json_body(value, self.model_type)

@@ -1,0 +1,26 @@
+"""Liveness and readiness probes (public)."""
+
+from litestar import Controller, get
+from litestar.openapi.datastructures import ResponseSpec
+
+from adapters.http.problems import PROBLEM_JSON, Problem
+from ports.health import StorageHealth
+
+
+class HealthController(Controller):
+    path = "/health"
+    tags = ["operations"]
+
+    @get("/live", operation_id="live", summary="200 while the process serves requests")
+    async def live(self) -> dict[str, str]:
+        return {"status": "ok"}
+
+    @get(
+        "/ready",
+        operation_id="ready",
+        summary="200 when the storage answers, else 503",
+        responses={503: ResponseSpec(Problem, description="Storage unavailable", media_type=PROBLEM_JSON)},
+    )
+    async def ready(self, storage_health: StorageHealth) -> dict[str, str]:
+        await storage_health.check()
+        return {"status": "ok"}

@@ -1,0 +1,126 @@
+"""Order endpoints: record, a workflow's history, one order, and the latest order per workflow."""
+
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+
+from adapters.http.body import StrictJsonBody
+from adapters.http.ids import OrderId, WorkflowId, checked_id
+from adapters.http.mappers import draft_from_request, latest_order_item, order_detail, order_list_item
+from adapters.http.openapi import problems
+from adapters.http.order_schemas import (
+    LatestOrdersResponse,
+    RecordOrderRequest,
+    WorkflowOrderDetail,
+    WorkflowOrderHistoryResponse,
+)
+from adapters.http.responses import JsonResponse
+from adapters.http.timestamps import parse_instant
+from domain.model.enums import OrderDirection
+from domain.model.history import DEFAULT_HISTORY_LIMIT, DEFAULT_LATEST_LIMIT, MAX_LIMIT, HistoryFilter
+from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory
+from domain.use_cases.record_order import RecordOrder
+
+Instant = Annotated[
+    str | None,
+    Parameter(
+        description="RFC 3339 with Z or an offset; inclusive bound", schema_extra={"format": "date-time"}
+    ),
+]
+Direction = Annotated[OrderDirection | None, Parameter(description="Only BUY or only SELL orders")]
+_READ = (400, 401, 503)
+
+
+class WorkflowOrderController(Controller):
+    path = "/v1/workflows/{workflow_id:str}/orders"
+    tags = ["orders"]
+
+    @post(
+        "/",
+        dto=StrictJsonBody[RecordOrderRequest],
+        return_dto=None,
+        status_code=201,
+        responses={
+            200: ResponseSpec(WorkflowOrderDetail, description="Replay: the stored order, nothing written"),
+            **problems(400, 401, 403, 404, 409, 413, 415, 503),
+        },
+        operation_id="recordOrder",
+        summary="Record an order placed by a workflow (idempotent by id)",
+    )
+    async def record(
+        self, workflow_id: WorkflowId, data: RecordOrderRequest, record_order: RecordOrder
+    ) -> JsonResponse[WorkflowOrderDetail]:
+        workflow_id = checked_id(workflow_id, "workflow_id")
+        recorded = await record_order.execute(workflow_id, draft_from_request(data))
+        return JsonResponse(
+            order_detail(recorded.order),
+            status_code=201 if recorded.created else 200,
+            headers={"Location": f"/v1/orders/{recorded.order.id}"},
+        )
+
+    @get(
+        "/",
+        responses=problems(*_READ, 404),
+        operation_id="getOrderHistory",
+        summary="A workflow's orders, newest first, paginated",
+    )
+    async def history(
+        self,
+        workflow_id: WorkflowId,
+        get_order_history: GetOrderHistory,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
+        cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page")] = None,
+        since: Instant = None,
+        until: Instant = None,
+        direction: Direction = None,
+    ) -> WorkflowOrderHistoryResponse:
+        history_filter = HistoryFilter(
+            since=None if since is None else parse_instant(since, "since"),
+            until=None if until is None else parse_instant(until, "until"),
+            direction=direction,
+        )
+        result = await get_order_history.execute(
+            checked_id(workflow_id, "workflow_id"), history_filter, limit, cursor
+        )
+        return WorkflowOrderHistoryResponse(
+            workflow_id=result.workflow_id,
+            orders=[order_list_item(order) for order in result.orders],
+            total_count=result.total_count,
+            limit=result.limit,
+            next_cursor=result.next_cursor,
+        )
+
+
+class OrderController(Controller):
+    path = "/v1/orders"
+    tags = ["orders"]
+
+    @get(
+        "/latest",
+        responses=problems(*_READ),
+        operation_id="getLatestOrders",
+        summary="The newest order of every workflow",
+    )
+    async def latest(
+        self,
+        get_latest_orders: GetLatestOrders,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LATEST_LIMIT,
+        direction: Direction = None,
+    ) -> LatestOrdersResponse:
+        result = await get_latest_orders.execute(limit, direction)
+        return LatestOrdersResponse([latest_order_item(o) for o in result.orders], result.total_count, limit)
+
+    @get(
+        "/{order_id:str}",
+        responses=problems(*_READ, 404),
+        operation_id="getOrder",
+        summary="One order",
+    )
+    async def get_one(
+        self,
+        order_id: OrderId,
+        get_order: GetOrder,
+    ) -> WorkflowOrderDetail:
+        return order_detail(await get_order.execute(checked_id(order_id, "order_id")))

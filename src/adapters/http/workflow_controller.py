@@ -1,0 +1,89 @@
+"""Workflow endpoints: create, read, replace, delete, list."""
+
+from typing import Annotated, Literal
+
+from litestar import Controller, delete, get, post, put
+from litestar.params import Parameter
+
+from adapters.http.body import StrictJsonBody
+from adapters.http.ids import WorkflowId, checked_id
+from adapters.http.mappers import spec_from_request, workflow_detail, workflow_list_item
+from adapters.http.openapi import problems
+from adapters.http.responses import JsonResponse
+from adapters.http.workflow_schemas import WorkflowDetail, WorkflowListResponse, WorkflowRequest
+from domain.use_cases.workflows import (
+    CreateWorkflow,
+    DeleteWorkflow,
+    GetWorkflow,
+    ListWorkflows,
+    ReplaceWorkflow,
+)
+
+_READ = (400, 401, 503)
+_WRITE = (400, 401, 403, 413, 415, 503)
+
+
+class WorkflowController(Controller):
+    path = "/v1/workflows"
+    tags = ["workflows"]
+
+    @post(
+        "/",
+        dto=StrictJsonBody[WorkflowRequest],
+        return_dto=None,
+        responses=problems(*_WRITE, 409),
+        operation_id="createWorkflow",
+        summary="Create a workflow",
+    )
+    async def create(
+        self, data: WorkflowRequest, create_workflow: CreateWorkflow
+    ) -> JsonResponse[WorkflowDetail]:
+        details = await create_workflow.execute(spec_from_request(data))
+        return JsonResponse(
+            workflow_detail(details),
+            status_code=201,
+            headers={"Location": f"{self.path}/{details.workflow.id}"},
+        )
+
+    @get("/", responses=problems(*_READ), operation_id="listWorkflows", summary="List workflows by name")
+    async def list_all(
+        self,
+        list_workflows: ListWorkflows,
+        enable: Annotated[
+            Literal["true", "false"] | None, Parameter(description="Only enabled or disabled")
+        ] = None,
+    ) -> WorkflowListResponse:
+        listed = await list_workflows.execute(None if enable is None else enable == "true")
+        return WorkflowListResponse([workflow_list_item(item) for item in listed], len(listed))
+
+    @get(
+        "/{workflow_id:str}",
+        responses=problems(*_READ, 404),
+        operation_id="getWorkflow",
+        summary="One workflow with its order summary",
+    )
+    async def get_one(self, workflow_id: WorkflowId, get_workflow: GetWorkflow) -> WorkflowDetail:
+        return workflow_detail(await get_workflow.execute(checked_id(workflow_id, "workflow_id")))
+
+    @put(
+        "/{workflow_id:str}",
+        dto=StrictJsonBody[WorkflowRequest],
+        return_dto=None,
+        responses=problems(*_WRITE, 404, 409),
+        operation_id="replaceWorkflow",
+        summary="Replace a workflow's configuration",
+    )
+    async def replace(
+        self, workflow_id: WorkflowId, data: WorkflowRequest, replace_workflow: ReplaceWorkflow
+    ) -> WorkflowDetail:
+        workflow_id = checked_id(workflow_id, "workflow_id")
+        return workflow_detail(await replace_workflow.execute(workflow_id, spec_from_request(data)))
+
+    @delete(
+        "/{workflow_id:str}",
+        responses=problems(400, 401, 403, 404, 503),
+        operation_id="deleteWorkflow",
+        summary="Delete a workflow (its orders stay until they expire)",
+    )
+    async def remove(self, workflow_id: WorkflowId, delete_workflow: DeleteWorkflow) -> None:
+        await delete_workflow.execute(checked_id(workflow_id, "workflow_id"))

@@ -1,0 +1,18 @@
+"""The real clock and id source."""
+
+import time
+import uuid
+
+
+class SystemClock:
+    """Clock port on the system's wall clock, in whole UTC epoch seconds."""
+
+    def now(self) -> int:
+        return int(time.time())
+
+
+class Uuid4IdGenerator:
+    """IdGenerator port on random UUID v4s."""
+
+    def new_id(self) -> str:
+        return str(uuid.uuid4())

@@ -1,0 +1,62 @@
+"""The `workflow-orders` command: serve the API, or create the storage schema."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from app.settings import Settings, SettingsError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workflow-orders", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start the HTTP service (SIGTERM stops it cleanly)")
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    commands.add_parser("create-tables", help="create the storage schema (idempotent)")
+    return parser
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from app.factory import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=None,
+        lifespan="on",
+        timeout_graceful_shutdown=20,
+        server_header=False,
+    )
+
+
+async def create_tables(settings: Settings) -> str:
+    from app.storage_admin import create_storage_schema
+
+    return await create_storage_schema(settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"workflow-orders: invalid configuration: {error}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        serve(settings, args.host, args.port)
+    else:
+        print(asyncio.run(create_tables(settings)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

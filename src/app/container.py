@@ -1,0 +1,99 @@
+"""The dependency-injector container: storage chosen by settings, ports bound once, use cases on top."""
+
+from collections.abc import AsyncIterator
+
+from dependency_injector import containers, providers
+
+from adapters.sqlite.database import SqliteDatabase
+from adapters.sqlite.health import SqliteStorageHealth
+from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.workflows import SqliteWorkflowRepository
+from adapters.system import SystemClock, Uuid4IdGenerator
+from app.settings import Settings
+from domain.model.history import CursorCodec
+from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory
+from domain.use_cases.record_order import RecordOrder
+from domain.use_cases.workflows import (
+    CreateWorkflow,
+    DeleteWorkflow,
+    GetWorkflow,
+    ListWorkflows,
+    ReplaceWorkflow,
+)
+
+
+async def open_sqlite(path: str, call_timeout: float) -> AsyncIterator[SqliteDatabase]:
+    """The SQLite file (schema created if missing) for the life of the app."""
+    database = await SqliteDatabase.open(path, call_timeout=call_timeout)
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+def cursor_key(settings: Settings) -> bytes:
+    return settings.cursor_secret.encode()
+
+
+class Container(containers.DeclarativeContainer):
+    """Resources open lazily: only the selected storage's client is ever opened."""
+
+    settings = providers.Dependency(instance_of=Settings)
+
+    sqlite_database = providers.Resource(
+        open_sqlite,
+        path=settings.provided.sqlite_path,
+        call_timeout=settings.provided.storage_timeout_seconds,
+    )
+
+    workflow_repository = providers.Selector(
+        settings.provided.storage,
+        sqlite=providers.Singleton(SqliteWorkflowRepository, sqlite_database),
+    )
+    order_repository = providers.Selector(
+        settings.provided.storage,
+        sqlite=providers.Singleton(SqliteOrderRepository, sqlite_database),
+    )
+    storage_health = providers.Selector(
+        settings.provided.storage,
+        sqlite=providers.Singleton(SqliteStorageHealth, sqlite_database),
+    )
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(Uuid4IdGenerator)
+    cursors = providers.Singleton(CursorCodec, key=providers.Callable(cursor_key, settings))
+
+    create_workflow = providers.Factory(CreateWorkflow, workflows=workflow_repository, clock=clock, ids=ids)
+    get_workflow = providers.Factory(
+        GetWorkflow, workflows=workflow_repository, orders=order_repository, clock=clock
+    )
+    replace_workflow = providers.Factory(
+        ReplaceWorkflow, workflows=workflow_repository, orders=order_repository, clock=clock
+    )
+    delete_workflow = providers.Factory(DeleteWorkflow, workflows=workflow_repository)
+    list_workflows = providers.Factory(
+        ListWorkflows, workflows=workflow_repository, orders=order_repository, clock=clock
+    )
+    record_order = providers.Factory(
+        RecordOrder, workflows=workflow_repository, orders=order_repository, clock=clock, ids=ids
+    )
+    get_order = providers.Factory(GetOrder, orders=order_repository, clock=clock)
+    get_order_history = providers.Factory(
+        GetOrderHistory, workflows=workflow_repository, orders=order_repository, clock=clock, cursors=cursors
+    )
+    get_latest_orders = providers.Factory(GetLatestOrders, orders=order_repository, clock=clock)
+
+
+SERVED = (
+    "create_workflow",
+    "get_workflow",
+    "replace_workflow",
+    "delete_workflow",
+    "list_workflows",
+    "record_order",
+    "get_order",
+    "get_order_history",
+    "get_latest_orders",
+    "storage_health",
+)
+"""Container providers that HTTP handlers receive by these parameter names."""

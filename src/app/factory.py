@@ -1,0 +1,92 @@
+"""create_app(): builds settings, container and the Litestar app; nothing happens at import."""
+
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from dependency_injector import providers
+from litestar import Litestar, Router
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+
+from adapters.http.auth import TokenTable, bearer_guard
+from adapters.http.health_controller import HealthController
+from adapters.http.openapi import DecimalAsNumber
+from adapters.http.order_controller import OrderController, WorkflowOrderController
+from adapters.http.problems import exception_handlers
+from adapters.http.request_id import add_request_id_header
+from adapters.http.responses import JsonResponse
+from adapters.http.workflow_controller import WorkflowController
+from app.container import SERVED, Container
+from app.logging import configure_logging
+from app.settings import Settings
+
+MAX_BODY_BYTES = 64 * 1024
+API_VERSION = "1.0.0"
+
+
+def _provider(container: Container, name: str) -> Provide:
+    """A Litestar dependency resolved once from the container, then cached for the app's life."""
+    provider: providers.Provider[Any] = getattr(container, name)
+
+    async def resolve() -> Any:
+        value = provider()
+        if isinstance(value, Coroutine) or hasattr(value, "__await__"):
+            value = await value
+        return value
+
+    return Provide(resolve, use_cache=True)
+
+
+def _lifespan(container: Container) -> Callable[[Litestar], Any]:
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:
+            await _provider(container, "storage_health").dependency()  # opens storage at start-up
+            yield
+        finally:
+            result = container.shutdown_resources()
+            if result is not None:
+                await result
+
+    return lifespan
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Workflow order history",
+        version=API_VERSION,
+        description="Records every order an automated trading workflow places and serves that history.",
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin()],
+    )
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = Settings.from_env() if settings is None else settings
+    configure_logging(settings)
+    container = Container(settings=settings)
+    tokens = TokenTable(settings.auth_tokens)
+    if not tokens:
+        structlog.get_logger("workflow_orders").warning(
+            "no auth tokens configured: the API is open to every caller (set WFO_AUTH_TOKENS)"
+        )
+    api = Router(
+        path="/",
+        route_handlers=[WorkflowController, WorkflowOrderController, OrderController],
+        guards=[bearer_guard(tokens)],
+    )
+    return Litestar(
+        route_handlers=[api, HealthController],
+        dependencies={name: _provider(container, name) for name in SERVED},
+        exception_handlers=exception_handlers(),
+        response_class=JsonResponse,
+        request_max_body_size=MAX_BODY_BYTES,
+        plugins=[DecimalAsNumber()],
+        openapi_config=openapi_config(),
+        before_send=[add_request_id_header],
+        lifespan=[_lifespan(container)],
+        logging_config=None,
+    )

@@ -1,0 +1,110 @@
+"""Settings from environment variables, read once by create_app (never at import)."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from adapters.http.auth import SCOPES
+
+STORAGES = ("sqlite", "dynamodb")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("json", "console")
+DEFAULT_CURSOR_SECRET = "workflow-orders-cursor-v1"  # noqa: S105 - integrity key, see README
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value the service cannot run with (exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    storage: str = "sqlite"
+    sqlite_path: str = "./workflow-orders.db"
+    auth_tokens: Mapping[str, str] = field(default_factory=dict)
+    log_level: str = "INFO"
+    log_format: str = "console"
+    cursor_secret: str = DEFAULT_CURSOR_SECRET
+    dynamodb_table_prefix: str = ""
+    storage_timeout_seconds: float = 3.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """Read WFO_* variables; raise SettingsError naming the first bad one."""
+        env = os.environ if env is None else env
+        storage = _choice(env, "WFO_STORAGE", "sqlite", STORAGES)
+        log_level = _choice(env, "WFO_LOG_LEVEL", "INFO", LOG_LEVELS, upper=True)
+        default_format = "console" if _stdout_is_tty() else "json"
+        log_format = _choice(env, "WFO_LOG_FORMAT", default_format, LOG_FORMATS)
+        tokens = parse_tokens(env.get("WFO_AUTH_TOKENS", ""), "WFO_AUTH_TOKENS")
+        if token_file := env.get("WFO_AUTH_TOKENS_FILE", "").strip():
+            tokens = {**tokens, **_tokens_from_file(token_file)}
+        sqlite_path = env.get("WFO_SQLITE_PATH", "./workflow-orders.db").strip()
+        if not sqlite_path:
+            raise SettingsError("WFO_SQLITE_PATH must not be empty")
+        secret = env.get("WFO_CURSOR_SECRET", DEFAULT_CURSOR_SECRET)
+        if len(secret) < 16:
+            raise SettingsError("WFO_CURSOR_SECRET must be at least 16 characters")
+        return cls(
+            storage=storage,
+            sqlite_path=sqlite_path,
+            auth_tokens=tokens,
+            log_level=log_level,
+            log_format=log_format,
+            cursor_secret=secret,
+            dynamodb_table_prefix=env.get("WFO_DYNAMODB_TABLE_PREFIX", ""),
+            storage_timeout_seconds=_positive_float(env, "WFO_STORAGE_TIMEOUT_SECONDS", 3.0),
+        )
+
+
+def parse_tokens(text: str, variable: str) -> dict[str, str]:
+    """`tokenA=write,tokenB=read` (commas or newlines between entries) → {token: scope}."""
+    tokens: dict[str, str] = {}
+    for entry in text.replace("\n", ",").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        token, sep, scope = entry.rpartition("=")
+        token, scope = token.strip(), scope.strip().lower()
+        if not sep or not token or scope not in SCOPES:
+            raise SettingsError(f"{variable} entries must look like TOKEN=read or TOKEN=write")
+        tokens[token] = scope
+    return tokens
+
+
+def _tokens_from_file(path: str) -> dict[str, str]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise SettingsError(f"WFO_AUTH_TOKENS_FILE cannot be read: {error.strerror}") from error
+    return parse_tokens(text, "WFO_AUTH_TOKENS_FILE")
+
+
+def _choice(
+    env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...], upper: bool = False
+) -> str:
+    raw = env.get(name, default).strip()
+    value = raw.upper() if upper else raw.lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)} (got {raw!r})")
+    return value
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 60:
+        raise SettingsError(f"{name} must be a number of seconds between 0 and 60 (got {raw!r})")
+    return value
+
+
+def _stdout_is_tty() -> bool:
+    try:
+        return os.isatty(1)
+    except OSError:
+        return False
