@@ -18,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST)
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     commands.add_parser("create-tables", help="create the storage schema (idempotent)")
+    commands.add_parser("openapi", help="print the OpenAPI document the service serves")
     return parser
 
 
@@ -53,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         serve(settings, args.host, args.port)
+    elif args.command == "openapi":
+        from app.openapi_document import openapi_json
+
+        print(openapi_json(), end="")
     else:
         print(asyncio.run(create_tables(settings)))
     return 0

@@ -22,6 +22,7 @@ from adapters.http.workflow_controller import WorkflowController
 from app.container import SERVED, Container
 from app.logging import configure_logging
 from app.settings import Settings
+from ports.clock import Clock
 
 MAX_BODY_BYTES = 64 * 1024
 API_VERSION = "1.0.0"
@@ -64,10 +65,13 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
+    """The service as an ASGI app; `clock` replaces the system clock (tests of expiry use it)."""
     settings = Settings.from_env() if settings is None else settings
     configure_logging(settings)
     container = Container(settings=settings)
+    if clock is not None:
+        container.clock.override(providers.Object(clock))
     tokens = TokenTable(settings.auth_tokens)
     if not tokens:
         structlog.get_logger("workflow_orders").warning(

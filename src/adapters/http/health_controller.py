@@ -19,7 +19,11 @@ class HealthController(Controller):
         "/ready",
         operation_id="ready",
         summary="200 when the storage answers, else 503",
-        responses={503: ResponseSpec(Problem, description="Storage unavailable", media_type=PROBLEM_JSON)},
+        responses={
+            503: ResponseSpec(
+                Problem, description="Storage unavailable", media_type=PROBLEM_JSON, generate_examples=False
+            )
+        },
     )
     async def ready(self, storage_health: StorageHealth) -> dict[str, str]:
         await storage_health.check()

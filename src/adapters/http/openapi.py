@@ -36,7 +36,10 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
     """Problem+json responses for the OpenAPI document of one operation."""
     return {
         status: ResponseSpec(
-            data_container=Problem, description=_DESCRIPTIONS[status], media_type=PROBLEM_JSON
+            data_container=Problem,
+            description=_DESCRIPTIONS[status],
+            media_type=PROBLEM_JSON,
+            generate_examples=False,
         )
         for status in statuses
     }

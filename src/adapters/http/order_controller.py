@@ -43,7 +43,11 @@ class WorkflowOrderController(Controller):
         return_dto=None,
         status_code=201,
         responses={
-            200: ResponseSpec(WorkflowOrderDetail, description="Replay: the stored order, nothing written"),
+            200: ResponseSpec(
+                WorkflowOrderDetail,
+                description="Replay: the stored order, nothing written",
+                generate_examples=False,
+            ),
             **problems(400, 401, 403, 404, 409, 413, 415, 503),
         },
         operation_id="recordOrder",

@@ -3,6 +3,10 @@
 from datetime import datetime
 from decimal import Decimal
 
+from typing import Annotated
+
+import msgspec
+
 from adapters.http.numbers import JsonNumber
 from adapters.http.workflow_schemas import Body
 from domain.model.enums import AssetType, OrderDirection, OrderType
@@ -11,16 +15,16 @@ from domain.model.enums import AssetType, OrderDirection, OrderType
 class RecordOrderRequest(Body):
     """Body of POST /v1/workflows/{workflow_id}/orders."""
 
-    order_code: str
-    order_price: JsonNumber
-    order_quantity: JsonNumber
+    order_code: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    order_price: Annotated[JsonNumber, msgspec.Meta(description="> 0, at most 38 significant digits")]
+    order_quantity: Annotated[JsonNumber, msgspec.Meta(description="> 0, at most 38 significant digits")]
     order_direction: OrderDirection
     order_type: OrderType
-    id: str | None = None
-    placed_at: datetime | None = None
+    id: Annotated[str | None, msgspec.Meta(description="UUID v4 chosen by the caller; makes retries safe")] = None
+    placed_at: Annotated[datetime | None, msgspec.Meta(description="RFC 3339; default: now")] = None
     asset_type: AssetType | None = None
-    trigger_close: JsonNumber | None = None
-    execution_context: str | None = None
+    trigger_close: Annotated[JsonNumber | None, msgspec.Meta(description=">= 0; 0 is kept")] = None
+    execution_context: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
 
 
 class WorkflowOrderListItem(Body):

@@ -52,10 +52,10 @@ class TriggerBody(Body):
 class WorkflowRequest(Body):
     """Body of POST /v1/workflows and PUT /v1/workflows/{workflow_id}."""
 
-    name: str
-    index: str
-    cfd: str
-    conditions: list[ConditionBody]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    index: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    cfd: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    conditions: Annotated[list[ConditionBody], msgspec.Meta(min_length=1)]
     trigger: TriggerBody
     enable: bool = True
     dry_run: bool = False

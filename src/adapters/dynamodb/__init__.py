@@ -1,0 +1,40 @@
+"""DynamoDB storage adapters (aioboto3 low-level client): repositories, health, table creation.
+
+Wiring: open ONE client for the life of the process, e.g.
+
+    session = aioboto3.Session()
+    async with session.client("dynamodb", region_name=region, config=client_config()) as client:
+        names = TableNames.for_prefix(prefix)
+        workflows = DynamoDbWorkflowRepository(client, names.workflows)
+        orders = DynamoDbOrderRepository(client, orders_table=names.orders,
+                                         order_ids_table=names.order_ids, workflows_table=names.workflows)
+        health = DynamoDbStorageHealth(client, workflows_table=names.workflows,
+                                       orders_table=names.orders, order_ids_table=names.order_ids)
+
+`await create_tables(client, prefix)` creates the tables (the `create-tables` CLI command).
+"""
+
+from botocore.config import Config
+
+from adapters.dynamodb.health import DynamoDbStorageHealth
+from adapters.dynamodb.orders import DynamoDbOrderRepository
+from adapters.dynamodb.tables import TableNames, create_tables
+from adapters.dynamodb.workflows import DynamoDbWorkflowRepository
+
+__all__ = [
+    "DynamoDbOrderRepository",
+    "DynamoDbStorageHealth",
+    "DynamoDbWorkflowRepository",
+    "TableNames",
+    "client_config",
+    "create_tables",
+]
+
+
+def client_config() -> Config:
+    """Timeouts and retries for the DynamoDB client: fail fast, retry transient faults a little.
+
+    connect_timeout 2 s, read_timeout 3 s, standard retry mode with 3 attempts in all (throttling,
+    5xx and connection errors are retried by botocore; what survives becomes StorageUnavailableError).
+    """
+    return Config(connect_timeout=2, read_timeout=3, retries={"mode": "standard", "max_attempts": 3})

@@ -1,0 +1,206 @@
+"""Order records in DynamoDB: a workflow's orders by sort key, a guard copy by id, latest on the workflow."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from adapters.dynamodb.errors import storage_errors
+from adapters.dynamodb.expressions import live, names
+from adapters.dynamodb.mapping import (
+    MAX_PLACED_AT,
+    item_to_order,
+    n,
+    order_sort_key,
+    order_to_item,
+    read_s,
+    s,
+    sort_key_ceiling,
+    sort_key_floor,
+)
+from adapters.dynamodb.transactions import CONFLICT_ATTEMPTS, failed, old_item, transact
+from adapters.dynamodb.workflow_mapping import workflow_pk
+from domain.model.errors import (
+    DuplicateOrderIdError,
+    StaleWorkflowError,
+    StorageUnavailableError,
+    WorkflowNotFoundError,
+)
+from domain.model.history import HistoryFilter, HistoryPage, Position
+from domain.model.order import WorkflowOrder, oldest_visible_placed_at
+
+if TYPE_CHECKING:
+    from types_aiobotocore_dynamodb.client import DynamoDBClient
+    from types_aiobotocore_dynamodb.type_defs import TransactWriteItemTypeDef
+
+_MAX_QUERY_LIMIT = 1000
+NEWER = "(attribute_not_exists(#latest_sk) OR #latest_sk < :sk)"
+
+
+class DynamoDbOrderRepository:
+    """OrderRepository on three tables (see adapters.dynamodb.tables).
+
+    add: one TransactWriteItems of [workflow Update-or-ConditionCheck, order Put, id-guard Put].
+    The workflow step takes the order as the workflow's `latest` only if it sorts after the
+    current one; when that condition is what failed (a late, older order), the transaction is sent
+    again with a plain ConditionCheck, so the older order is still written. `latest_sk` only ever
+    grows, so that second attempt needs no condition on it. The reason a workflow condition failed
+    comes from ReturnValuesOnConditionCheckFailure=ALL_OLD, without a second read.
+
+    get: a strongly consistent GetItem on the id guard, which holds the whole order.
+    page/count: Query on one workflow's partition, newest first; the visibility lower bound and
+    since/until are a key condition on the sort key, direction and `ttl > now` are filters.
+    latest: a paginated Scan of the workflows table, projecting each workflow's `latest` copy.
+    """
+
+    def __init__(
+        self, client: DynamoDBClient, *, orders_table: str, order_ids_table: str, workflows_table: str
+    ) -> None:
+        self._client = client
+        self._orders, self._ids, self._workflows = orders_table, order_ids_table, workflows_table
+
+    async def add(self, order: WorkflowOrder) -> None:
+        item = order_to_item(order)
+        sort_key = order_sort_key(order.placed_at, order.id)
+        take_latest = True
+        for _ in range(CONFLICT_ATTEMPTS):
+            items: list[TransactWriteItemTypeDef] = [
+                self._workflow_step(order, sort_key, item, take_latest),
+                {"Put": {"TableName": self._orders, "Item": {**item, "sort_key": s(sort_key)},
+                         "ConditionExpression": "attribute_not_exists(#sort_key)",
+                         "ExpressionAttributeNames": names("sort_key")}},
+                {"Put": {"TableName": self._ids, "Item": item,
+                         "ConditionExpression": "attribute_not_exists(#id)",
+                         "ExpressionAttributeNames": names("id")}},
+            ]  # fmt: skip
+            reasons = await transact(self._client, items, "record order")
+            if reasons is None:
+                return
+            if failed(reasons, 1) or failed(reasons, 2):
+                raise DuplicateOrderIdError(order.id)
+            workflow = old_item(reasons, 0)
+            if workflow is None or "deleted" in workflow:
+                raise WorkflowNotFoundError(order.workflow_id)
+            if read_s(workflow, "name") != order.workflow_name:
+                raise StaleWorkflowError(order.workflow_id)
+            take_latest = False  # the workflow already has a newer latest order
+        raise StorageUnavailableError("The workflow kept changing while recording; try again shortly.")
+
+    def _workflow_step(
+        self, order: WorkflowOrder, sort_key: str, item: dict[str, Any], take_latest: bool
+    ) -> TransactWriteItemTypeDef:
+        step: dict[str, Any] = {
+            "TableName": self._workflows,
+            "Key": {"pk": s(workflow_pk(order.workflow_id))},
+            "ConditionExpression": live(":name"),
+            "ExpressionAttributeNames": names("pk", "deleted", "name"),
+            "ExpressionAttributeValues": {":name": s(order.workflow_name)},
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if not take_latest:
+            return {"ConditionCheck": step}  # type: ignore[typeddict-item]
+        step["UpdateExpression"] = "SET #latest = :order, #latest_sk = :sk"
+        step["ConditionExpression"] += f" AND {NEWER}"
+        step["ExpressionAttributeNames"] |= names("latest", "latest_sk")
+        step["ExpressionAttributeValues"] |= {":order": {"M": item}, ":sk": s(sort_key)}
+        return {"Update": step}  # type: ignore[typeddict-item]
+
+    async def get(self, order_id: str) -> WorkflowOrder | None:
+        async with storage_errors("get order"):
+            response = await self._client.get_item(
+                TableName=self._ids, Key={"id": s(order_id.lower())}, ConsistentRead=True
+            )
+        item = response.get("Item")
+        return None if item is None else item_to_order(item)
+
+    async def page(
+        self,
+        workflow_id: str,
+        history_filter: HistoryFilter,
+        *,
+        now: int,
+        limit: int,
+        after: Position | None = None,
+    ) -> HistoryPage:
+        request = self._query(workflow_id, history_filter, now, after)
+        if request is None:
+            return HistoryPage([], None)
+        # Limit counts items read before the filter: read on until limit + 1 match or none remain.
+        request["Limit"] = limit + 2
+        found: list[WorkflowOrder] = []
+        while len(found) <= limit:
+            async with storage_errors("order history"):
+                response = await self._client.query(**request)
+            for order in map(item_to_order, response.get("Items", [])):
+                if after is None or after.is_after(order):
+                    found.append(order)
+            if "LastEvaluatedKey" not in response:
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            request["Limit"] = min(request["Limit"] * 2, _MAX_QUERY_LIMIT)
+        if len(found) <= limit:
+            return HistoryPage(found, None)
+        last = found[limit - 1]
+        return HistoryPage(found[:limit], Position(last.placed_at, last.id))
+
+    async def count(self, workflow_id: str, history_filter: HistoryFilter, *, now: int) -> int:
+        request = self._query(workflow_id, history_filter, now, None)
+        if request is None:
+            return 0
+        request["Select"] = "COUNT"
+        total = 0
+        while True:
+            async with storage_errors("order count"):
+                response = await self._client.query(**request)
+            total += response["Count"]
+            if "LastEvaluatedKey" not in response:
+                return total
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    async def latest(self, *, now: int) -> list[WorkflowOrder]:
+        request: dict[str, Any] = {
+            "TableName": self._workflows,
+            "ConsistentRead": True,
+            "ProjectionExpression": "#latest",
+            "FilterExpression": "attribute_exists(#latest) AND #latest.#ttl > :now",
+            "ExpressionAttributeNames": names("latest", "ttl"),
+            "ExpressionAttributeValues": {":now": n(now)},
+        }
+        newest: list[WorkflowOrder] = []
+        while True:
+            async with storage_errors("latest orders"):
+                response = await self._client.scan(**request)
+            newest.extend(item_to_order(item["latest"]["M"]) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return sorted(newest, key=lambda order: order.sort_key, reverse=True)
+
+    def _query(
+        self, workflow_id: str, history_filter: HistoryFilter, now: int, after: Position | None
+    ) -> dict[str, Any] | None:
+        """The Query request for visible matching orders strictly after `after`, or None when the
+        key range is empty. Visibility is a key bound: placed_at >= oldest_visible_placed_at(now)."""
+        low = max(oldest_visible_placed_at(now), history_filter.since or 0, 0)
+        high = MAX_PLACED_AT if history_filter.until is None else min(history_filter.until, MAX_PLACED_AT)
+        if low > high or (after is not None and after.placed_at < low):
+            return None
+        ceiling = sort_key_ceiling(high)
+        if after is not None and after.placed_at <= high:
+            # BETWEEN is inclusive: the item at `after` itself comes back and is skipped by page()
+            ceiling = order_sort_key(after.placed_at, after.order_id)
+        condition = "#ttl > :now"
+        values = {":wid": s(workflow_id.lower()), ":low": s(sort_key_floor(low)), ":high": s(ceiling),
+                  ":now": n(now)}  # fmt: skip
+        if history_filter.direction is not None:
+            condition += " AND #order_direction = :direction"
+            values[":direction"] = s(history_filter.direction.value)
+        return {
+            "TableName": self._orders,
+            "KeyConditionExpression": "#workflow_id = :wid AND #sort_key BETWEEN :low AND :high",
+            "FilterExpression": condition,
+            "ExpressionAttributeNames": names("workflow_id", "sort_key", "ttl")
+            | ({"#order_direction": "order_direction"} if history_filter.direction else {}),
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+        }

@@ -1,0 +1,1 @@
+"""SQLite storage: the embedded default adapter for workflows, orders and storage health."""

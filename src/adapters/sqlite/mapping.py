@@ -1,0 +1,114 @@
+"""Pure conversions between SQLite rows and domain entities (orders, workflows)."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from domain.model.enums import AssetType, OrderDirection, OrderType
+from domain.model.order import WorkflowOrder
+from domain.model.workflow import Workflow, WorkflowSpec
+
+ORDER_COLUMNS: tuple[str, ...] = (
+    "id",
+    "workflow_id",
+    "workflow_name",
+    "placed_at",
+    "order_code",
+    "order_price",
+    "order_quantity",
+    "order_direction",
+    "order_type",
+    "expires_at",
+    "asset_type",
+    "trigger_close",
+    "execution_context",
+)
+"""The columns of `orders`, in the order of order_to_row and order_from_row."""
+
+WORKFLOW_COLUMNS: tuple[str, ...] = ("id", "name", "enable", "spec", "created_at", "updated_at")
+"""The columns of `workflows` a live workflow is read from and written to, in row order."""
+
+Row = tuple[Any, ...]
+
+
+def order_to_row(order: WorkflowOrder) -> Row:
+    """Decimals as their canonical text, enums by value, absent optionals as NULL, ids lowercase."""
+    return (
+        order.id.lower(),
+        order.workflow_id.lower(),
+        order.workflow_name,
+        order.placed_at,
+        order.order_code,
+        str(order.order_price),
+        str(order.order_quantity),
+        order.order_direction.value,
+        order.order_type.value,
+        order.expires_at,
+        None if order.asset_type is None else order.asset_type.value,
+        None if order.trigger_close is None else str(order.trigger_close),
+        order.execution_context,
+    )
+
+
+def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
+    """The inverse of order_to_row."""
+    (
+        order_id,
+        workflow_id,
+        workflow_name,
+        placed_at,
+        order_code,
+        order_price,
+        order_quantity,
+        order_direction,
+        order_type,
+        expires_at,
+        asset_type,
+        trigger_close,
+        execution_context,
+    ) = row
+    return WorkflowOrder(
+        id=order_id,
+        workflow_id=workflow_id,
+        workflow_name=workflow_name,
+        placed_at=placed_at,
+        order_code=order_code,
+        order_price=Decimal(order_price),
+        order_quantity=Decimal(order_quantity),
+        order_direction=OrderDirection(order_direction),
+        order_type=OrderType(order_type),
+        ttl=expires_at,
+        asset_type=None if asset_type is None else AssetType(asset_type),
+        trigger_close=None if trigger_close is None else Decimal(trigger_close),
+        execution_context=execution_context,
+    )
+
+
+def spec_to_json(spec: WorkflowSpec) -> str:
+    """The spec as JSON; msgspec writes decimals as strings, so every digit is kept."""
+    return msgspec.json.encode(spec).decode()
+
+
+def spec_from_json(text: str) -> WorkflowSpec:
+    """The inverse of spec_to_json (the spec validates itself again on construction)."""
+    return msgspec.json.decode(text, type=WorkflowSpec)
+
+
+def workflow_to_row(workflow: Workflow) -> Row:
+    """Name and enable are copied out of the spec so the engine can index and filter them."""
+    return (
+        workflow.id.lower(),
+        workflow.spec.name,
+        int(workflow.spec.enable),
+        spec_to_json(workflow.spec),
+        workflow.created_at,
+        workflow.updated_at,
+    )
+
+
+def workflow_from_row(row: Sequence[Any]) -> Workflow:
+    """The inverse of workflow_to_row; the spec JSON is the source of truth for every spec field."""
+    workflow_id, _name, _enable, spec, created_at, updated_at = row
+    return Workflow(id=workflow_id, spec=spec_from_json(spec), created_at=created_at, updated_at=updated_at)

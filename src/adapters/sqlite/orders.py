@@ -1,0 +1,151 @@
+"""Order records in SQLite: write-once rows, newest-first index range reads, a latest-order table."""
+
+import sqlite3
+
+from adapters.sqlite.database import SqliteDatabase
+from adapters.sqlite.mapping import ORDER_COLUMNS, order_from_row, order_to_row
+from domain.model.errors import DuplicateOrderIdError, StaleWorkflowError, WorkflowNotFoundError
+from domain.model.history import HistoryFilter, HistoryPage, Position
+from domain.model.order import WorkflowOrder, oldest_visible_placed_at
+
+_COLUMNS = ", ".join(ORDER_COLUMNS)
+_O_COLUMNS = ", ".join(f"o.{column}" for column in ORDER_COLUMNS)
+_NO_LATER_THAN = 2**62
+"""An upper bound on placed_at beyond any real timestamp, used when a query has no upper bound."""
+
+# Only the constant column lists above are interpolated; every value is a bound parameter.
+_INSERT = f"INSERT INTO orders ({_COLUMNS}) VALUES ({', '.join('?' * len(ORDER_COLUMNS))})"  # noqa: S608
+_GET = f"SELECT {_COLUMNS} FROM orders WHERE id = ?"  # noqa: S608
+# The range is [lowest placed_at, (placed_at, id) bound): the row-value upper bound lets the index
+# start exactly after a cursor position, and the index order is already newest first.
+_PAGE = f"""
+    SELECT {_COLUMNS} FROM orders
+    WHERE workflow_id = ? AND placed_at >= ? AND (placed_at, id) < (?, ?)
+    ORDER BY placed_at DESC, id DESC LIMIT ?
+"""  # noqa: S608
+_PAGE_BY_DIRECTION = f"""
+    SELECT {_COLUMNS} FROM orders
+    WHERE workflow_id = ? AND order_direction = ? AND placed_at >= ? AND (placed_at, id) < (?, ?)
+    ORDER BY placed_at DESC, id DESC LIMIT ?
+"""  # noqa: S608
+_COUNT = "SELECT COUNT(*) FROM orders WHERE workflow_id = ? AND placed_at BETWEEN ? AND ?"
+_COUNT_BY_DIRECTION = """
+    SELECT COUNT(*) FROM orders
+    WHERE workflow_id = ? AND order_direction = ? AND placed_at BETWEEN ? AND ?
+"""
+_LATEST = f"""
+    SELECT {_O_COLUMNS} FROM latest_orders AS l JOIN orders AS o ON o.id = l.order_id
+    WHERE l.placed_at >= ?
+    ORDER BY l.placed_at DESC, l.order_id DESC
+"""  # noqa: S608
+_LIVE_WORKFLOW_NAME = "SELECT name FROM workflows WHERE id = ? AND deleted_at IS NULL"
+_ORDER_EXISTS = "SELECT 1 FROM orders WHERE id = ?"
+# Moves only forward: a late order older than the stored one leaves it in place.
+_ADVANCE_LATEST = """
+    INSERT INTO latest_orders (workflow_id, placed_at, order_id) VALUES (?, ?, ?)
+    ON CONFLICT (workflow_id) DO UPDATE SET placed_at = excluded.placed_at, order_id = excluded.order_id
+    WHERE (excluded.placed_at, excluded.order_id) > (latest_orders.placed_at, latest_orders.order_id)
+"""
+
+
+class SqliteOrderRepository:
+    """OrderRepository on SQLite.
+
+    Visibility is a lower bound on placed_at (oldest_visible_placed_at), so expired rows are
+    skipped by the index range itself; nothing here deletes them.
+    """
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._database = database
+
+    async def add(self, order: WorkflowOrder) -> None:
+        row = order_to_row(order)
+        order_id, workflow_id = row[0], row[1]
+
+        def insert(connection: sqlite3.Connection) -> None:
+            live = connection.execute(_LIVE_WORKFLOW_NAME, (workflow_id,)).fetchone()
+            if live is None:
+                raise WorkflowNotFoundError(workflow_id)
+            if live[0] != order.workflow_name:
+                raise StaleWorkflowError(workflow_id)
+            try:
+                connection.execute(_INSERT, row)
+            except sqlite3.IntegrityError:
+                if connection.execute(_ORDER_EXISTS, (order_id,)).fetchone() is not None:
+                    raise DuplicateOrderIdError(order_id) from None
+                raise
+            connection.execute(_ADVANCE_LATEST, (workflow_id, order.placed_at, order_id))
+
+        await self._database.write(insert)
+
+    async def get(self, order_id: str) -> WorkflowOrder | None:
+        def select(connection: sqlite3.Connection) -> WorkflowOrder | None:
+            found = connection.execute(_GET, (order_id.lower(),)).fetchone()
+            return None if found is None else order_from_row(found)
+
+        return await self._database.read(select)
+
+    async def page(
+        self,
+        workflow_id: str,
+        history_filter: HistoryFilter,
+        *,
+        now: int,
+        limit: int,
+        after: Position | None = None,
+    ) -> HistoryPage:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        lowest, highest = _placed_at_range(history_filter, now)
+        bound = (highest + 1, "")  # ids are never empty, so this means placed_at <= highest
+        if after is not None:
+            bound = min(bound, (after.placed_at, after.order_id.lower()))
+        # One row more than asked tells whether another page follows, without a second query.
+        params: tuple[str | int, ...]
+        if history_filter.direction is None:
+            sql, params = _PAGE, (workflow_id.lower(), lowest, *bound, limit + 1)
+        else:
+            direction = history_filter.direction.value
+            sql, params = _PAGE_BY_DIRECTION, (workflow_id.lower(), direction, lowest, *bound, limit + 1)
+
+        def select(connection: sqlite3.Connection) -> HistoryPage:
+            rows = connection.execute(sql, params).fetchall()
+            orders = [order_from_row(row) for row in rows[:limit]]
+            more = len(rows) > limit
+            last = orders[-1] if more else None
+            return HistoryPage(orders, None if last is None else Position(last.placed_at, last.id))
+
+        return await self._database.read(select)
+
+    async def count(self, workflow_id: str, history_filter: HistoryFilter, *, now: int) -> int:
+        lowest, highest = _placed_at_range(history_filter, now)
+        params: tuple[str | int, ...]
+        if history_filter.direction is None:
+            sql, params = _COUNT, (workflow_id.lower(), lowest, highest)
+        else:
+            direction = history_filter.direction.value
+            sql, params = _COUNT_BY_DIRECTION, (workflow_id.lower(), direction, lowest, highest)
+
+        def select(connection: sqlite3.Connection) -> int:
+            counted: int = connection.execute(sql, params).fetchone()[0]
+            return counted
+
+        return await self._database.read(select)
+
+    async def latest(self, *, now: int) -> list[WorkflowOrder]:
+        # A workflow's newest order expires before any older one, so when the newest is hidden
+        # the workflow has no visible order at all: filtering latest_orders is enough.
+        def select(connection: sqlite3.Connection) -> list[WorkflowOrder]:
+            rows = connection.execute(_LATEST, (oldest_visible_placed_at(now),)).fetchall()
+            return [order_from_row(row) for row in rows]
+
+        return await self._database.read(select)
+
+
+def _placed_at_range(history_filter: HistoryFilter, now: int) -> tuple[int, int]:
+    """Inclusive placed_at bounds: the filter's, narrowed to what is still visible at `now`."""
+    lowest = oldest_visible_placed_at(now)
+    if history_filter.since is not None:
+        lowest = max(lowest, history_filter.since)
+    highest = _NO_LATER_THAN if history_filter.until is None else min(history_filter.until, _NO_LATER_THAN)
+    return lowest, highest

@@ -1,0 +1,67 @@
+"""The SQLite schema, created idempotently when a database is opened."""
+
+SCHEMA: tuple[str, ...] = (
+    # Workflows are soft-deleted: a deleted row keeps its id (so its orders keep a parent) and
+    # frees its name. `spec` is the JSON of a WorkflowSpec; name and enable are copied out of it
+    # so that uniqueness, sorting and filtering happen in the engine.
+    """
+    CREATE TABLE IF NOT EXISTS workflows (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        enable INTEGER NOT NULL CHECK (enable IN (0, 1)),
+        spec TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        deleted_at INTEGER NULL
+    )
+    """,
+    # Names are unique among live workflows only. BINARY collation compares UTF-8 bytes, which is
+    # Unicode code point order, so this index also serves "list live workflows sorted by name".
+    """
+    CREATE UNIQUE INDEX IF NOT EXISTS workflows_live_name
+        ON workflows (name) WHERE deleted_at IS NULL
+    """,
+    # Decimals are TEXT in canonical form (never REAL); enums are stored by value; NULL means
+    # "absent", so a trigger_close of 0 is the text '0'.
+    """
+    CREATE TABLE IF NOT EXISTS orders (
+        id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL REFERENCES workflows (id),
+        workflow_name TEXT NOT NULL,
+        placed_at INTEGER NOT NULL,
+        order_code TEXT NOT NULL,
+        order_price TEXT NOT NULL,
+        order_quantity TEXT NOT NULL,
+        order_direction TEXT NOT NULL,
+        order_type TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        asset_type TEXT NULL,
+        trigger_close TEXT NULL,
+        execution_context TEXT NULL
+    )
+    """,
+    # History pages and counts are range reads on one of these, in newest-first order.
+    """
+    CREATE INDEX IF NOT EXISTS orders_by_workflow_time
+        ON orders (workflow_id, placed_at DESC, id DESC)
+    """,
+    """
+    CREATE INDEX IF NOT EXISTS orders_by_workflow_direction_time
+        ON orders (workflow_id, order_direction, placed_at DESC, id DESC)
+    """,
+    # One row per workflow that ever had an order: the key of its newest order. Kept in the same
+    # transaction as the order insert; never moves backwards.
+    """
+    CREATE TABLE IF NOT EXISTS latest_orders (
+        workflow_id TEXT PRIMARY KEY,
+        placed_at INTEGER NOT NULL,
+        order_id TEXT NOT NULL
+    )
+    """,
+    # Lets "latest" read only the still-visible rows, already newest first.
+    """
+    CREATE INDEX IF NOT EXISTS latest_orders_by_time
+        ON latest_orders (placed_at DESC, order_id DESC)
+    """,
+)
+"""Statements to run, in order, inside one write transaction; each is a no-op when already applied."""
