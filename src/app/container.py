@@ -64,9 +64,7 @@ class Container(containers.DeclarativeContainer):
     cursors = providers.Singleton(CursorCodec, key=providers.Callable(cursor_key, settings))
 
     create_workflow = providers.Factory(CreateWorkflow, workflows=workflow_repository, clock=clock, ids=ids)
-    get_workflow = providers.Factory(
-        GetWorkflow, workflows=workflow_repository, orders=order_repository, clock=clock
-    )
+    get_workflow = providers.Factory(GetWorkflow, workflows=workflow_repository, orders=order_repository, clock=clock)
     replace_workflow = providers.Factory(
         ReplaceWorkflow, workflows=workflow_repository, orders=order_repository, clock=clock
     )

@@ -80,9 +80,7 @@ def _tokens_from_file(path: str) -> dict[str, str]:
     return parse_tokens(text, "WFO_AUTH_TOKENS_FILE")
 
 
-def _choice(
-    env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...], upper: bool = False
-) -> str:
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...], upper: bool = False) -> str:
     raw = env.get(name, default).strip()
     value = raw.upper() if upper else raw.lower()
     if value not in allowed:

@@ -61,9 +61,7 @@ class StrictJsonBody(AbstractDTO[T], Generic[T]):
         return False
 
     @classmethod
-    def create_for_field_definition(
-        cls, field_definition: Any, handler_id: str, backend_cls: Any = None
-    ) -> None:
+    def create_for_field_definition(cls, field_definition: Any, handler_id: str, backend_cls: Any = None) -> None:
         return None
 
     @classmethod

@@ -1,6 +1,7 @@
 """Liveness and readiness probes (public)."""
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
 from adapters.http.problems import PROBLEM_JSON, Problem
@@ -25,6 +26,6 @@ class HealthController(Controller):
             )
         },
     )
-    async def ready(self, storage_health: StorageHealth) -> dict[str, str]:
+    async def ready(self, storage_health: NamedDependency[StorageHealth]) -> dict[str, str]:
         await storage_health.check()
         return {"status": "ok"}

@@ -15,7 +15,5 @@ def checked_id(value: str, field: str) -> str:
     return value.lower()
 
 
-WorkflowId = Annotated[
-    str, Parameter(description="Workflow UUID (any case)", schema_extra={"format": "uuid"})
-]
+WorkflowId = Annotated[str, Parameter(description="Workflow UUID (any case)", schema_extra={"format": "uuid"})]
 OrderId = Annotated[str, Parameter(description="Order UUID (any case)", schema_extra={"format": "uuid"})]

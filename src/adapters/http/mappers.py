@@ -33,9 +33,7 @@ def spec_from_request(body: WorkflowRequest) -> WorkflowSpec:
         cfd=body.cfd,
         conditions=tuple(
             Condition(
-                indicator=Indicator(
-                    c.indicator.name, c.indicator.ut, c.indicator.value, c.indicator.zone_value
-                ),
+                indicator=Indicator(c.indicator.name, c.indicator.ut, c.indicator.value, c.indicator.zone_value),
                 close=Close(c.close.direction, c.close.ut, c.close.spread),
                 element=c.element,
             )
@@ -77,9 +75,7 @@ def _number(value: object) -> JsonNumber | None:
 def _condition_body(condition: Condition) -> ConditionBody:
     indicator, close = condition.indicator, condition.close
     return ConditionBody(
-        indicator=IndicatorBody(
-            indicator.name, indicator.ut, _number(indicator.value), _number(indicator.zone_value)
-        ),
+        indicator=IndicatorBody(indicator.name, indicator.ut, _number(indicator.value), _number(indicator.zone_value)),
         close=CloseBody(close.direction, close.ut, JsonNumber(close.spread)),
         element=condition.element,
     )

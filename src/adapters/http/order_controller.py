@@ -3,8 +3,9 @@
 from typing import Annotated
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
 from adapters.http.ids import OrderId, WorkflowId, checked_id
@@ -25,9 +26,7 @@ from domain.use_cases.record_order import RecordOrder
 
 Instant = Annotated[
     str | None,
-    Parameter(
-        description="RFC 3339 with Z or an offset; inclusive bound", schema_extra={"format": "date-time"}
-    ),
+    Parameter(description="RFC 3339 with Z or an offset; inclusive bound", schema_extra={"format": "date-time"}),
 ]
 Direction = Annotated[OrderDirection | None, Parameter(description="Only BUY or only SELL orders")]
 _READ = (400, 401, 503)
@@ -54,7 +53,7 @@ class WorkflowOrderController(Controller):
         summary="Record an order placed by a workflow (idempotent by id)",
     )
     async def record(
-        self, workflow_id: WorkflowId, data: RecordOrderRequest, record_order: RecordOrder
+        self, workflow_id: WorkflowId, data: JSONBody[RecordOrderRequest], record_order: NamedDependency[RecordOrder]
     ) -> JsonResponse[WorkflowOrderDetail]:
         workflow_id = checked_id(workflow_id, "workflow_id")
         recorded = await record_order.execute(workflow_id, draft_from_request(data))
@@ -73,7 +72,7 @@ class WorkflowOrderController(Controller):
     async def history(
         self,
         workflow_id: WorkflowId,
-        get_order_history: GetOrderHistory,
+        get_order_history: NamedDependency[GetOrderHistory],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
         cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page")] = None,
         since: Instant = None,
@@ -85,9 +84,7 @@ class WorkflowOrderController(Controller):
             until=None if until is None else parse_instant(until, "until"),
             direction=direction,
         )
-        result = await get_order_history.execute(
-            checked_id(workflow_id, "workflow_id"), history_filter, limit, cursor
-        )
+        result = await get_order_history.execute(checked_id(workflow_id, "workflow_id"), history_filter, limit, cursor)
         return WorkflowOrderHistoryResponse(
             workflow_id=result.workflow_id,
             orders=[order_list_item(order) for order in result.orders],
@@ -109,7 +106,7 @@ class OrderController(Controller):
     )
     async def latest(
         self,
-        get_latest_orders: GetLatestOrders,
+        get_latest_orders: NamedDependency[GetLatestOrders],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LATEST_LIMIT,
         direction: Direction = None,
     ) -> LatestOrdersResponse:
@@ -125,6 +122,6 @@ class OrderController(Controller):
     async def get_one(
         self,
         order_id: OrderId,
-        get_order: GetOrder,
+        get_order: NamedDependency[GetOrder],
     ) -> WorkflowOrderDetail:
         return order_detail(await get_order.execute(checked_id(order_id, "order_id")))

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 from decimal import Decimal
-
 from typing import Annotated
 
 import msgspec

@@ -3,7 +3,8 @@
 from typing import Annotated, Literal
 
 from litestar import Controller, delete, get, post, put
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
 from adapters.http.ids import WorkflowId, checked_id
@@ -36,7 +37,7 @@ class WorkflowController(Controller):
         summary="Create a workflow",
     )
     async def create(
-        self, data: WorkflowRequest, create_workflow: CreateWorkflow
+        self, data: JSONBody[WorkflowRequest], create_workflow: NamedDependency[CreateWorkflow]
     ) -> JsonResponse[WorkflowDetail]:
         details = await create_workflow.execute(spec_from_request(data))
         return JsonResponse(
@@ -48,10 +49,8 @@ class WorkflowController(Controller):
     @get("/", responses=problems(*_READ), operation_id="listWorkflows", summary="List workflows by name")
     async def list_all(
         self,
-        list_workflows: ListWorkflows,
-        enable: Annotated[
-            Literal["true", "false"] | None, Parameter(description="Only enabled or disabled")
-        ] = None,
+        list_workflows: NamedDependency[ListWorkflows],
+        enable: Annotated[Literal["true", "false"] | None, Parameter(description="Only enabled or disabled")] = None,
     ) -> WorkflowListResponse:
         listed = await list_workflows.execute(None if enable is None else enable == "true")
         return WorkflowListResponse([workflow_list_item(item) for item in listed], len(listed))
@@ -62,7 +61,7 @@ class WorkflowController(Controller):
         operation_id="getWorkflow",
         summary="One workflow with its order summary",
     )
-    async def get_one(self, workflow_id: WorkflowId, get_workflow: GetWorkflow) -> WorkflowDetail:
+    async def get_one(self, workflow_id: WorkflowId, get_workflow: NamedDependency[GetWorkflow]) -> WorkflowDetail:
         return workflow_detail(await get_workflow.execute(checked_id(workflow_id, "workflow_id")))
 
     @put(
@@ -74,7 +73,10 @@ class WorkflowController(Controller):
         summary="Replace a workflow's configuration",
     )
     async def replace(
-        self, workflow_id: WorkflowId, data: WorkflowRequest, replace_workflow: ReplaceWorkflow
+        self,
+        workflow_id: WorkflowId,
+        data: JSONBody[WorkflowRequest],
+        replace_workflow: NamedDependency[ReplaceWorkflow],
     ) -> WorkflowDetail:
         workflow_id = checked_id(workflow_id, "workflow_id")
         return workflow_detail(await replace_workflow.execute(workflow_id, spec_from_request(data)))
@@ -85,5 +87,5 @@ class WorkflowController(Controller):
         operation_id="deleteWorkflow",
         summary="Delete a workflow (its orders stay until they expire)",
     )
-    async def remove(self, workflow_id: WorkflowId, delete_workflow: DeleteWorkflow) -> None:
+    async def remove(self, workflow_id: WorkflowId, delete_workflow: NamedDependency[DeleteWorkflow]) -> None:
         await delete_workflow.execute(checked_id(workflow_id, "workflow_id"))
