@@ -89,7 +89,7 @@ class StorageUnavailableError(UnavailableError):
         super().__init__(detail)
 
 
-class StaleWorkflowError(DomainError):
+class StaleWorkflowError(ConflictError):
     """The workflow changed between reading it and writing an order against it (retry the use case)."""
 
     title = "Workflow changed"
@@ -98,7 +98,7 @@ class StaleWorkflowError(DomainError):
         super().__init__(f"Workflow {workflow_id} changed while an order was being recorded.")
 
 
-class DuplicateOrderIdError(DomainError):
+class DuplicateOrderIdError(ConflictError):
     """Storage already holds an order with this id (the use case decides replay or conflict)."""
 
     title = "Duplicate order id"

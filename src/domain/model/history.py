@@ -81,10 +81,13 @@ class CursorCodec:
             raise InvalidCursorError() from error
         if not hmac.compare_digest(mac, self._mac(workflow_id, history_filter, payload)):
             raise InvalidCursorError()
-        placed_at, order_id = json.loads(payload)
-        if not (isinstance(placed_at, int) and isinstance(order_id, str) and is_uuid(order_id)):
+        try:
+            placed_at, order_id = json.loads(payload)
+        except (ValueError, TypeError) as error:
+            raise InvalidCursorError() from error
+        if not (type(placed_at) is int and isinstance(order_id, str) and is_uuid(order_id)):
             raise InvalidCursorError()
-        return Position(placed_at, order_id)
+        return Position(placed_at, order_id.lower())
 
 
 def _b64(raw: bytes) -> str:
@@ -95,6 +98,9 @@ def _unb64(text: str) -> bytes:
     if not text or len(text) > 200 or not text.isascii():
         raise ValueError("not a cursor part")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (ValueError, TypeError) as error:
         raise ValueError("not base64") from error
+    if _b64(raw) != text:  # the decoder is lenient: only the one canonical spelling is ours
+        raise ValueError("not the canonical encoding")
+    return raw

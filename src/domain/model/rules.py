@@ -30,10 +30,13 @@ ANY_SIGN = "any"
 
 
 def canonicalize_decimal_fields(obj: object) -> None:
-    """Rewrite every finite Decimal field of a frozen dataclass instance in its shortest exact form."""
+    """Rewrite every storable Decimal field of a frozen dataclass instance in its shortest exact form.
+
+    Values that break the rules are left as they are, for validation to report them.
+    """
     for f in fields(obj):  # type: ignore[arg-type]
         value = getattr(obj, f.name)
-        if isinstance(value, Decimal) and value.is_finite():
+        if isinstance(value, Decimal) and decimal_problem(value, sign=ANY_SIGN) is None:
             object.__setattr__(obj, f.name, canonical_decimal(value))
 
 
@@ -47,9 +50,9 @@ def decimal_problem(value: Decimal, *, sign: str) -> str | None:
         return "must be >= 0"
     if value == 0:
         return None
-    if len(value.normalize(_WIDE).as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
+    if len("".join(map(str, value.as_tuple().digits)).strip("0")) > MAX_SIGNIFICANT_DIGITS:
         return f"has more than {MAX_SIGNIFICANT_DIGITS} significant digits"
-    if not SMALLEST_MAGNITUDE <= abs(value) <= LARGEST_MAGNITUDE:
+    if not SMALLEST_MAGNITUDE <= value.copy_abs() <= LARGEST_MAGNITUDE:
         return "magnitude must be between 1E-130 and 9.99E+125"
     return None
 

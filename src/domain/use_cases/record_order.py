@@ -32,12 +32,11 @@ class RecordOrder:
     other content, or for another workflow, is an OrderIdConflictError.
     """
 
-    def __init__(
-        self, workflows: WorkflowRepository, orders: OrderRepository, clock: Clock, ids: IdGenerator
-    ) -> None:
+    def __init__(self, workflows: WorkflowRepository, orders: OrderRepository, clock: Clock, ids: IdGenerator) -> None:
         self._workflows, self._orders, self._clock, self._ids = workflows, orders, clock, ids
 
     async def execute(self, workflow_id: str, draft: OrderDraft) -> RecordedOrder:
+        workflow_id = workflow_id.lower()
         now = self._clock.now()
         draft.check_placed_at(now)
         if draft.id is not None and (stored := await self._orders.get(draft.id)) is not None:

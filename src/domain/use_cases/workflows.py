@@ -52,6 +52,7 @@ class GetWorkflow:
         self._workflows, self._orders, self._clock = workflows, orders, clock
 
     async def execute(self, workflow_id: str) -> WorkflowDetails:
+        workflow_id = workflow_id.lower()
         now = self._clock.now()
         everything = HistoryFilter()
         workflow, count, newest = await asyncio.gather(

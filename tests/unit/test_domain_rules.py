@@ -1,0 +1,292 @@
+"""Field rules: exact decimals, decimal bounds, UUID checks and the collection of field problems."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.model.errors import FieldError
+from domain.model.rules import (
+    ANY_SIGN,
+    NON_NEGATIVE,
+    POSITIVE,
+    Problems,
+    canonical_decimal,
+    decimal_problem,
+    is_uuid,
+    is_uuid4,
+)
+
+UUID4 = "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f"
+UUID1 = "a8098c1a-f86e-11da-bd1a-00112444be1e"
+
+storable_decimals = st.decimals(
+    min_value=Decimal("-9.99E+125"),
+    max_value=Decimal("9.99E+125"),
+    allow_nan=False,
+    allow_infinity=False,
+)
+
+
+# canonical_decimal
+
+
+@pytest.mark.parametrize(
+    ("given_text", "expected_text"),
+    [
+        ("10.50", "10.5"),
+        ("1E+2", "100"),
+        ("-0", "0"),
+        ("0.000", "0"),
+        ("0.1", "0.1"),
+        ("12345.12345678901234567", "12345.12345678901234567"),
+        ("7850.25", "7850.25"),
+        ("100", "100"),
+        ("-2.500", "-2.5"),
+    ],
+)
+def test_canonical_decimal_is_the_shortest_exact_form(given_text: str, expected_text: str) -> None:
+    result = canonical_decimal(Decimal(given_text))
+
+    assert str(result) == expected_text
+
+
+def test_canonical_decimal_of_negative_zero_has_no_sign() -> None:
+    result = canonical_decimal(Decimal("-0.00"))
+
+    assert not result.is_signed()
+
+
+@given(storable_decimals)
+def test_canonical_decimal_keeps_the_value(value: Decimal) -> None:
+    result = canonical_decimal(value)
+
+    assert result == value
+
+
+@given(storable_decimals)
+def test_canonical_decimal_never_shows_trailing_zeros_after_a_decimal_point(value: Decimal) -> None:
+    text = str(canonical_decimal(value))
+
+    mantissa = text.split("E")[0]
+    if "." in mantissa:
+        assert not mantissa.endswith("0")
+
+
+@given(storable_decimals)
+def test_canonical_decimal_writes_whole_numbers_without_exponent(value: Decimal) -> None:
+    result = canonical_decimal(value)
+
+    if result == result.to_integral_value():
+        assert "E" not in str(result)
+        assert "." not in str(result)
+
+
+@given(storable_decimals)
+def test_canonical_decimal_is_idempotent(value: Decimal) -> None:
+    once = canonical_decimal(value)
+
+    assert str(canonical_decimal(once)) == str(once)
+
+
+# decimal_problem: precision and magnitude
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" * 38,
+        "1." + "1" * 37,
+        "0." + "1" * 38,
+        "1E-130",
+        "9.99E+125",
+        "0.1",
+        "12345.12345678901234567",
+        "1" * 38 + "000",  # trailing zeros are not significant
+    ],
+)
+def test_decimal_within_dynamodb_bounds_is_accepted(text: str) -> None:
+    assert decimal_problem(Decimal(text), sign=POSITIVE) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" * 39,
+        "1." + "1" * 38,
+        "0." + "1" * 39,
+        "1E-131",
+        "1E+126",
+        "9.991E+125",
+        "9.9E-131",
+    ],
+)
+def test_decimal_outside_dynamodb_bounds_is_rejected(text: str) -> None:
+    assert decimal_problem(Decimal(text), sign=POSITIVE) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 31 significant digits: within precision, but just above the largest storable magnitude
+        "9.990000000000000000000000000001E+125",
+        # 31 significant digits: within precision, but just below the smallest storable magnitude
+        "9.999999999999999999999999999999E-131",
+    ],
+)
+def test_decimal_just_outside_the_magnitude_bounds_is_rejected_however_many_digits_it_has(text: str) -> None:
+    assert decimal_problem(Decimal(text), sign=POSITIVE) is not None
+
+
+@pytest.mark.parametrize("text", ["1E+1000000", "1E-1000000", "-1E+999999999"])
+def test_decimal_with_an_absurd_exponent_is_reported_as_a_problem_not_raised(text: str) -> None:
+    problem = decimal_problem(Decimal(text), sign=ANY_SIGN)
+
+    assert problem is not None
+
+
+@pytest.mark.parametrize("text", ["NaN", "sNaN", "Infinity", "-Infinity"])
+@pytest.mark.parametrize("sign", [POSITIVE, NON_NEGATIVE, ANY_SIGN])
+def test_decimal_that_is_not_finite_is_rejected(text: str, sign: str) -> None:
+    assert decimal_problem(Decimal(text), sign=sign) == "must be a finite number"
+
+
+# decimal_problem: sign rules
+
+
+@pytest.mark.parametrize("text", ["0", "-0", "0.00", "-1", "-0.1"])
+def test_positive_rule_rejects_zero_and_negatives(text: str) -> None:
+    assert decimal_problem(Decimal(text), sign=POSITIVE) == "must be > 0"
+
+
+@pytest.mark.parametrize("text", ["0", "-0", "0.0", "1.5"])
+def test_non_negative_rule_accepts_zero_and_positives(text: str) -> None:
+    assert decimal_problem(Decimal(text), sign=NON_NEGATIVE) is None
+
+
+@pytest.mark.parametrize("text", ["-1", "-0.0001"])
+def test_non_negative_rule_rejects_negatives(text: str) -> None:
+    assert decimal_problem(Decimal(text), sign=NON_NEGATIVE) == "must be >= 0"
+
+
+@pytest.mark.parametrize("text", ["-1", "0", "1", "-9.99E+125", "-1E-130"])
+def test_any_sign_rule_accepts_negative_zero_and_positive_values(text: str) -> None:
+    assert decimal_problem(Decimal(text), sign=ANY_SIGN) is None
+
+
+@pytest.mark.parametrize("text", ["-1E+126", "-1E-131", "-" + "1" * 39])
+def test_any_sign_rule_still_applies_bounds_to_negative_values(text: str) -> None:
+    assert decimal_problem(Decimal(text), sign=ANY_SIGN) is not None
+
+
+# is_uuid4 / is_uuid
+
+
+def test_lowercase_uuid4_is_a_uuid4() -> None:
+    assert is_uuid4(UUID4)
+
+
+def test_uppercase_uuid4_is_accepted() -> None:
+    assert is_uuid4(UUID4.upper())
+    assert is_uuid(UUID4.upper())
+
+
+def test_uuid1_is_a_uuid_but_not_a_uuid4() -> None:
+    assert is_uuid(UUID1)
+    assert not is_uuid4(UUID1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "not-a-uuid",
+        UUID4.replace("-", ""),
+        "{" + UUID4 + "}",
+        "urn:uuid:" + UUID4,
+        UUID4 + " ",
+        " " + UUID4,
+        UUID4[:-1],
+        UUID4[:-1] + "g",
+        UUID4 + "0",
+        "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f\n",
+    ],
+)
+def test_garbage_is_neither_a_uuid_nor_a_uuid4(text: str) -> None:
+    assert not is_uuid(text)
+    assert not is_uuid4(text)
+
+
+def test_uuid_with_a_non_rfc_variant_is_not_a_uuid4() -> None:
+    # version nibble 4, but variant bits 0xxx (NCS) instead of 10xx
+    assert not is_uuid4("3f1c1b7e-8a2b-4c1d-1e2f-0a1b2c3d4e5f")
+
+
+@given(st.uuids(version=4))
+def test_every_uuid4_in_either_case_is_accepted(value: object) -> None:
+    text = str(value)
+
+    assert is_uuid4(text)
+    assert is_uuid4(text.upper())
+
+
+@given(st.text(max_size=60))
+def test_arbitrary_text_never_makes_the_uuid_checks_raise(text: str) -> None:
+    assert is_uuid4(text) in (True, False)
+    assert is_uuid(text) in (True, False)
+
+
+# Problems
+
+
+def test_problems_lists_each_failed_field_in_order() -> None:
+    problems = Problems()
+
+    problems.check("a", False, "is wrong")
+    problems.check("b", True, "never shown")
+    problems.decimal("c", Decimal("-1"))
+    problems.text("d", "", max_length=5)
+    problems.text("e", None, max_length=5)
+    problems.decimal("f", None)
+
+    assert problems.errors == [
+        FieldError("a", "is wrong"),
+        FieldError("c", "must be > 0"),
+        FieldError("d", "must be 1 to 5 characters"),
+    ]
+
+
+def test_problems_text_accepts_the_bounds_and_rejects_beyond() -> None:
+    problems = Problems()
+
+    problems.text("one", "x", max_length=3)
+    problems.text("three", "xyz", max_length=3)
+    problems.text("four", "wxyz", max_length=3)
+
+    assert [e.field for e in problems.errors] == ["four"]
+
+
+def test_nested_problems_carry_the_full_field_path() -> None:
+    problems = Problems()
+
+    def inner(level2: Problems) -> None:
+        level2.check("value", False, "is required")
+        level2.nested("close.", lambda level3: level3.decimal("spread", Decimal("-1"), sign=NON_NEGATIVE))
+
+    problems.nested("conditions[0].", inner)
+    problems.nested("trigger.", lambda p: p.decimal("quantity", Decimal("0")))
+
+    assert [e.field for e in problems.errors] == [
+        "conditions[0].value",
+        "conditions[0].close.spread",
+        "trigger.quantity",
+    ]
+
+
+def test_nested_problems_without_errors_add_nothing() -> None:
+    problems = Problems()
+
+    problems.nested("trigger.", lambda p: p.decimal("quantity", Decimal("1")))
+
+    assert problems.errors == []

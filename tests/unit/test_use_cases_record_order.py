@@ -1,0 +1,360 @@
+"""RecordOrder against the real SQLite adapter in memory, with a fixed clock and sequential ids."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fakes import FixedClock, SequentialIds
+
+from adapters.sqlite.database import SqliteDatabase
+from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.workflows import SqliteWorkflowRepository
+from domain.model.draft import OrderDraft
+from domain.model.enums import (
+    AssetType,
+    CloseDirection,
+    IndicatorName,
+    OrderDirection,
+    OrderType,
+    TriggerLocation,
+    TriggerSignal,
+    UnitTime,
+)
+from domain.model.errors import (
+    InvalidInputError,
+    OrderIdConflictError,
+    WorkflowNotFoundError,
+)
+from domain.model.history import HistoryFilter
+from domain.model.order import RETENTION_SECONDS
+from domain.model.workflow import Close, Condition, Indicator, Trigger, Workflow, WorkflowSpec
+from domain.use_cases.order_queries import GetOrder
+from domain.use_cases.record_order import RecordOrder
+from domain.use_cases.workflows import CreateWorkflow, DeleteWorkflow, ReplaceWorkflow
+
+NOW = 1_771_770_600
+ORDER_ID = "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f"
+UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
+
+
+def make_spec(name: str = "DAX Breakout") -> WorkflowSpec:
+    return WorkflowSpec(
+        name=name,
+        index="DAX.I",
+        cfd="GER40.I",
+        conditions=(
+            Condition(
+                indicator=Indicator(IndicatorName.MA50, UnitTime.H1),
+                close=Close(CloseDirection.ABOVE, UnitTime.H1, Decimal("0.5")),
+            ),
+        ),
+        trigger=Trigger(UnitTime.M15, TriggerSignal.BREAKOUT, TriggerLocation.HIGHER, OrderDirection.BUY, Decimal("1")),
+    )
+
+
+def make_draft(**overrides: Any) -> OrderDraft:
+    fields: dict[str, Any] = {
+        "order_code": "FRA40.I",
+        "order_price": Decimal("7850.25"),
+        "order_quantity": Decimal("10"),
+        "order_direction": OrderDirection.BUY,
+        "order_type": OrderType.LIMIT,
+    }
+    fields.update(overrides)
+    return OrderDraft(**fields)
+
+
+class RenamingWorkflowRepository:
+    """The real repository, except that the first `get` is followed, before the caller can write,
+    by another client renaming the workflow: the interleaving a concurrent PUT can cause."""
+
+    def __init__(self, real: SqliteWorkflowRepository, new_spec: WorkflowSpec) -> None:
+        self._real, self._new_spec = real, new_spec
+        self.gets = 0
+
+    async def get(self, workflow_id: str) -> Workflow | None:
+        self.gets += 1
+        seen = await self._real.get(workflow_id)
+        if self.gets == 1 and seen is not None:
+            await self._real.replace(seen.replaced_by(self._new_spec, seen.created_at))
+        return seen
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+@dataclass
+class Env:
+    clock: FixedClock
+    database: SqliteDatabase
+    workflows: SqliteWorkflowRepository
+    orders: SqliteOrderRepository
+    record: RecordOrder
+    get_order: GetOrder
+    create: CreateWorkflow
+    replace: ReplaceWorkflow
+    delete: DeleteWorkflow
+    workflow_id: str
+
+    async def stored_count(self, workflow_id: str | None = None) -> int:
+        return await self.orders.count(workflow_id or self.workflow_id, HistoryFilter(), now=self.clock.now())
+
+
+@pytest.fixture
+async def env() -> AsyncIterator[Env]:
+    database = await SqliteDatabase.open(":memory:")
+    clock, ids = FixedClock(NOW), SequentialIds()
+    workflows, orders = SqliteWorkflowRepository(database), SqliteOrderRepository(database)
+    create = CreateWorkflow(workflows, clock, ids)
+    workflow_id = (await create.execute(make_spec())).workflow.id
+    yield Env(
+        clock=clock,
+        database=database,
+        workflows=workflows,
+        orders=orders,
+        record=RecordOrder(workflows, orders, clock, ids),
+        get_order=GetOrder(orders, clock),
+        create=create,
+        replace=ReplaceWorkflow(workflows, orders, clock),
+        delete=DeleteWorkflow(workflows),
+        workflow_id=workflow_id,
+    )
+    await database.close()
+
+
+# a new order
+
+
+async def test_a_new_order_is_created_with_the_workflows_name_and_now_as_placed_at(env: Env) -> None:
+    result = await env.record.execute(env.workflow_id, make_draft())
+
+    assert result.created is True
+    assert result.order.workflow_id == env.workflow_id
+    assert result.order.workflow_name == "DAX Breakout"
+    assert result.order.placed_at == NOW
+    assert result.order.expires_at == NOW + RETENTION_SECONDS
+
+
+async def test_a_new_order_reads_back_exactly_as_recorded(env: Env) -> None:
+    draft = make_draft(
+        id=ORDER_ID,
+        placed_at=NOW - 60,
+        order_price=Decimal("12345.12345678901234567"),
+        order_quantity=Decimal("0.1"),
+        asset_type=AssetType.CFD_ON_INDEX,
+        trigger_close=Decimal("0"),
+        execution_context="lambda-event-123abc",
+    )
+
+    result = await env.record.execute(env.workflow_id, draft)
+
+    stored = await env.get_order.execute(ORDER_ID)
+    assert stored == result.order
+    assert str(stored.order_price) == "12345.12345678901234567"
+    assert str(stored.order_quantity) == "0.1"
+    assert stored.trigger_close == 0
+    assert stored.asset_type is AssetType.CFD_ON_INDEX
+
+
+async def test_an_order_without_id_gets_a_fresh_uuid4(env: Env) -> None:
+    first = await env.record.execute(env.workflow_id, make_draft())
+    second = await env.record.execute(env.workflow_id, make_draft())
+
+    assert first.order.id != second.order.id
+    assert await env.stored_count() == 2
+
+
+async def test_a_client_id_in_uppercase_is_stored_lowercase(env: Env) -> None:
+    result = await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID.upper()))
+
+    assert result.order.id == ORDER_ID
+
+
+async def test_an_order_can_be_recorded_with_the_workflow_id_in_uppercase(env: Env) -> None:
+    result = await env.record.execute(env.workflow_id.upper(), make_draft())
+
+    assert result.order.workflow_id == env.workflow_id
+
+
+async def test_two_orders_in_the_same_second_are_two_records(env: Env) -> None:
+    await env.record.execute(env.workflow_id, make_draft(placed_at=NOW))
+    await env.record.execute(env.workflow_id, make_draft(placed_at=NOW))
+
+    assert await env.stored_count() == 2
+
+
+async def test_the_workflow_name_on_an_order_never_changes_after_a_rename(env: Env) -> None:
+    result = await env.record.execute(env.workflow_id, make_draft())
+
+    await env.replace.execute(env.workflow_id, make_spec("Renamed"))
+
+    assert (await env.get_order.execute(result.order.id)).workflow_name == "DAX Breakout"
+
+
+async def test_an_order_recorded_after_a_rename_carries_the_new_name(env: Env) -> None:
+    await env.replace.execute(env.workflow_id, make_spec("Renamed"))
+
+    result = await env.record.execute(env.workflow_id, make_draft())
+
+    assert result.order.workflow_name == "Renamed"
+
+
+# replays
+
+
+async def test_replaying_the_same_order_answers_the_stored_one_without_writing(env: Env) -> None:
+    draft = make_draft(id=ORDER_ID, placed_at=NOW - 10, execution_context="ctx")
+    first = await env.record.execute(env.workflow_id, draft)
+    env.clock.advance(60)
+
+    replay = await env.record.execute(env.workflow_id, draft)
+
+    assert replay.created is False
+    assert replay.order == first.order
+    assert await env.stored_count() == 1
+
+
+async def test_a_replay_compares_decimals_by_value(env: Env) -> None:
+    await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID, order_price=Decimal("10.5")))
+
+    replay = await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID, order_price=Decimal("10.50")))
+
+    assert replay.created is False
+    assert str(replay.order.order_price) == "10.5"
+
+
+async def test_a_replay_without_placed_at_matches_the_stored_one(env: Env) -> None:
+    first = await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID))
+    env.clock.advance(120)
+
+    replay = await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID))
+
+    assert replay.created is False
+    assert replay.order.placed_at == first.order.placed_at == NOW
+
+
+async def test_a_replay_in_uppercase_matches_the_stored_order(env: Env) -> None:
+    await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID))
+
+    replay = await env.record.execute(env.workflow_id.upper(), make_draft(id=ORDER_ID.upper()))
+
+    assert replay.created is False
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"order_price": Decimal("7850.26")},
+        {"order_quantity": Decimal("11")},
+        {"order_code": "OTHER"},
+        {"order_direction": OrderDirection.SELL},
+        {"order_type": OrderType.OPEN_STOP},
+        {"asset_type": AssetType.ETF},
+        {"trigger_close": Decimal("0")},
+        {"execution_context": "other"},
+        {"placed_at": NOW - 1},
+    ],
+)
+async def test_the_same_id_with_different_content_is_a_conflict(env: Env, change: dict[str, Any]) -> None:
+    await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID, placed_at=NOW))
+
+    with pytest.raises(OrderIdConflictError):
+        await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID, **{"placed_at": NOW, **change}))
+
+    assert await env.stored_count() == 1
+
+
+async def test_the_same_id_for_another_workflow_is_a_conflict(env: Env) -> None:
+    other_id = (await env.create.execute(make_spec("Other"))).workflow.id
+    await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID))
+
+    with pytest.raises(OrderIdConflictError):
+        await env.record.execute(other_id, make_draft(id=ORDER_ID))
+
+    assert await env.stored_count(other_id) == 0
+
+
+async def test_a_replay_after_the_workflow_was_deleted_still_answers_the_stored_order(env: Env) -> None:
+    first = await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID))
+    await env.delete.execute(env.workflow_id)
+
+    replay = await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID))
+
+    assert replay.created is False
+    assert replay.order == first.order
+
+
+async def test_a_different_order_after_the_workflow_was_deleted_is_still_a_conflict(env: Env) -> None:
+    await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID))
+    await env.delete.execute(env.workflow_id)
+
+    with pytest.raises(OrderIdConflictError):
+        await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID, order_code="OTHER"))
+
+
+# unknown workflows
+
+
+async def test_recording_for_an_unknown_workflow_is_not_found(env: Env) -> None:
+    with pytest.raises(WorkflowNotFoundError):
+        await env.record.execute(UNKNOWN_ID, make_draft())
+
+
+async def test_recording_for_a_deleted_workflow_is_not_found_and_writes_nothing(env: Env) -> None:
+    await env.delete.execute(env.workflow_id)
+
+    with pytest.raises(WorkflowNotFoundError):
+        await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID))
+
+    assert await env.orders.get(ORDER_ID) is None
+
+
+# placed_at
+
+
+async def test_placed_at_exactly_five_minutes_ahead_is_recorded(env: Env) -> None:
+    result = await env.record.execute(env.workflow_id, make_draft(placed_at=NOW + 300))
+
+    assert result.order.placed_at == NOW + 300
+
+
+async def test_placed_at_six_minutes_ahead_is_invalid_and_writes_nothing(env: Env) -> None:
+    with pytest.raises(InvalidInputError) as error:
+        await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID, placed_at=NOW + 360))
+
+    assert [e.field for e in error.value.errors] == ["placed_at"]
+    assert await env.orders.get(ORDER_ID) is None
+
+
+async def test_placed_at_already_expired_is_invalid_and_writes_nothing(env: Env) -> None:
+    with pytest.raises(InvalidInputError) as error:
+        await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID, placed_at=NOW - RETENTION_SECONDS))
+
+    assert [e.field for e in error.value.errors] == ["placed_at"]
+    assert await env.orders.get(ORDER_ID) is None
+
+
+async def test_placed_at_one_second_short_of_expiry_is_recorded(env: Env) -> None:
+    result = await env.record.execute(env.workflow_id, make_draft(placed_at=NOW - RETENTION_SECONDS + 1))
+
+    assert result.created is True
+    assert result.order.is_visible(NOW)
+
+
+# a rename racing with the write
+
+
+async def test_a_rename_between_reading_the_workflow_and_writing_is_retried_with_the_new_name(
+    env: Env,
+) -> None:
+    racing = RenamingWorkflowRepository(env.workflows, make_spec("Renamed meanwhile"))
+    record = RecordOrder(racing, env.orders, env.clock, SequentialIds(start=1000))
+
+    result = await record.execute(env.workflow_id, make_draft(id=ORDER_ID))
+
+    assert racing.gets == 2
+    assert result.created is True
+    assert result.order.workflow_name == "Renamed meanwhile"
+    assert (await env.get_order.execute(ORDER_ID)).workflow_name == "Renamed meanwhile"
