@@ -1,18 +1,29 @@
 """The dependency-injector container: storage chosen by settings, ports bound once, use cases on top."""
 
 from collections.abc import AsyncIterator
+from typing import Any
 
+import aioboto3
 from dependency_injector import containers, providers
 
+from adapters.dynamodb import (
+    DynamoDbOrderRepository,
+    DynamoDbStorageHealth,
+    DynamoDbWorkflowRepository,
+    TableNames,
+    client_config,
+)
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from adapters.system import SystemClock, Uuid4IdGenerator
+from adapters.telemetry.counted import CountedRecordOrder
+from adapters.telemetry.instrumented import instrumented
+from adapters.telemetry.metrics import Metrics
 from app.settings import Settings
 from domain.model.history import CursorCodec
 from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory
-from domain.use_cases.record_order import RecordOrder
 from domain.use_cases.workflows import (
     CreateWorkflow,
     DeleteWorkflow,
@@ -31,6 +42,13 @@ async def open_sqlite(path: str, call_timeout: float) -> AsyncIterator[SqliteDat
         await database.close()
 
 
+async def open_dynamodb() -> AsyncIterator[Any]:
+    """One aioboto3 DynamoDB client for the life of the app; region, credentials and endpoint come
+    from the standard AWS variables (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, ...)."""
+    async with aioboto3.Session().client("dynamodb", config=client_config()) as client:
+        yield client
+
+
 def cursor_key(settings: Settings) -> bytes:
     return settings.cursor_secret.encode()
 
@@ -45,19 +63,40 @@ class Container(containers.DeclarativeContainer):
         path=settings.provided.sqlite_path,
         call_timeout=settings.provided.storage_timeout_seconds,
     )
+    metrics = providers.Singleton(Metrics)
+    dynamodb_client = providers.Resource(open_dynamodb)
+    tables = providers.Singleton(TableNames.for_prefix, settings.provided.dynamodb_table_prefix)
 
-    workflow_repository = providers.Selector(
+    selected_workflows = providers.Selector(
         settings.provided.storage,
         sqlite=providers.Singleton(SqliteWorkflowRepository, sqlite_database),
+        dynamodb=providers.Singleton(DynamoDbWorkflowRepository, dynamodb_client, tables.provided.workflows),
     )
-    order_repository = providers.Selector(
+    selected_orders = providers.Selector(
         settings.provided.storage,
         sqlite=providers.Singleton(SqliteOrderRepository, sqlite_database),
+        dynamodb=providers.Singleton(
+            DynamoDbOrderRepository,
+            dynamodb_client,
+            orders_table=tables.provided.orders,
+            order_ids_table=tables.provided.order_ids,
+            workflows_table=tables.provided.workflows,
+        ),
     )
-    storage_health = providers.Selector(
+    selected_health = providers.Selector(
         settings.provided.storage,
         sqlite=providers.Singleton(SqliteStorageHealth, sqlite_database),
+        dynamodb=providers.Singleton(
+            DynamoDbStorageHealth,
+            dynamodb_client,
+            workflows_table=tables.provided.workflows,
+            orders_table=tables.provided.orders,
+            order_ids_table=tables.provided.order_ids,
+        ),
     )
+    workflow_repository = providers.Singleton(instrumented, selected_workflows, "workflows", metrics)
+    order_repository = providers.Singleton(instrumented, selected_orders, "orders", metrics)
+    storage_health = providers.Singleton(instrumented, selected_health, "health", metrics)
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(Uuid4IdGenerator)
@@ -73,7 +112,12 @@ class Container(containers.DeclarativeContainer):
         ListWorkflows, workflows=workflow_repository, orders=order_repository, clock=clock
     )
     record_order = providers.Factory(
-        RecordOrder, workflows=workflow_repository, orders=order_repository, clock=clock, ids=ids
+        CountedRecordOrder,
+        workflows=workflow_repository,
+        orders=order_repository,
+        clock=clock,
+        ids=ids,
+        metrics=metrics,
     )
     get_order = providers.Factory(GetOrder, orders=order_repository, clock=clock)
     get_order_history = providers.Factory(
@@ -93,5 +137,6 @@ SERVED = (
     "get_order_history",
     "get_latest_orders",
     "storage_health",
+    "metrics",
 )
 """Container providers that HTTP handlers receive by these parameter names."""

@@ -10,9 +10,12 @@ from litestar import Litestar, Router
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.http.auth import TokenTable, bearer_guard
 from adapters.http.health_controller import HealthController
+from adapters.http.metrics_controller import metrics_endpoint
+from adapters.http.observe import observe_requests
 from adapters.http.openapi import DecimalAsNumber
 from adapters.http.order_controller import OrderController, WorkflowOrderController
 from adapters.http.problems import exception_handlers
@@ -62,6 +65,7 @@ def openapi_config() -> OpenAPIConfig:
         description="Records every order an automated trading workflow places and serves that history.",
         path="/schema",
         render_plugins=[SwaggerRenderPlugin()],
+        components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
     )
 
 
@@ -81,9 +85,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         path="/",
         route_handlers=[WorkflowController, WorkflowOrderController, OrderController],
         guards=[bearer_guard(tokens)],
+        security=[{"bearer": []}],
     )
+    metrics = container.metrics()
     return Litestar(
-        route_handlers=[api, HealthController],
+        route_handlers=[api, HealthController, metrics_endpoint],
         dependencies={name: _provider(container, name) for name in SERVED},
         exception_handlers=exception_handlers(),
         response_class=JsonResponse,
@@ -91,6 +97,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         plugins=[DecimalAsNumber()],
         openapi_config=openapi_config(),
         before_send=[add_request_id_header],
+        middleware=[observe_requests(metrics, access_log=settings.access_log)],
         lifespan=[_lifespan(container)],
         logging_config=None,
     )

@@ -1,11 +1,16 @@
 """Creating the storage schema, for `workflow-orders create-tables`."""
 
+from adapters.dynamodb import create_tables
 from adapters.sqlite.database import SqliteDatabase
+from app.container import open_dynamodb
 from app.settings import Settings
 
 
 async def create_storage_schema(settings: Settings) -> str:
-    """Create what the selected storage needs; idempotent; returns one line saying what happened."""
+    """Create what the selected storage needs; idempotent; returns what happened, in words."""
+    if settings.storage == "dynamodb":
+        async for client in open_dynamodb():
+            return "\n".join(await create_tables(client, settings.dynamodb_table_prefix))
     database = await SqliteDatabase.open(settings.sqlite_path, call_timeout=settings.storage_timeout_seconds)
     await database.close()
     return f"SQLite schema is in place at {settings.sqlite_path}"

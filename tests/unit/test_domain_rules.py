@@ -75,12 +75,18 @@ def test_canonical_decimal_never_shows_trailing_zeros_after_a_decimal_point(valu
 
 
 @given(storable_decimals)
-def test_canonical_decimal_writes_whole_numbers_without_exponent(value: Decimal) -> None:
+def test_canonical_decimal_writes_whole_numbers_of_up_to_40_digits_without_exponent(value: Decimal) -> None:
     result = canonical_decimal(value)
 
-    if result == result.to_integral_value():
+    if result == result.to_integral_value() and result.adjusted() < 40:
         assert "E" not in str(result)
         assert "." not in str(result)
+
+
+def test_canonical_decimal_keeps_huge_whole_numbers_in_exponent_form() -> None:
+    assert str(canonical_decimal(Decimal("9.99E+125"))) == "9.99E+125"
+    assert str(canonical_decimal(Decimal("1E+40"))) == "1E+40"
+    assert str(canonical_decimal(Decimal("1E+39"))) == "1" + "0" * 39
 
 
 @given(storable_decimals)

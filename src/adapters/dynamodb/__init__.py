@@ -14,7 +14,7 @@ Wiring: open ONE client for the life of the process, e.g.
 `await create_tables(client, prefix)` creates the tables (the `create-tables` CLI command).
 """
 
-from botocore.config import Config
+from aiobotocore.config import AioConfig
 
 from adapters.dynamodb.health import DynamoDbStorageHealth
 from adapters.dynamodb.orders import DynamoDbOrderRepository
@@ -31,10 +31,12 @@ __all__ = [
 ]
 
 
-def client_config() -> Config:
+def client_config() -> AioConfig:
     """Timeouts and retries for the DynamoDB client: fail fast, retry transient faults a little.
 
-    connect_timeout 2 s, read_timeout 3 s, standard retry mode with 3 attempts in all (throttling,
-    5xx and connection errors are retried by botocore; what survives becomes StorageUnavailableError).
+    connect_timeout 2 s, read_timeout 3 s, standard retry mode with 3 attempts in all. botocore's
+    `retries["max_attempts"]` counts retries *after* the first attempt (max_attempts=3 would send
+    up to 4 requests); `total_max_attempts` counts every attempt. Throttling, 5xx and connection
+    errors are retried by botocore; whatever survives becomes StorageUnavailableError.
     """
-    return Config(connect_timeout=2, read_timeout=3, retries={"mode": "standard", "max_attempts": 3})
+    return AioConfig(connect_timeout=2, read_timeout=3, retries={"mode": "standard", "total_max_attempts": 3})

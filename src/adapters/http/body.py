@@ -15,7 +15,7 @@ from adapters.http.numbers import decode_hook
 from domain.model.errors import FieldError, InvalidInputError
 
 T = TypeVar("T")
-_UNKNOWN = re.compile(r"unknown field `([^`]*)`")
+_NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]*)`")
 _PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 
 
@@ -40,8 +40,8 @@ def _field_error(text: str) -> FieldError:
     match = _PATH.match(text)
     message = match.group("message") if match else text
     path = ((match.group("path") if match else None) or "").lstrip(".")
-    if unknown := _UNKNOWN.search(message):
-        path = f"{path}.{unknown.group(1)}" if path else unknown.group(1)
+    if named := _NAMED_FIELD.search(message):
+        path = f"{path}.{named.group(1)}" if path else named.group(1)
     return FieldError(path or "body", message)
 
 

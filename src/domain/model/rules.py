@@ -11,16 +11,18 @@ MAX_SIGNIFICANT_DIGITS = 38
 SMALLEST_MAGNITUDE = Decimal("1E-130")
 LARGEST_MAGNITUDE = Decimal("9.99E+125")
 _WIDE = Context(prec=200)
+_WRITTEN_OUT_DIGITS = 40
 
 
 def canonical_decimal(value: Decimal) -> Decimal:
-    """The shortest exact form: no trailing zeros, no exponent on whole numbers, no negative zero."""
+    """The shortest exact form: no trailing zeros and no negative zero; a whole number is written out
+    in full (`1E+5` → `100000`) up to 40 digits, beyond that in exponent form (`9.99E+125`)."""
     if value == 0:
         return Decimal(0)
     with localcontext(_WIDE):
         reduced = value.normalize()
-        if reduced.as_tuple().exponent > 0:  # type: ignore[operator]
-            reduced = reduced.quantize(Decimal(1))
+        if reduced.as_tuple().exponent > 0 and reduced.adjusted() < _WRITTEN_OUT_DIGITS:  # type: ignore[operator]
+            return reduced.quantize(Decimal(1))
     return reduced
 
 

@@ -1,0 +1,11 @@
+"""GET /metrics: the Prometheus text exposition (public)."""
+
+from litestar import Response, get
+from litestar.di import NamedDependency
+
+from adapters.telemetry.metrics import CONTENT_TYPE, Metrics
+
+
+@get("/metrics", operation_id="metrics", summary="Prometheus metrics", tags=["operations"], sync_to_thread=False)
+def metrics_endpoint(metrics: NamedDependency[Metrics]) -> Response[bytes]:
+    return Response(metrics.render(), media_type=CONTENT_TYPE)

@@ -1,0 +1,1 @@
+"""Telemetry: Prometheus metrics for requests, storage calls and recorded orders."""

@@ -1,0 +1,215 @@
+"""The OpenAPI document the service serves describes the contract's paths, codes and fields."""
+
+import pytest
+
+CONTRACT_OPERATIONS = {
+    ("/v1/workflows", "post"): {"201", "400", "409", "413", "415"},
+    ("/v1/workflows", "get"): {"200", "400"},
+    ("/v1/workflows/{workflow_id}", "get"): {"200", "400", "404"},
+    ("/v1/workflows/{workflow_id}", "put"): {"200", "400", "404", "409", "413", "415"},
+    ("/v1/workflows/{workflow_id}", "delete"): {"204", "400", "404"},
+    ("/v1/workflows/{workflow_id}/orders", "post"): {"200", "201", "400", "404", "409", "413", "415"},
+    ("/v1/workflows/{workflow_id}/orders", "get"): {"200", "400", "404"},
+    ("/v1/orders/{order_id}", "get"): {"200", "400", "404"},
+    ("/v1/orders/latest", "get"): {"200", "400"},
+    ("/health/live", "get"): {"200"},
+    ("/health/ready", "get"): {"200", "503"},
+}
+SCHEMA_FIELDS = {
+    "WorkflowRequest": {"name", "index", "cfd", "enable", "dry_run", "is_us", "end_date", "conditions", "trigger"},
+    "WorkflowDetail": {
+        "id",
+        "name",
+        "index",
+        "cfd",
+        "enable",
+        "dry_run",
+        "is_us",
+        "end_date",
+        "conditions",
+        "trigger",
+        "created_at",
+        "updated_at",
+        "order_summary",
+    },
+    "OrderSummary": {
+        "total_count",
+        "last_order_timestamp",
+        "last_order_direction",
+        "last_order_price",
+        "last_order_quantity",
+    },
+    "WorkflowListItem": {
+        "id",
+        "name",
+        "index",
+        "cfd",
+        "enable",
+        "dry_run",
+        "is_us",
+        "end_date",
+        "primary_indicator",
+        "primary_unit_time",
+        "created_at",
+        "updated_at",
+        "last_order_timestamp",
+        "last_order_direction",
+        "last_order_quantity",
+    },
+    "RecordOrderRequest": {
+        "id",
+        "placed_at",
+        "order_code",
+        "order_price",
+        "order_quantity",
+        "order_direction",
+        "order_type",
+        "asset_type",
+        "trigger_close",
+        "execution_context",
+    },
+    "WorkflowOrderListItem": {
+        "id",
+        "workflow_id",
+        "placed_at",
+        "order_code",
+        "order_price",
+        "order_quantity",
+        "order_direction",
+    },
+    "WorkflowOrderDetail": {
+        "id",
+        "workflow_id",
+        "placed_at",
+        "order_code",
+        "order_price",
+        "order_quantity",
+        "order_direction",
+        "workflow_name",
+        "order_type",
+        "asset_type",
+        "trigger_close",
+        "execution_context",
+        "expires_at",
+    },
+    "WorkflowOrderHistoryResponse": {"workflow_id", "orders", "total_count", "limit", "next_cursor"},
+}
+ENUMS = {
+    "OrderDirection": ["BUY", "SELL"],
+    "OrderType": ["LIMIT", "OPEN_STOP"],
+    "AssetType": [
+        "WarrantOpenEndKnockOut",
+        "WarrantKnockOut",
+        "Etf",
+        "Etc",
+        "MiniFuture",
+        "Stock",
+        "StockIndex",
+        "CfdOnIndex",
+        "CfdOnFutures",
+        "Crypto",
+    ],
+    "UnitTime": ["15m", "h1", "h4", "daily", "weekly", "monthly"],
+    "IndicatorName": ["ma50", "combo", "bbb", "bbh", "polarite", "zone"],
+}
+
+
+@pytest.fixture
+def document(client):
+    response = client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _types(schema):
+    """The JSON types a property schema allows (through oneOf/anyOf, ignoring null)."""
+    options = schema.get("oneOf") or schema.get("anyOf") or [schema]
+    kinds = set()
+    for option in options:
+        kind = option.get("type")
+        kinds.update(kind if isinstance(kind, list) else [kind])
+    return kinds - {"null", None}
+
+
+def test_the_document_lists_every_operation_of_the_contract_with_its_status_codes(document):
+    for (path, method), statuses in CONTRACT_OPERATIONS.items():
+        assert method in document["paths"].get(path, {}), (path, method)
+        documented = set(document["paths"][path][method]["responses"])
+        assert statuses <= documented, (path, method, statuses - documented)
+
+
+def test_the_document_has_no_operations_beyond_the_contract(document):
+    served = {(path, method) for path, item in document["paths"].items() for method in item}
+
+    assert served - set(CONTRACT_OPERATIONS) <= {("/metrics", "get")}
+
+
+def test_the_document_describes_the_metrics_endpoint(document):
+    assert "get" in document["paths"].get("/metrics", {})
+
+
+@pytest.mark.parametrize(("schema", "fields"), SCHEMA_FIELDS.items())
+def test_body_schemas_use_exactly_the_contract_field_names(document, schema, fields):
+    assert set(document["components"]["schemas"][schema]["properties"]) == fields
+
+
+@pytest.mark.parametrize(
+    ("schema", "field"),
+    [
+        ("RecordOrderRequest", "order_price"),
+        ("RecordOrderRequest", "order_quantity"),
+        ("RecordOrderRequest", "trigger_close"),
+        ("WorkflowOrderDetail", "order_price"),
+        ("WorkflowOrderListItem", "order_quantity"),
+        ("OrderSummary", "last_order_price"),
+        ("WorkflowListItem", "last_order_quantity"),
+        ("TriggerBody", "quantity"),
+        ("CloseBody", "spread"),
+    ],
+)
+def test_decimals_are_documented_as_json_numbers(document, schema, field):
+    assert _types(document["components"]["schemas"][schema]["properties"][field]) == {"number"}
+
+
+@pytest.mark.parametrize(("name", "values"), ENUMS.items())
+def test_enumerations_list_the_contract_values(document, name, values):
+    assert sorted(document["components"]["schemas"][name]["enum"]) == sorted(values)
+
+
+def test_error_responses_are_documented_as_problem_json(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation["responses"].items():
+                if status.startswith(("4", "5")):
+                    assert set(response.get("content", {})) == {"application/problem+json"}, (
+                        path,
+                        method,
+                        status,
+                    )
+
+
+def test_query_limits_are_documented_with_their_bounds_and_defaults(document):
+    def limit(path):
+        [parameter] = [p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "limit"]
+        schema = parameter["schema"]
+        return schema["minimum"], schema["maximum"], schema["default"]
+
+    assert limit("/v1/workflows/{workflow_id}/orders") == (1, 100, 20)
+    assert limit("/v1/orders/latest") == (1, 100, 100)
+
+
+def test_the_document_declares_bearer_authentication(document):
+    schemes = document.get("components", {}).get("securitySchemes", {})
+
+    assert any(s.get("type") == "http" and s.get("scheme", "").lower() == "bearer" for s in schemes.values())
+    secured = document["paths"]["/v1/workflows"]["post"].get("security", document.get("security"))
+    public = document["paths"]["/health/live"]["get"].get("security", document.get("security"))
+    assert secured
+    assert not public
+
+
+def test_the_schema_page_is_browsable(client):
+    response = client.get("/schema")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
