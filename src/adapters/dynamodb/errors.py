@@ -4,7 +4,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
-from botocore.exceptions import ClientError, ConnectionError, HTTPClientError, IncompleteReadError
+from botocore.exceptions import ClientError, HTTPClientError, IncompleteReadError
+from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
 from domain.model.errors import StorageUnavailableError
 
@@ -55,10 +56,8 @@ async def storage_errors(operation: str) -> AsyncIterator[None]:
     """
     try:
         yield
-    except (ConnectionError, HTTPClientError, IncompleteReadError) as error:
-        raise StorageUnavailableError(
-            f"The storage did not answer ({operation}); try again shortly."
-        ) from error
+    except (BotocoreConnectionError, HTTPClientError, IncompleteReadError) as error:
+        raise StorageUnavailableError(f"The storage did not answer ({operation}); try again shortly.") from error
     except ClientError as error:
         if is_unavailable(error):
             raise StorageUnavailableError(

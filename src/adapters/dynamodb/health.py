@@ -42,6 +42,4 @@ class DynamoDbStorageHealth:
 
     async def _probe(self, table: str, keys: list[tuple[str, str]]) -> None:
         async with storage_errors("health check"):
-            await self._client.get_item(
-                TableName=table, Key={attribute: {"S": _NO_SUCH_KEY} for attribute, _ in keys}
-            )
+            await self._client.get_item(TableName=table, Key={attribute: {"S": _NO_SUCH_KEY} for attribute, _ in keys})

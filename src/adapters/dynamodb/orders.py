@@ -82,7 +82,9 @@ class DynamoDbOrderRepository:
                 raise WorkflowNotFoundError(order.workflow_id)
             if read_s(workflow, "name") != order.workflow_name:
                 raise StaleWorkflowError(order.workflow_id)
-            take_latest = False  # the workflow already has a newer latest order
+            # Live and still so named: what failed is "only if newer". latest_sk only grows, so the
+            # order can be written without touching it (checked, in case the reason was another).
+            take_latest = read_s(workflow, "latest_sk") < sort_key if "latest_sk" in workflow else True
         raise StorageUnavailableError("The workflow kept changing while recording; try again shortly.")
 
     def _workflow_step(

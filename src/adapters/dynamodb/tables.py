@@ -79,8 +79,7 @@ async def _ensure_table(client: DynamoDBClient, name: str, keys: list[tuple[str,
         if error_code(error) != "ResourceNotFoundException":
             raise
         key_schema: list[KeySchemaElementTypeDef] = [
-            {"AttributeName": attribute, "KeyType": "HASH" if kind == "HASH" else "RANGE"}
-            for attribute, kind in keys
+            {"AttributeName": attribute, "KeyType": "HASH" if kind == "HASH" else "RANGE"} for attribute, kind in keys
         ]
         definitions: list[AttributeDefinitionTypeDef] = [
             {"AttributeName": attribute, "AttributeType": "S"} for attribute, _ in keys
@@ -96,9 +95,7 @@ async def _ensure_table(client: DynamoDBClient, name: str, keys: list[tuple[str,
         except ClientError as race:
             if error_code(race) != "ResourceInUseException":  # created by someone else meanwhile
                 raise
-    await client.get_waiter("table_exists").wait(
-        TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 300}
-    )
+    await client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 300})
     return created
 
 

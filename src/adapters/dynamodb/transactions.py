@@ -39,9 +39,7 @@ def old_item(reasons: Reasons, position: int) -> dict[str, Any] | None:
     return dict(item) if item else None
 
 
-async def transact(
-    client: DynamoDBClient, items: Sequence[TransactWriteItemTypeDef], operation: str
-) -> Reasons | None:
+async def transact(client: DynamoDBClient, items: Sequence[TransactWriteItemTypeDef], operation: str) -> Reasons | None:
     """Write `items` atomically. None when written; the cancellation reasons when a condition failed.
 
     A cancellation caused only by a concurrent transaction on the same item or by throttling is

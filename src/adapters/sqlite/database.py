@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import queue
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -152,8 +153,7 @@ def _connect(path: str, busy_timeout: float, *, query_only: bool = False) -> sql
     connection = sqlite3.connect(path, timeout=busy_timeout, check_same_thread=False, isolation_level=None)
     try:
         if not query_only:
-            # Persistent in the file: readers opened later inherit it. ":memory:" answers "memory".
-            connection.execute("PRAGMA journal_mode=WAL")
+            _use_wal(connection, busy_timeout)
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA foreign_keys=ON")
         if query_only:
@@ -162,6 +162,24 @@ def _connect(path: str, busy_timeout: float, *, query_only: bool = False) -> sql
         connection.close()
         raise
     return connection
+
+
+def _use_wal(connection: sqlite3.Connection, busy_timeout: float) -> None:
+    """Switch the file to WAL (persistent in the file, so readers opened later inherit it).
+
+    Two connections switching a new file at the same moment deadlock on the lock upgrade, and
+    SQLite then answers "locked" at once instead of waiting: retry until the busy timeout.
+    ":memory:" answers "memory" and stays so.
+    """
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)  # on a worker thread, never on the event loop
 
 
 def _in_transaction(connection: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:

@@ -4,7 +4,8 @@ import sqlite3
 
 from adapters.sqlite.database import SqliteDatabase
 
-_PROBE = "SELECT 1 FROM workflows LIMIT 1"
+# A primary-key lookup: it reads the schema and an index page from the file, and never scans.
+_PROBE = "SELECT 1 FROM workflows WHERE id = ''"
 
 
 class SqliteStorageHealth:

@@ -62,18 +62,18 @@ class SqliteOrderRepository:
         row = order_to_row(order)
         order_id, workflow_id = row[0], row[1]
 
+        # Every check runs under the write lock BEGIN IMMEDIATE took, so nothing can change between
+        # a check and the insert. A taken id is reported first: the caller answers a replay from
+        # the stored order, which must work even after the workflow was deleted.
         def insert(connection: sqlite3.Connection) -> None:
+            if connection.execute(_ORDER_EXISTS, (order_id,)).fetchone() is not None:
+                raise DuplicateOrderIdError(order_id)
             live = connection.execute(_LIVE_WORKFLOW_NAME, (workflow_id,)).fetchone()
             if live is None:
                 raise WorkflowNotFoundError(workflow_id)
             if live[0] != order.workflow_name:
                 raise StaleWorkflowError(workflow_id)
-            try:
-                connection.execute(_INSERT, row)
-            except sqlite3.IntegrityError:
-                if connection.execute(_ORDER_EXISTS, (order_id,)).fetchone() is not None:
-                    raise DuplicateOrderIdError(order_id) from None
-                raise
+            connection.execute(_INSERT, row)
             connection.execute(_ADVANCE_LATEST, (workflow_id, order.placed_at, order_id))
 
         await self._database.write(insert)

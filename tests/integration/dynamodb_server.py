@@ -1,0 +1,291 @@
+"""A DynamoDB protocol server (moto) on a free loopback port, clients for it, and adapter fixtures.
+
+Test modules load this as a plugin: `pytest_plugins = ["dynamodb_server"]`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import threading
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import aioboto3
+import aiohttp
+import pytest
+from aiobotocore.config import AioConfig
+from aiohttp import web
+from moto.server import ThreadedMotoServer
+
+from adapters.dynamodb import (
+    DynamoDbOrderRepository,
+    DynamoDbStorageHealth,
+    DynamoDbWorkflowRepository,
+    TableNames,
+    client_config,
+    create_tables,
+)
+
+if TYPE_CHECKING:
+    from types_aiobotocore_dynamodb.client import DynamoDBClient
+
+REGION = "us-east-1"
+
+
+class _OneRequestAtATime:
+    """Serialises requests into moto's in-memory backend.
+
+    moto runs each request on its own thread without a lock, and its TransactWriteItems deep-copies
+    the tables to roll back on a cancelled transaction: two concurrent transactions can then undo
+    each other's writes (or the copy fails while another thread writes). Real DynamoDB isolates
+    transactions; one request at a time is the closest moto can get.
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self._app, self._lock = app, threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with self._lock:
+            return list(self._app(environ, start_response))
+
+
+def start_server() -> tuple[ThreadedMotoServer, str]:
+    """moto's server on a free loopback port (port=0), one request at a time; returns it and its URL."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    assert server._server is not None
+    server._server.app = _OneRequestAtATime(server._server.app)
+    host, port = server.get_host_and_port()
+    return server, f"http://{host}:{port}"
+
+
+@asynccontextmanager
+async def open_client(endpoint_url: str, config: AioConfig | None = None) -> AsyncIterator[DynamoDBClient]:
+    """An aioboto3 low-level client for the endpoint, configured as the service configures it."""
+    session = aioboto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    async with session.client("dynamodb", endpoint_url=endpoint_url, config=config or client_config()) as client:
+        yield client
+
+
+@dataclass
+class RequestLog:
+    """Every operation a client sent, as (operation, table) pairs, while attached."""
+
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    def record(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+        self.calls.append((model.name, str(params.get("TableName", ""))))
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    def operations(self) -> Counter[str]:
+        return Counter(operation for operation, _ in self.calls)
+
+    def on(self, table: str) -> Counter[str]:
+        return Counter(operation for operation, name in self.calls if name == table)
+
+    def count(self) -> int:
+        return len(self.calls)
+
+
+@pytest.fixture(scope="session")
+def dynamodb_endpoint() -> Iterator[str]:
+    server, url = start_server()
+    yield url
+    server.stop()
+
+
+def closed_port_url() -> str:
+    """The URL of a loopback port nothing listens on: every connection is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+async def dynamodb_client(dynamodb_endpoint: str) -> AsyncIterator[DynamoDBClient]:
+    async with open_client(dynamodb_endpoint) as client:
+        yield client
+
+
+@pytest.fixture
+async def dynamodb_tables(dynamodb_client: DynamoDBClient) -> TableNames:
+    """Fresh, empty tables under a prefix of their own."""
+    prefix = f"t{uuid.uuid4().hex[:12]}-"
+    await create_tables(dynamodb_client, prefix)
+    return TableNames.for_prefix(prefix)
+
+
+@pytest.fixture
+def request_log(dynamodb_client: DynamoDBClient) -> Iterator[RequestLog]:
+    log = RequestLog()
+    event = "before-parameter-build.dynamodb"
+    dynamodb_client.meta.events.register(event, log.record, unique_id=f"log-{id(log)}")
+    yield log
+    dynamodb_client.meta.events.unregister(event, unique_id=f"log-{id(log)}")
+
+
+def workflow_repository_for(client: DynamoDBClient, tables: TableNames) -> DynamoDbWorkflowRepository:
+    return DynamoDbWorkflowRepository(client, tables.workflows)
+
+
+def order_repository_for(client: DynamoDBClient, tables: TableNames) -> DynamoDbOrderRepository:
+    return DynamoDbOrderRepository(
+        client, orders_table=tables.orders, order_ids_table=tables.order_ids, workflows_table=tables.workflows
+    )
+
+
+def storage_health_for(client: DynamoDBClient, tables: TableNames, **kwargs: Any) -> DynamoDbStorageHealth:
+    return DynamoDbStorageHealth(
+        client,
+        workflows_table=tables.workflows,
+        orders_table=tables.orders,
+        order_ids_table=tables.order_ids,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def workflow_repository(dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames) -> DynamoDbWorkflowRepository:
+    return workflow_repository_for(dynamodb_client, dynamodb_tables)
+
+
+@pytest.fixture
+def order_repository(dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames) -> DynamoDbOrderRepository:
+    return order_repository_for(dynamodb_client, dynamodb_tables)
+
+
+@pytest.fixture
+def storage_health(dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames) -> DynamoDbStorageHealth:
+    return storage_health_for(dynamodb_client, dynamodb_tables)
+
+
+@pytest.fixture(scope="session")
+async def unreachable_dynamodb_client() -> AsyncIterator[DynamoDBClient]:
+    """A client for an endpoint that refuses every connection; configured like the service's but
+    without retries, which would only make each test wait through botocore's backoff."""
+    no_retries = client_config().merge(AioConfig(retries={"mode": "standard", "total_max_attempts": 1}))
+    async with open_client(closed_port_url(), no_retries) as client:
+        yield client
+
+
+@pytest.fixture
+def unavailable_workflow_repository(unreachable_dynamodb_client: DynamoDBClient) -> DynamoDbWorkflowRepository:
+    return workflow_repository_for(unreachable_dynamodb_client, TableNames.for_prefix("gone-"))
+
+
+@pytest.fixture
+def unavailable_order_repository(unreachable_dynamodb_client: DynamoDBClient) -> DynamoDbOrderRepository:
+    return order_repository_for(unreachable_dynamodb_client, TableNames.for_prefix("gone-"))
+
+
+@pytest.fixture
+def unavailable_storage_health(unreachable_dynamodb_client: DynamoDBClient) -> DynamoDbStorageHealth:
+    return storage_health_for(unreachable_dynamodb_client, TableNames.for_prefix("gone-"))
+
+
+class FaultProxy:
+    """An HTTP endpoint between a client and moto that answers chosen operations with a fault.
+
+    `fail(operation, times, status, body)` answers the next `times` calls of that operation (by its
+    X-Amz-Target name, e.g. "TransactWriteItems") with the fault, or every call with times=None;
+    `hang(operation)` never answers it; `page_size(operation, items)` caps the Limit of the calls
+    it forwards, so that a small table ends its pages early, as a big one does at 1 MB.
+    Everything else is forwarded to moto unchanged.
+    """
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream
+        self.calls: Counter[str] = Counter()
+        self._faults: dict[str, tuple[int | None, int, dict[str, Any]]] = {}
+        self._hanging: set[str] = set()
+        self._page_sizes: dict[str, int] = {}
+
+    def fail(self, operation: str, times: int | None, status: int, body: dict[str, Any]) -> None:
+        self._faults[operation] = (times, status, body)
+
+    def hang(self, operation: str) -> None:
+        self._hanging.add(operation)
+
+    def page_size(self, operation: str, items: int) -> None:
+        self._page_sizes[operation] = items
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        operation = request.headers.get("X-Amz-Target", "").rpartition(".")[2]
+        self.calls[operation] += 1
+        if operation in self._hanging:
+            await asyncio.sleep(3600)
+        if operation in self._faults:
+            times, status, body = self._faults[operation]
+            if times is None or times > 0:
+                self._faults[operation] = (None if times is None else times - 1, status, body)
+                return web.Response(status=status, text=json.dumps(body), content_type=AMZ_JSON)
+        forwarded = {k: v for k, v in request.headers.items() if k.lower() in _FORWARDED_HEADERS}
+        body = await request.read()
+        if operation in self._page_sizes:  # moto does not check the signature this invalidates
+            params = json.loads(body)
+            params["Limit"] = min(params.get("Limit", self._page_sizes[operation]), self._page_sizes[operation])
+            body = json.dumps(params).encode()
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.upstream, data=body, headers=forwarded) as answer,
+        ):
+            return web.Response(status=answer.status, body=await answer.read(), content_type=AMZ_JSON)
+
+
+AMZ_JSON = "application/x-amz-json-1.0"
+_FORWARDED_HEADERS = {"authorization", "x-amz-target", "x-amz-date", "content-type"}
+
+
+def error_body(code: str, message: str = "injected", **extra: Any) -> dict[str, Any]:
+    return {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": message, **extra}
+
+
+@asynccontextmanager
+async def fault_proxy(upstream: str) -> AsyncIterator[tuple[FaultProxy, str]]:
+    """A FaultProxy in front of `upstream` on a free loopback port; yields it and its URL."""
+    proxy = FaultProxy(upstream)
+    app = web.Application()
+    app.router.add_post("/", proxy.handle)
+    runner = web.AppRunner(app, handler_cancellation=True)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield proxy, f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+FAST_FAILING = client_config().merge(AioConfig(read_timeout=0.3, retries={"mode": "standard", "total_max_attempts": 2}))
+"""The service's client settings with a short read timeout and two attempts, to keep tests quick."""
+
+
+@pytest.fixture
+async def proxy(dynamodb_endpoint: str) -> AsyncIterator[tuple[FaultProxy, str]]:
+    async with fault_proxy(dynamodb_endpoint) as running:
+        yield running
+
+
+@pytest.fixture
+def faults(proxy: tuple[FaultProxy, str]) -> FaultProxy:
+    """The fault proxy in front of the moto server, for the test to program."""
+    return proxy[0]
+
+
+@pytest.fixture
+async def proxied_client(proxy: tuple[FaultProxy, str]) -> AsyncIterator[DynamoDBClient]:
+    """A client that reaches moto through the fault proxy (short read timeout, two attempts)."""
+    async with open_client(proxy[1], FAST_FAILING) as client:
+        yield client

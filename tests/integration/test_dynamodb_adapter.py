@@ -1,0 +1,142 @@
+"""What the DynamoDB adapters promise beyond the port contract: tables, concurrency, storage form."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames, create_tables
+from contracts.builders import NOW, add_all, live_workflow, make_order, make_workflow, newest_first
+from domain.model.enums import OrderDirection
+from domain.model.errors import DuplicateOrderIdError, WorkflowNameTakenError
+from domain.model.history import HistoryFilter
+from domain.model.order import RETENTION_SECONDS
+
+if TYPE_CHECKING:
+    from types_aiobotocore_dynamodb.client import DynamoDBClient
+
+pytest_plugins = ["dynamodb_server"]
+
+EVERYTHING = HistoryFilter()
+BUY, SELL = OrderDirection.BUY, OrderDirection.SELL
+
+
+async def test_create_tables_is_idempotent_on_demand_and_enables_ttl(dynamodb_client: DynamoDBClient) -> None:
+    first = await create_tables(dynamodb_client, "idempotent-")
+    again = await create_tables(dynamodb_client, "idempotent-")
+
+    names = TableNames.for_prefix("idempotent-").all()
+    assert first == [f"created {name}" for name in names]
+    assert again == [f"{name} already existed" for name in names]
+    for name in names:
+        table = (await dynamodb_client.describe_table(TableName=name))["Table"]
+        ttl = (await dynamodb_client.describe_time_to_live(TableName=name))["TimeToLiveDescription"]
+        assert table["TableStatus"] == "ACTIVE"
+        assert table.get("BillingModeSummary", {}).get("BillingMode") == "PAY_PER_REQUEST"
+        assert (ttl.get("TimeToLiveStatus"), ttl.get("AttributeName")) == ("ENABLED", "ttl")
+
+
+async def test_concurrent_recordings_to_one_workflow_all_land_and_the_newest_becomes_latest(
+    workflow_repository: DynamoDbWorkflowRepository, order_repository: DynamoDbOrderRepository
+) -> None:
+    workflow = await live_workflow(workflow_repository)
+    orders = [make_order(workflow, placed_at=NOW - (i * 7919) % 600) for i in range(60)]
+
+    await asyncio.gather(*(order_repository.add(order) for order in orders))
+
+    page = await order_repository.page(workflow.id, EVERYTHING, now=NOW, limit=100)
+    assert page.orders == newest_first(orders)
+    assert await order_repository.latest(now=NOW) == newest_first(orders)[:1]
+
+
+async def test_concurrent_recordings_of_one_id_store_it_exactly_once(
+    workflow_repository: DynamoDbWorkflowRepository, order_repository: DynamoDbOrderRepository
+) -> None:
+    first, second = await live_workflow(workflow_repository, "a"), await live_workflow(workflow_repository, "b")
+    order = make_order(first)
+    same_id = [order, *(make_order(w, order_id=order.id, placed_at=NOW - i) for i, w in enumerate([first, second] * 4))]
+
+    results = await asyncio.gather(*(order_repository.add(o) for o in same_id), return_exceptions=True)
+
+    assert sum(result is None for result in results) == 1
+    assert all(isinstance(result, DuplicateOrderIdError) for result in results if result is not None)
+    total = sum([await order_repository.count(w.id, EVERYTHING, now=NOW) for w in (first, second)])
+    assert total == 1
+
+
+async def test_concurrent_adds_of_one_name_leave_exactly_one_workflow_with_it(
+    workflow_repository: DynamoDbWorkflowRepository,
+) -> None:
+    contenders = [make_workflow("Breakout") for _ in range(8)]
+
+    results = await asyncio.gather(*(workflow_repository.add(w) for w in contenders), return_exceptions=True)
+
+    assert sum(result is None for result in results) == 1
+    assert all(isinstance(result, WorkflowNameTakenError) for result in results if result is not None)
+    assert len(await workflow_repository.list()) == 1
+
+
+async def test_a_deleted_workflow_leaves_a_tombstone_that_expires_with_its_latest_order(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    dynamodb_client: DynamoDBClient,
+    dynamodb_tables: TableNames,
+) -> None:
+    workflow = await live_workflow(workflow_repository, "Gone")
+    await add_all(order_repository, make_order(workflow, placed_at=NOW - 5), make_order(workflow, placed_at=NOW - 9))
+
+    await workflow_repository.delete(workflow.id)
+
+    def key(pk: str) -> dict[str, dict[str, str]]:
+        return {"pk": {"S": pk}}
+
+    tombstone = await dynamodb_client.get_item(TableName=dynamodb_tables.workflows, Key=key(f"WORKFLOW#{workflow.id}"))
+    guard = await dynamodb_client.get_item(TableName=dynamodb_tables.workflows, Key=key("NAME#Gone"))
+    assert tombstone["Item"]["ttl"] == {"N": str(NOW - 5 + RETENTION_SECONDS)}
+    assert "Item" not in guard
+    assert await workflow_repository.get(workflow.id) is None
+
+
+async def test_orders_are_stored_in_their_partition_under_a_placed_at_and_id_sort_key(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    dynamodb_client: DynamoDBClient,
+    dynamodb_tables: TableNames,
+) -> None:
+    workflow = await live_workflow(workflow_repository)
+    order = make_order(workflow, price="12345.12345678901234567", trigger_close="0")
+    await order_repository.add(order)
+
+    stored = await dynamodb_client.get_item(
+        TableName=dynamodb_tables.orders,
+        Key={"workflow_id": {"S": workflow.id}, "sort_key": {"S": f"{NOW:011d}#{order.id}"}},
+    )
+
+    item = stored["Item"]
+    assert item["order_price"] == {"N": "12345.12345678901234567"}
+    assert item["trigger_close"] == {"N": "0"}
+    assert item["ttl"] == {"N": str(NOW + RETENTION_SECONDS)}
+    assert "asset_type" not in item
+
+
+async def test_repositories_on_separate_prefixes_do_not_see_each_other(
+    dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames
+) -> None:
+    other = TableNames.for_prefix("elsewhere-")
+    await create_tables(dynamodb_client, "elsewhere-")
+    here = DynamoDbWorkflowRepository(dynamodb_client, dynamodb_tables.workflows)
+    workflow = await live_workflow(here)
+    order = make_order(workflow)
+    await DynamoDbOrderRepository(
+        dynamodb_client,
+        orders_table=dynamodb_tables.orders,
+        order_ids_table=dynamodb_tables.order_ids,
+        workflows_table=dynamodb_tables.workflows,
+    ).add(order)
+    there = DynamoDbOrderRepository(
+        dynamodb_client, orders_table=other.orders, order_ids_table=other.order_ids, workflows_table=other.workflows
+    )
+
+    assert await DynamoDbWorkflowRepository(dynamodb_client, other.workflows).get(workflow.id) is None
+    assert await there.latest(now=NOW) == []
+    assert await there.get(order.id) is None

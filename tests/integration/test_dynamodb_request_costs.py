@@ -1,0 +1,199 @@
+"""What each DynamoDB adapter method costs in requests, counted on the client's event hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import pytest
+
+from contracts.builders import NOW, add_all, live_workflow, make_order, make_spec, make_workflow, new_id
+from domain.model.draft import OrderDraft
+from domain.model.enums import OrderDirection, OrderType
+from domain.model.history import HistoryFilter
+from domain.use_cases.record_order import RecordOrder
+
+if TYPE_CHECKING:
+    from dynamodb_server import RequestLog
+
+    from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames
+
+pytest_plugins = ["dynamodb_server"]
+
+EVERYTHING = HistoryFilter()
+BUY, SELL = OrderDirection.BUY, OrderDirection.SELL
+
+
+async def test_recording_is_one_transaction_and_an_order_by_id_is_one_get_item(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    dynamodb_tables: TableNames,
+    request_log: RequestLog,
+) -> None:
+    order = make_order(await live_workflow(workflow_repository))
+    request_log.clear()
+
+    await order_repository.add(order)
+    assert request_log.calls == [("TransactWriteItems", "")]
+
+    request_log.clear()
+    assert await order_repository.get(order.id) == order
+    assert request_log.calls == [("GetItem", dynamodb_tables.order_ids)]
+
+
+async def test_a_late_older_order_costs_a_second_transaction_and_is_still_written(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    request_log: RequestLog,
+) -> None:
+    workflow = await live_workflow(workflow_repository)
+    newer, late = make_order(workflow, placed_at=NOW), make_order(workflow, placed_at=NOW - 60)
+    await order_repository.add(newer)
+    request_log.clear()
+
+    await order_repository.add(late)
+
+    assert request_log.operations() == {"TransactWriteItems": 2}
+    assert (await order_repository.page(workflow.id, EVERYTHING, now=NOW, limit=10)).orders == [newer, late]
+    assert await order_repository.latest(now=NOW) == [newer]
+
+
+async def test_a_history_page_and_its_count_are_one_query_each(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    dynamodb_tables: TableNames,
+    request_log: RequestLog,
+) -> None:
+    workflow = await live_workflow(workflow_repository)
+    await add_all(order_repository, *(make_order(workflow, placed_at=NOW - i) for i in range(50)))
+    request_log.clear()
+
+    page = await order_repository.page(workflow.id, EVERYTHING, now=NOW, limit=20)
+    count = await order_repository.count(workflow.id, EVERYTHING, now=NOW)
+
+    assert (len(page.orders), count) == (20, 50)
+    assert request_log.calls == [("Query", dynamodb_tables.orders)] * 2
+
+
+async def test_a_filtered_page_reads_past_non_matching_orders_and_never_promises_an_empty_page(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    request_log: RequestLog,
+) -> None:
+    # Query's Limit counts items before the filter: 30 newer SELLs hide the 3 BUYs from a first read.
+    workflow = await live_workflow(workflow_repository)
+    buys = [make_order(workflow, placed_at=NOW - 100 - i, direction=BUY) for i in range(3)]
+    await add_all(
+        order_repository, *buys, *(make_order(workflow, placed_at=NOW - i, direction=SELL) for i in range(30))
+    )
+    only_buys = HistoryFilter(direction=BUY)
+    request_log.clear()
+
+    first = await order_repository.page(workflow.id, only_buys, now=NOW, limit=2)
+    reads = request_log.operations()["Query"]
+    rest = await order_repository.page(workflow.id, only_buys, now=NOW, limit=2, after=first.next_position)
+
+    assert first.orders == buys[:2]
+    assert first.next_position is not None
+    assert (rest.orders, rest.next_position) == (buys[2:], None)
+    assert 1 < reads <= 5  # more than one read, but the reads grow geometrically
+
+
+@pytest.mark.parametrize("workflows", [3, 200])
+async def test_listing_workflows_and_latest_cost_one_scan_each_whatever_the_number_of_workflows(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    dynamodb_tables: TableNames,
+    request_log: RequestLog,
+    workflows: int,
+) -> None:
+    stored = [await live_workflow(workflow_repository, f"workflow {i:03d}") for i in range(workflows)]
+    await add_all(order_repository, *(make_order(w, placed_at=NOW - i) for i, w in enumerate(stored)))
+    request_log.clear()
+
+    listed = await workflow_repository.list()
+    latest = await order_repository.latest(now=NOW)
+
+    assert [w.id for w in listed] == [w.id for w in stored]
+    assert [o.workflow_id for o in latest] == [w.id for w in stored]
+    assert request_log.calls == [("Scan", dynamodb_tables.workflows)] * 2
+
+
+async def test_no_repository_method_scans_the_orders_or_order_ids_tables(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    dynamodb_tables: TableNames,
+    request_log: RequestLog,
+) -> None:
+    workflow = await live_workflow(workflow_repository)
+    order = make_order(workflow)
+    await order_repository.add(order)
+    await order_repository.get(order.id)
+    await order_repository.page(workflow.id, HistoryFilter(direction=SELL), now=NOW, limit=5)
+    await order_repository.count(workflow.id, HistoryFilter(since=NOW - 10), now=NOW)
+    await order_repository.latest(now=NOW)
+    await workflow_repository.list(True)
+    await workflow_repository.replace(workflow.replaced_by(workflow.spec, NOW + 1))
+    await workflow_repository.delete(workflow.id)
+
+    scanned = {table for operation, table in request_log.calls if operation == "Scan"}
+    assert scanned == {dynamodb_tables.workflows}
+    assert request_log.on(dynamodb_tables.orders) == {"Query": 2}
+
+
+class FixedClock:
+    def now(self) -> int:
+        return NOW
+
+
+class NoIds:
+    def new_id(self) -> str:
+        raise AssertionError("the draft carries its id")
+
+
+async def test_recording_through_the_use_case_costs_three_requests_and_a_replay_one(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    request_log: RequestLog,
+) -> None:
+    workflow = await live_workflow(workflow_repository)
+    record = RecordOrder(workflow_repository, order_repository, FixedClock(), NoIds())
+    draft = OrderDraft("FRA40.I", Decimal("7850.25"), Decimal("2"), BUY, OrderType.LIMIT, id=new_id())
+    request_log.clear()
+
+    created = await record.execute(workflow.id, draft)
+    assert request_log.operations() == {"GetItem": 2, "TransactWriteItems": 1}
+
+    # Strongly consistent reads by id: a replay right after the write (even after a delete) finds it.
+    await workflow_repository.delete(workflow.id)
+    request_log.clear()
+    replayed = await record.execute(workflow.id, draft)
+
+    assert (created.created, replayed.created) == (True, False)
+    assert replayed.order == created.order
+    assert request_log.operations() == {"GetItem": 1}
+
+
+async def test_each_workflow_write_is_one_transaction_after_at_most_one_read(
+    workflow_repository: DynamoDbWorkflowRepository, request_log: RequestLog
+) -> None:
+    workflow = make_workflow("Breakout")
+    costs = []
+    calls: list[Callable[[], Awaitable[object]]] = [
+        lambda: workflow_repository.add(workflow),
+        lambda: workflow_repository.get(workflow.id),
+        lambda: workflow_repository.replace(workflow.replaced_by(make_spec("Renamed"), NOW + 1)),
+        lambda: workflow_repository.delete(workflow.id),
+    ]
+    for call in calls:
+        request_log.clear()
+        await call()
+        costs.append(dict(request_log.operations()))
+
+    assert costs == [
+        {"TransactWriteItems": 1},
+        {"GetItem": 1},
+        {"GetItem": 1, "TransactWriteItems": 1},
+        {"GetItem": 1, "TransactWriteItems": 1},
+    ]

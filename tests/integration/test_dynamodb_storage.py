@@ -1,0 +1,26 @@
+"""The storage conformance suite against the DynamoDB adapters, on a moto server and a closed port."""
+
+from contracts.storage_contract import (
+    OrderRepositoryContract,
+    StorageHealthContract,
+    UnavailableStorageContract,
+    WorkflowRepositoryContract,
+)
+
+pytest_plugins = ["dynamodb_server"]
+
+
+class TestDynamoDbWorkflowRepository(WorkflowRepositoryContract):
+    pass
+
+
+class TestDynamoDbOrderRepository(OrderRepositoryContract):
+    pass
+
+
+class TestDynamoDbStorageHealth(StorageHealthContract):
+    pass
+
+
+class TestUnavailableDynamoDbStorage(UnavailableStorageContract):
+    pass

@@ -1,0 +1,87 @@
+"""The storage conformance suite against the SQLite adapter, on a database file and in memory."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from adapters.sqlite.database import MEMORY, SqliteDatabase
+from adapters.sqlite.health import SqliteStorageHealth
+from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.workflows import SqliteWorkflowRepository
+from contracts.storage_contract import (
+    OrderRepositoryContract,
+    StorageHealthContract,
+    UnavailableStorageContract,
+    WorkflowRepositoryContract,
+)
+
+
+@pytest.fixture(params=["file", "memory"])
+def database_path(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return str(tmp_path / "orders.db") if request.param == "file" else MEMORY
+
+
+@pytest.fixture
+async def database(database_path: str) -> AsyncIterator[SqliteDatabase]:
+    database = await SqliteDatabase.open(database_path)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def workflow_repository(database: SqliteDatabase) -> SqliteWorkflowRepository:
+    return SqliteWorkflowRepository(database)
+
+
+@pytest.fixture
+def order_repository(database: SqliteDatabase) -> SqliteOrderRepository:
+    return SqliteOrderRepository(database)
+
+
+@pytest.fixture
+def storage_health(database: SqliteDatabase) -> SqliteStorageHealth:
+    return SqliteStorageHealth(database)
+
+
+@pytest.fixture
+async def closed_database(database_path: str) -> SqliteDatabase:
+    """A database that answers nothing any more: the SQLite form of a storage that is gone.
+
+    Faults of a live database (a lock held past the busy timeout, a stuck call, a file that cannot
+    be opened) are covered in test_sqlite_specifics.
+    """
+    database = await SqliteDatabase.open(database_path)
+    await database.close()
+    return database
+
+
+@pytest.fixture
+def unavailable_workflow_repository(closed_database: SqliteDatabase) -> SqliteWorkflowRepository:
+    return SqliteWorkflowRepository(closed_database)
+
+
+@pytest.fixture
+def unavailable_order_repository(closed_database: SqliteDatabase) -> SqliteOrderRepository:
+    return SqliteOrderRepository(closed_database)
+
+
+@pytest.fixture
+def unavailable_storage_health(closed_database: SqliteDatabase) -> SqliteStorageHealth:
+    return SqliteStorageHealth(closed_database)
+
+
+class TestSqliteWorkflowRepository(WorkflowRepositoryContract):
+    pass
+
+
+class TestSqliteOrderRepository(OrderRepositoryContract):
+    pass
+
+
+class TestSqliteStorageHealth(StorageHealthContract):
+    pass
+
+
+class TestUnavailableSqliteStorage(UnavailableStorageContract):
+    pass

@@ -1,0 +1,236 @@
+"""Item <-> entity mapping for DynamoDB: exact decimals, optional fields, enums by value, sort keys."""
+
+import random
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from adapters.dynamodb.mapping import (
+    item_to_order,
+    n,
+    order_sort_key,
+    order_to_item,
+    sort_key_ceiling,
+    sort_key_floor,
+)
+from adapters.dynamodb.workflow_mapping import (
+    SPEC_ATTRIBUTES,
+    WORKFLOW_ATTRIBUTES,
+    item_to_workflow,
+    name_guard_item,
+    spec_to_attributes,
+    workflow_to_item,
+)
+from domain.model.enums import (
+    AssetType,
+    CloseDirection,
+    ConditionElement,
+    IndicatorName,
+    OrderDirection,
+    OrderType,
+    TriggerLocation,
+    TriggerSignal,
+    UnitTime,
+)
+from domain.model.order import RETENTION_SECONDS, WorkflowOrder
+from domain.model.workflow import Close, Condition, Indicator, Trigger, Workflow, WorkflowSpec
+
+NOW = 1_771_770_600
+ORDER_ID = "a1b2c3d4-e5f6-4789-a012-b3c4d5e6f7a8"
+WORKFLOW_ID = "550e8400-e29b-41d4-a716-446655440000"
+
+
+def order(**changes: object) -> WorkflowOrder:
+    fields: dict[str, object] = {
+        "id": ORDER_ID,
+        "workflow_id": WORKFLOW_ID,
+        "workflow_name": "DAX Breakout",
+        "placed_at": NOW,
+        "order_code": "FRA40.I",
+        "order_price": Decimal("7850.25"),
+        "order_quantity": Decimal("10"),
+        "order_direction": OrderDirection.BUY,
+        "order_type": OrderType.LIMIT,
+        "ttl": NOW + RETENTION_SECONDS,
+    } | changes
+    return WorkflowOrder(**fields)  # type: ignore[arg-type]
+
+
+def spec(**changes: object) -> WorkflowSpec:
+    fields: dict[str, object] = {
+        "name": "Zone SELL",
+        "index": "DAX.I",
+        "cfd": "GER40.I",
+        "conditions": (
+            Condition(
+                Indicator(IndicatorName.ZONE, UnitTime.H4, Decimal("12345.12345678901234567"), Decimal("-0.1")),
+                Close(CloseDirection.BELOW, UnitTime.DAILY, Decimal("0")),
+                ConditionElement.LOW,
+            ),
+            Condition(
+                Indicator(IndicatorName.MA50, UnitTime.M15),
+                Close(CloseDirection.ABOVE, UnitTime.H1, Decimal("1E-130")),
+            ),
+        ),
+        "trigger": Trigger(
+            UnitTime.WEEKLY,
+            TriggerSignal.BREAKOUT,
+            TriggerLocation.LOWER,
+            OrderDirection.SELL,
+            Decimal("9.99E+125"),
+        ),
+    } | changes
+    return WorkflowSpec(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("7850.25", "7850.25"),
+        ("0.1", "0.1"),
+        ("12345.12345678901234567", "12345.12345678901234567"),
+        ("10.50", "10.50"),
+        ("0", "0"),
+        ("1E-130", "1E-130"),
+        ("99999999999999999999999999999999999999", "99999999999999999999999999999999999999"),
+    ],
+)
+def test_a_decimal_is_stored_with_its_own_digits_never_through_float(value: str, text: str) -> None:
+    assert n(Decimal(value)) == {"N": text}
+
+
+def test_a_huge_whole_number_is_stored_in_exponent_form_within_38_digits() -> None:
+    stored = n(Decimal("999" + "0" * 123))
+
+    assert stored == {"N": "9.99E+125"}
+    assert Decimal(stored["N"]) == Decimal("9.99E+125")
+
+
+def test_an_order_with_every_field_survives_the_round_trip_with_exact_digits() -> None:
+    original = order(
+        order_price=Decimal("12345.12345678901234567"),
+        order_quantity=Decimal("0.1"),
+        asset_type=AssetType.CFD_ON_INDEX,
+        trigger_close=Decimal("7845.5"),
+        execution_context="lambda-event-123abc",
+    )
+
+    item = order_to_item(original)
+    back = item_to_order(item)
+
+    assert back == original
+    assert item["order_price"] == {"N": "12345.12345678901234567"}
+    assert item["order_quantity"] == {"N": "0.1"}
+    assert str(back.order_price) == "12345.12345678901234567"
+
+
+def test_optional_order_fields_that_are_none_are_absent_from_the_item() -> None:
+    item = order_to_item(order())
+
+    assert not {"asset_type", "trigger_close", "execution_context"} & item.keys()
+    back = item_to_order(item)
+    assert (back.asset_type, back.trigger_close, back.execution_context) == (None, None, None)
+
+
+def test_a_trigger_close_of_zero_is_kept() -> None:
+    item = order_to_item(order(trigger_close=Decimal("0")))
+
+    assert item["trigger_close"] == {"N": "0"}
+    assert item_to_order(item).trigger_close == Decimal("0")
+
+
+def test_asset_type_is_stored_and_read_by_its_value() -> None:
+    item = order_to_item(order(asset_type=AssetType.WARRANT_OPEN_END_KNOCK_OUT))
+
+    assert item["asset_type"] == {"S": "WarrantOpenEndKnockOut"}
+    assert item_to_order(item).asset_type is AssetType.WARRANT_OPEN_END_KNOCK_OUT
+
+
+def test_enums_are_stored_by_value_and_numbers_as_n() -> None:
+    item = order_to_item(order(order_direction=OrderDirection.SELL, order_type=OrderType.OPEN_STOP))
+
+    assert item["order_direction"] == {"S": "SELL"}
+    assert item["order_type"] == {"S": "OPEN_STOP"}
+    assert item["placed_at"] == {"N": str(NOW)}
+    assert item["ttl"] == {"N": str(NOW + RETENTION_SECONDS)}
+
+
+def test_numbers_read_back_in_another_notation_give_the_canonical_value() -> None:
+    item = order_to_item(order()) | {"order_price": {"N": "7850.2500"}, "order_quantity": {"N": "1E+1"}}
+
+    back = item_to_order(item)
+
+    assert str(back.order_price) == "7850.25"
+    assert str(back.order_quantity) == "10"
+
+
+def test_extra_attributes_such_as_keys_are_ignored_when_reading_an_order() -> None:
+    item = order_to_item(order()) | {"sort_key": {"S": order_sort_key(NOW, ORDER_ID)}}
+
+    assert item_to_order(item) == order()
+
+
+def test_sort_keys_sort_like_placed_at_then_id() -> None:
+    rng = random.Random(7)
+    keys = [(NOW + rng.randrange(-5, 5), str(uuid.UUID(int=rng.getrandbits(128), version=4))) for _ in range(200)]
+
+    assert sorted(keys, key=lambda k: order_sort_key(*k)) == sorted(keys)
+
+
+def test_the_floor_and_ceiling_of_a_second_enclose_exactly_that_seconds_orders() -> None:
+    same = order_sort_key(NOW, "ffffffff-ffff-4fff-bfff-ffffffffffff")
+    first = order_sort_key(NOW, "00000000-0000-4000-8000-000000000000")
+
+    assert order_sort_key(NOW - 1, "ffffffff-ffff-4fff-bfff-ffffffffffff") < sort_key_floor(NOW) < first
+    assert same < sort_key_ceiling(NOW) < order_sort_key(NOW + 1, "00000000-0000-4000-8000-000000000000")
+
+
+def test_a_sort_key_uses_the_lowercase_id() -> None:
+    assert order_sort_key(NOW, ORDER_ID.upper()) == f"0{NOW}#{ORDER_ID}"
+
+
+@pytest.mark.parametrize("placed_at", [-1, 10**11])
+def test_a_placed_at_outside_the_fixed_width_is_refused(placed_at: int) -> None:
+    with pytest.raises(ValueError, match="storable range"):
+        order_sort_key(placed_at, ORDER_ID)
+
+
+def test_a_workflow_with_every_optional_field_survives_the_round_trip() -> None:
+    original = Workflow(
+        id=WORKFLOW_ID,
+        spec=spec(enable=False, dry_run=True, is_us=True, end_date=date(2026, 12, 31)),
+        created_at=NOW,
+        updated_at=NOW + 60,
+    )
+
+    item = workflow_to_item(original)
+    back = item_to_workflow(item)
+
+    assert back == original
+    assert str(back.spec.trigger.quantity) == str(original.spec.trigger.quantity)
+    assert item["trigger"]["M"]["quantity"] == {"N": "9.99E+125"}
+    assert str(back.spec.conditions[0].indicator.value) == "12345.12345678901234567"
+    assert item["end_date"] == {"S": "2026-12-31"}
+    assert item["pk"] == {"S": f"WORKFLOW#{WORKFLOW_ID}"}
+    assert item["kind"] == {"S": "workflow"}
+    assert set(WORKFLOW_ATTRIBUTES) <= item.keys()
+
+
+def test_optional_workflow_fields_that_are_none_are_absent() -> None:
+    attributes = spec_to_attributes(spec(end_date=None))
+    second = attributes["conditions"]["L"][1]["M"]
+
+    assert "end_date" not in attributes
+    assert set(attributes) == set(SPEC_ATTRIBUTES) - {"end_date"}
+    assert "element" not in second
+    assert not {"value", "zone_value"} & second["indicator"]["M"].keys()
+
+
+def test_a_name_guard_names_its_owner_in_lowercase() -> None:
+    assert name_guard_item("Breakout", WORKFLOW_ID.upper()) == {
+        "pk": {"S": "NAME#Breakout"},
+        "kind": {"S": "name"},
+        "owner": {"S": WORKFLOW_ID},
+    }
