@@ -42,10 +42,10 @@ async def open_sqlite(path: str, call_timeout: float) -> AsyncIterator[SqliteDat
         await database.close()
 
 
-async def open_dynamodb() -> AsyncIterator[Any]:
-    """One aioboto3 DynamoDB client for the life of the app; region, credentials and endpoint come
-    from the standard AWS variables (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, ...)."""
-    async with aioboto3.Session().client("dynamodb", config=client_config()) as client:
+async def open_dynamodb(region: str | None) -> AsyncIterator[Any]:
+    """One aioboto3 DynamoDB client for the life of the app; credentials and endpoint come from the
+    standard AWS chain and variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ACCESS_KEY_ID, ...)."""
+    async with aioboto3.Session().client("dynamodb", region_name=region, config=client_config()) as client:
         yield client
 
 
@@ -64,7 +64,7 @@ class Container(containers.DeclarativeContainer):
         call_timeout=settings.provided.storage_timeout_seconds,
     )
     metrics = providers.Singleton(Metrics)
-    dynamodb_client = providers.Resource(open_dynamodb)
+    dynamodb_client = providers.Resource(open_dynamodb, settings.provided.aws_region)
     tables = providers.Singleton(TableNames.for_prefix, settings.provided.dynamodb_table_prefix)
 
     selected_workflows = providers.Selector(

@@ -28,6 +28,7 @@ class Settings:
     dynamodb_table_prefix: str = ""
     storage_timeout_seconds: float = 3.0
     access_log: bool = True
+    aws_region: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -40,7 +41,8 @@ class Settings:
         tokens = parse_tokens(env.get("WFO_AUTH_TOKENS", ""), "WFO_AUTH_TOKENS")
         if token_file := env.get("WFO_AUTH_TOKENS_FILE", "").strip():
             tokens = {**tokens, **_tokens_from_file(token_file)}
-        if storage == "dynamodb" and not (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
+        aws_region = (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "").strip() or None
+        if storage == "dynamodb" and aws_region is None:
             raise SettingsError("WFO_STORAGE=dynamodb needs AWS_REGION (or AWS_DEFAULT_REGION)")
         sqlite_path = env.get("WFO_SQLITE_PATH", "./workflow-orders.db").strip()
         if not sqlite_path:
@@ -58,6 +60,7 @@ class Settings:
             dynamodb_table_prefix=env.get("WFO_DYNAMODB_TABLE_PREFIX", ""),
             storage_timeout_seconds=_positive_float(env, "WFO_STORAGE_TIMEOUT_SECONDS", 3.0),
             access_log=_choice(env, "WFO_ACCESS_LOG", "true", ("true", "false")) == "true",
+            aws_region=aws_region,
         )
 
 

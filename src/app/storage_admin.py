@@ -9,7 +9,7 @@ from app.settings import Settings
 async def create_storage_schema(settings: Settings) -> str:
     """Create what the selected storage needs; idempotent; returns what happened, in words."""
     if settings.storage == "dynamodb":
-        async for client in open_dynamodb():
+        async for client in open_dynamodb(settings.aws_region):
             return "\n".join(await create_tables(client, settings.dynamodb_table_prefix))
     database = await SqliteDatabase.open(settings.sqlite_path, call_timeout=settings.storage_timeout_seconds)
     await database.close()

@@ -1,8 +1,11 @@
 """The real `workflow-orders serve` process: a realistic scenario over HTTP, a clean SIGTERM stop,
-and every record intact after a restart on the same SQLite file."""
+and every record intact after a restart on the same storage (a SQLite file, or DynamoDB tables
+on a moto server created by `workflow-orders create-tables`)."""
 
 import json
+import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -12,11 +15,13 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
-from service_process import ServiceProcess, free_port, run_command, service_env
+from service_process import ServiceProcess, command_path, free_port, run_command, service_env
 
 JSON = {"content-type": "application/json"}
 ENCODER = msgspec.json.Encoder(decimal_format="number")
 REPLAYED_ID = "5a0c6f3e-2b1d-4e8f-9a7b-3c2d1e0f9a8b"
+
+pytest_plugins = ["dynamodb_server"]
 
 
 def _iso(epoch: int) -> str:
@@ -109,7 +114,42 @@ def service(sqlite_path: Path, tmp_path: Path) -> Iterator[ServiceProcess]:
         process.kill()
 
 
-def test_a_served_scenario_survives_a_sigterm_and_a_restart(service, sqlite_path, tmp_path):
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def storage_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Settings for one storage; for DynamoDB, fresh tables made by `workflow-orders create-tables`."""
+    if request.param == "sqlite":
+        return {}
+    endpoint = request.getfixturevalue("dynamodb_endpoint")
+    env = {
+        "WFO_STORAGE": "dynamodb",
+        "WFO_DYNAMODB_TABLE_PREFIX": f"e2e-{uuid.uuid4().hex[:8]}-",
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    full_env = service_env(Path("unused.db"), env)
+    first = subprocess.run([command_path(), "create-tables"], env=full_env, capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("created") == 3, first.stdout
+    again = subprocess.run([command_path(), "create-tables"], env=full_env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert "created" not in again.stdout, again.stdout
+    assert again.stdout.count("already existed") == 3, again.stdout
+    return env
+
+
+@pytest.fixture
+def scenario_service(storage_env: dict[str, str], sqlite_path: Path, tmp_path: Path) -> Iterator[ServiceProcess]:
+    process = ServiceProcess(sqlite_path, tmp_path, storage_env).start()
+    try:
+        yield process
+    finally:
+        process.kill()
+
+
+def test_a_served_scenario_survives_a_sigterm_and_a_restart(scenario_service, storage_env, sqlite_path, tmp_path):
+    service = scenario_service
     base = int(time.time()) - 60
     with httpx.Client(base_url=service.base_url, timeout=10.0) as http:
         workflows = {}
@@ -156,7 +196,7 @@ def test_a_served_scenario_survives_a_sigterm_and_a_restart(service, sqlite_path
     first_exit = service.stop()
     assert first_exit is not None, f"no exit within the deadline after SIGTERM\n{service.output()}"
 
-    restarted = ServiceProcess(sqlite_path, tmp_path).start()
+    restarted = ServiceProcess(sqlite_path, tmp_path, storage_env).start()
     try:
         with httpx.Client(base_url=restarted.base_url, timeout=10.0) as http:
             after = _snapshot(http, list(workflows.values()), order_ids)
