@@ -199,8 +199,10 @@ class FaultProxy:
 
     `fail(operation, times, status, body)` answers the next `times` calls of that operation (by its
     X-Amz-Target name, e.g. "TransactWriteItems") with the fault, or every call with times=None;
-    `hang(operation)` never answers it; `page_size(operation, items)` caps the Limit of the calls
-    it forwards, so that a small table ends its pages early, as a big one does at 1 MB.
+    `hang(operation)` never answers it; `lose_answers(operation, times)` forwards the next `times`
+    calls but never answers them (applied, yet the client times out); `page_size(operation, items)`
+    caps the Limit of the calls it forwards, so that a small table ends its pages early, as a big
+    one does at 1 MB.
     Everything else is forwarded to moto unchanged.
     """
 
@@ -209,6 +211,7 @@ class FaultProxy:
         self.calls: Counter[str] = Counter()
         self._faults: dict[str, tuple[int | None, int, dict[str, Any]]] = {}
         self._hanging: set[str] = set()
+        self._lost_answers: Counter[str] = Counter()
         self._page_sizes: dict[str, int] = {}
 
     def fail(self, operation: str, times: int | None, status: int, body: dict[str, Any]) -> None:
@@ -216,6 +219,9 @@ class FaultProxy:
 
     def hang(self, operation: str) -> None:
         self._hanging.add(operation)
+
+    def lose_answers(self, operation: str, times: int) -> None:
+        self._lost_answers[operation] = times
 
     def page_size(self, operation: str, items: int) -> None:
         self._page_sizes[operation] = items
@@ -240,7 +246,11 @@ class FaultProxy:
             aiohttp.ClientSession() as session,
             session.post(self.upstream, data=body, headers=forwarded) as answer,
         ):
-            return web.Response(status=answer.status, body=await answer.read(), content_type=AMZ_JSON)
+            answered = await answer.read()
+        if self._lost_answers[operation] > 0:
+            self._lost_answers[operation] -= 1
+            await asyncio.sleep(3600)
+        return web.Response(status=answer.status, body=answered, content_type=AMZ_JSON)
 
 
 AMZ_JSON = "application/x-amz-json-1.0"

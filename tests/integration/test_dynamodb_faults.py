@@ -14,7 +14,7 @@ from adapters.dynamodb import (
 )
 from contracts.builders import NOW, live_workflow, make_order, new_id
 from domain.model.enums import OrderDirection
-from domain.model.errors import StorageUnavailableError
+from domain.model.errors import DuplicateOrderIdError, StorageUnavailableError
 from domain.model.history import HistoryFilter
 
 if TYPE_CHECKING:
@@ -100,6 +100,33 @@ async def test_a_transaction_conflict_is_retried_and_the_order_is_recorded_once(
     assert faults.calls["TransactWriteItems"] == 3
     assert await orders.get(order.id) == order
     assert await orders.count(workflow.id, HistoryFilter(), now=NOW) == 1
+
+
+async def test_a_write_applied_but_not_answered_in_time_is_retried_and_recognised_as_its_own(
+    proxied_client: DynamoDBClient, faults: FaultProxy, dynamodb_tables: TableNames
+) -> None:
+    workflows, orders = repositories(proxied_client, dynamodb_tables)
+    workflow = await live_workflow(workflows)
+    order = make_order(workflow)
+    faults.calls.clear()
+    faults.lose_answers("TransactWriteItems", 1)
+
+    await orders.add(order)  # the retry finds the id taken, by this very call: not a duplicate
+
+    assert faults.calls["TransactWriteItems"] == 2
+    assert await orders.get(order.id) == order
+    assert await orders.count(workflow.id, HistoryFilter(), now=NOW) == 1
+
+
+async def test_another_writer_of_the_same_id_is_still_a_duplicate(
+    dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames
+) -> None:
+    workflows, orders = repositories(dynamodb_client, dynamodb_tables)
+    order = make_order(await live_workflow(workflows))
+    await orders.add(order)
+
+    with pytest.raises(DuplicateOrderIdError):
+        await orders.add(order)
 
 
 async def test_a_conflict_that_persists_is_storage_unavailable_and_writes_nothing(

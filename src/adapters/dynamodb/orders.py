@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb.errors import storage_errors
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 _MAX_QUERY_LIMIT = 1000
 NEWER = "(attribute_not_exists(#latest_sk) OR #latest_sk < :sk)"
+WRITER = "writer"
+"""Attribute naming the add() call that wrote an order, so a retried write recognises itself."""
 
 
 class DynamoDbOrderRepository:
@@ -59,7 +62,8 @@ class DynamoDbOrderRepository:
         self._orders, self._ids, self._workflows = orders_table, order_ids_table, workflows_table
 
     async def add(self, order: WorkflowOrder) -> None:
-        item = order_to_item(order)
+        write_token = uuid.uuid4().hex
+        item = {**order_to_item(order), WRITER: s(write_token)}
         sort_key = order_sort_key(order.placed_at, order.id)
         take_latest = True
         for _ in range(CONFLICT_ATTEMPTS):
@@ -76,6 +80,10 @@ class DynamoDbOrderRepository:
             if reasons is None:
                 return
             if failed(reasons, 1) or failed(reasons, 2):
+                if await self._written_by(order.id, write_token):
+                    # botocore retried a transaction whose first try was applied but not answered
+                    # in time (ClientRequestToken makes that idempotent on AWS; emulators differ).
+                    return
                 raise DuplicateOrderIdError(order.id)
             workflow = old_item(reasons, 0)
             if workflow is None or "deleted" in workflow:
@@ -105,6 +113,14 @@ class DynamoDbOrderRepository:
         step["ExpressionAttributeNames"] |= names("latest", "latest_sk")
         step["ExpressionAttributeValues"] |= {":order": {"M": item}, ":sk": s(sort_key)}
         return {"Update": step}  # type: ignore[typeddict-item]
+
+    async def _written_by(self, order_id: str, write_token: str) -> bool:
+        """True when the stored order with this id was written by the add() holding `write_token`."""
+        async with storage_errors("get order"):
+            response = await self._client.get_item(
+                TableName=self._ids, Key={"id": s(order_id)}, ConsistentRead=True, ProjectionExpression=WRITER
+            )
+        return response.get("Item", {}).get(WRITER) == s(write_token)
 
     async def get(self, order_id: str) -> WorkflowOrder | None:
         async with storage_errors("get order"):
