@@ -278,8 +278,10 @@ async def test_writes_while_another_connection_holds_the_lock_raise_storage_unav
         await database.close()
 
 
-async def test_a_call_stuck_past_the_call_timeout_raises_storage_unavailable(path: str) -> None:
-    database = await SqliteDatabase.open(path, call_timeout=0.2)
+async def test_a_call_stuck_past_the_call_timeout_raises_storage_unavailable_and_then_the_thread_serves_again(
+    path: str,
+) -> None:
+    database = await SqliteDatabase.open(path, call_timeout=0.5, readers=1)
     stuck = Stuck()
     try:
         with pytest.raises(StorageUnavailableError):
@@ -287,7 +289,7 @@ async def test_a_call_stuck_past_the_call_timeout_raises_storage_unavailable(pat
     finally:
         stuck.released.set()
     try:
-        await SqliteStorageHealth(database).check()
+        await SqliteStorageHealth(database).check()  # on the one reader thread, now free again
     finally:
         await database.close()
 
@@ -303,10 +305,13 @@ async def test_a_write_queued_behind_a_stuck_write_times_out_and_never_runs(path
         assert [type(result) for result in results] == [StorageUnavailableError] * 2
     finally:
         stuck.released.set()
+        await database.close()  # waits for the stuck write; the queued add was cancelled
+
+    reopened = await SqliteDatabase.open(path)
     try:
-        assert await workflows_of(database).get(workflow.id) is None
+        assert await workflows_of(reopened).get(workflow.id) is None
     finally:
-        await database.close()
+        await reopened.close()
 
 
 # --- Choices the port leaves open -------------------------------------------------------------------

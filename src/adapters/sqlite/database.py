@@ -79,7 +79,9 @@ class SqliteDatabase:
     ) -> "SqliteDatabase":
         """Open (creating if needed) the database at `path` with its schema, in one thread hop.
 
-        Raises StorageUnavailableError when the file cannot be opened or written in time.
+        `busy_timeout` is how long a statement waits for another connection's lock; `readers` is
+        the size of the reader pool (unused for ":memory:"). Raises StorageUnavailableError when
+        the file cannot be opened or written in time.
         """
         memory = path == MEMORY
         opened: list[sqlite3.Connection] = []
