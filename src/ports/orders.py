@@ -23,7 +23,10 @@ class OrderRepository(Protocol):
         `order.workflow_name`, and no order with this id exists. In the same write, the order
         becomes its workflow's latest order unless that workflow already has a newer one.
         Raises WorkflowNotFoundError (workflow unknown or deleted), StaleWorkflowError (renamed
-        since it was read) or DuplicateOrderIdError (id taken); nothing is written then.
+        since it was read) or DuplicateOrderIdError (id taken); nothing is written then. When the
+        id is taken, DuplicateOrderIdError wins over the others, so that a replay racing a delete
+        is still recognised as a replay. A write that the storage applied but answered too late is
+        not reported as a duplicate of itself.
         """
         ...
 
@@ -40,7 +43,7 @@ class OrderRepository(Protocol):
         limit: int,
         after: Position | None = None,
     ) -> HistoryPage:
-        """Up to `limit` visible orders of one workflow that match the filter, newest first,
+        """Up to `limit` (>= 1) visible orders of one workflow that match the filter, newest first,
         strictly after `after` when given.
 
         `next_position` is the last returned order's position when at least one more matching
