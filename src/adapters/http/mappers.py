@@ -22,7 +22,7 @@ from adapters.http.workflow_schemas import (
 )
 from domain.model.draft import OrderDraft
 from domain.model.order import WorkflowOrder
-from domain.model.workflow import Close, Condition, Indicator, Trigger, WorkflowSpec
+from domain.model.workflow import Close, Condition, Indicator, Trigger, Workflow, WorkflowSpec
 from domain.use_cases.workflows import ListedWorkflow, WorkflowDetails
 
 
@@ -81,19 +81,29 @@ def _condition_body(condition: Condition) -> ConditionBody:
     )
 
 
+def _workflow_fields(workflow: Workflow) -> dict[str, Any]:
+    """The fields a workflow detail and a list item share."""
+    spec = workflow.spec
+    return {
+        "id": workflow.id,
+        "name": spec.name,
+        "index": spec.index,
+        "cfd": spec.cfd,
+        "enable": spec.enable,
+        "dry_run": spec.dry_run,
+        "is_us": spec.is_us,
+        "end_date": spec.end_date,
+        "created_at": to_datetime(workflow.created_at),
+        "updated_at": to_datetime(workflow.updated_at),
+    }
+
+
 def workflow_detail(details: WorkflowDetails) -> WorkflowDetail:
     workflow, summary = details.workflow, details.order_summary
     spec, last = workflow.spec, summary.last_order
     trigger = spec.trigger
     return WorkflowDetail(
-        id=workflow.id,
-        name=spec.name,
-        index=spec.index,
-        cfd=spec.cfd,
-        enable=spec.enable,
-        dry_run=spec.dry_run,
-        is_us=spec.is_us,
-        end_date=spec.end_date,
+        **_workflow_fields(workflow),
         conditions=[_condition_body(c) for c in spec.conditions],
         trigger=TriggerBody(
             trigger.ut,
@@ -102,8 +112,6 @@ def workflow_detail(details: WorkflowDetails) -> WorkflowDetail:
             trigger.order_direction,
             JsonNumber(trigger.quantity),
         ),
-        created_at=to_datetime(workflow.created_at),
-        updated_at=to_datetime(workflow.updated_at),
         order_summary=OrderSummary(
             total_count=summary.total_count,
             last_order_timestamp=None if last is None else to_datetime(last.placed_at),
@@ -116,20 +124,10 @@ def workflow_detail(details: WorkflowDetails) -> WorkflowDetail:
 
 def workflow_list_item(listed: ListedWorkflow) -> WorkflowListItem:
     workflow, last = listed.workflow, listed.last_order
-    spec = workflow.spec
     return WorkflowListItem(
-        id=workflow.id,
-        name=spec.name,
-        index=spec.index,
-        cfd=spec.cfd,
-        enable=spec.enable,
-        dry_run=spec.dry_run,
-        is_us=spec.is_us,
-        end_date=spec.end_date,
+        **_workflow_fields(workflow),
         primary_indicator=workflow.primary_indicator,
         primary_unit_time=workflow.primary_unit_time,
-        created_at=to_datetime(workflow.created_at),
-        updated_at=to_datetime(workflow.updated_at),
         last_order_timestamp=None if last is None else to_datetime(last.placed_at),
         last_order_direction=None if last is None else last.order_direction,
         last_order_quantity=None if last is None else last.order_quantity,
