@@ -20,6 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     commands.add_parser("create-tables", help="create the storage schema (idempotent)")
     commands.add_parser("openapi", help="print the OpenAPI document the service serves")
+    commands.add_parser("seed-demo", help="add demo workflows with recent orders (idempotent: skips existing names)")
     return parser
 
 
@@ -63,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.openapi_document import openapi_json
 
         print(openapi_json(), end="")
+    elif args.command == "seed-demo":
+        from app.demo_data import seed_demo
+
+        print("\n".join(asyncio.run(seed_demo(settings))))
     else:
         print(asyncio.run(create_tables(settings)))
     return 0

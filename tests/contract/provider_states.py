@@ -1,0 +1,227 @@
+"""Provider states of the consumer pacts, set up in the service's own storage through its adapters.
+
+Every state names its fixed ids in the pact's `params`, so the pact, not this module, says which
+workflow or order a consumer expects. Every state is idempotent: setting it up again changes
+nothing, so interactions of several pacts may share a workflow on one running service.
+"""
+
+import asyncio
+import hashlib
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+import aioboto3
+
+from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames, client_config
+from adapters.sqlite.database import SqliteDatabase
+from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.workflows import SqliteWorkflowRepository
+from domain.model.enums import (
+    AssetType,
+    CloseDirection,
+    ConditionElement,
+    IndicatorName,
+    OrderDirection,
+    OrderType,
+    TriggerLocation,
+    TriggerSignal,
+    UnitTime,
+)
+from domain.model.order import RETENTION_SECONDS, WorkflowOrder
+from domain.model.workflow import Close, Condition, Indicator, Trigger, Workflow, WorkflowSpec
+from ports.orders import OrderRepository
+from ports.workflows import WorkflowRepository
+
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Repositories:
+    workflows: WorkflowRepository
+    orders: OrderRepository
+
+
+class Storage(Protocol):
+    def open(self) -> AbstractAsyncContextManager[Repositories]:
+        """The service's storage, opened beside the running service, for one state set-up."""
+        ...
+
+
+@dataclass(frozen=True)
+class SqliteStorage:
+    """The SQLite file the service under test uses (SQLite lets a second process write to it)."""
+
+    path: str
+
+    @asynccontextmanager
+    async def open(self) -> AsyncIterator[Repositories]:
+        database = await SqliteDatabase.open(self.path)
+        try:
+            yield Repositories(SqliteWorkflowRepository(database), SqliteOrderRepository(database))
+        finally:
+            await database.close()
+
+
+@dataclass(frozen=True)
+class DynamoDbStorage:
+    """The DynamoDB tables (under `prefix`) at `endpoint_url` that the service under test uses."""
+
+    endpoint_url: str
+    prefix: str
+    region: str
+
+    @asynccontextmanager
+    async def open(self) -> AsyncIterator[Repositories]:
+        session = aioboto3.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=self.region
+        )
+        async with session.client("dynamodb", endpoint_url=self.endpoint_url, config=client_config()) as client:
+            names = TableNames.for_prefix(self.prefix)
+            yield Repositories(
+                DynamoDbWorkflowRepository(client, names.workflows),
+                DynamoDbOrderRepository(
+                    client, orders_table=names.orders, order_ids_table=names.order_ids, workflows_table=names.workflows
+                ),
+            )
+
+
+class UnknownProviderStateError(LookupError):
+    """A pact names a provider state this module does not know: the interaction cannot be set up."""
+
+
+class ProviderStates:
+    """The state handler given to pact's Verifier: `handler(state, action, parameters)`."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+        self._setups: dict[str, Callable[[Repositories, Params], Awaitable[None]]] = {
+            "workflow exists": _workflow_exists,
+            "workflow exists with orders": _workflow_exists_with_orders,
+            "order exists": _order_exists,
+            "no workflow": _no_workflow,
+            "no order": _no_order,
+        }
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self._setups)
+
+    def __call__(self, state: str, action: str, parameters: dict[str, Any] | None) -> None:
+        if action != "setup" or state == "":  # "" is pact's generic set-up hook: nothing to do
+            return
+        setup = self._setups.get(state)
+        if setup is None:
+            raise UnknownProviderStateError(f"no set-up for the provider state {state!r}")
+        # Called on the verifier's callback thread, which has no event loop of its own.
+        asyncio.run(self._run(setup, parameters or {}))
+
+    async def _run(self, setup: Callable[[Repositories, Params], Awaitable[None]], params: Params) -> None:
+        async with self._storage.open() as repositories:
+            await setup(repositories, params)
+
+
+def order_id_for(workflow_id: str, position: int) -> str:
+    """A fixed UUID v4 for the `position`-th order a state gives a workflow."""
+    digest = hashlib.sha256(f"{workflow_id}/{position}".encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+def _spec(name: str) -> WorkflowSpec:
+    return WorkflowSpec(
+        name=name,
+        index="DAX.I",
+        cfd="GER40.I",
+        conditions=(
+            Condition(
+                indicator=Indicator(IndicatorName.ZONE, UnitTime.H1, value=Decimal("18250.5"), zone_value=Decimal(25)),
+                close=Close(CloseDirection.ABOVE, UnitTime.M15, spread=Decimal("0.5")),
+                element=ConditionElement.CLOSE,
+            ),
+        ),
+        trigger=Trigger(
+            UnitTime.M15, TriggerSignal.BREAKOUT, TriggerLocation.HIGHER, OrderDirection.BUY, quantity=Decimal(10)
+        ),
+    )
+
+
+async def _ensure_workflow(repositories: Repositories, params: Params) -> Workflow:
+    workflow_id = str(params["workflow_id"])
+    existing = await repositories.workflows.get(workflow_id)
+    if existing is not None:
+        return existing
+    workflow = Workflow(id=workflow_id, spec=_spec(str(params["workflow_name"])), created_at=int(time.time()) - 86_400)
+    await repositories.workflows.add(workflow)
+    return workflow
+
+
+async def _ensure_order(repositories: Repositories, order: WorkflowOrder) -> None:
+    if await repositories.orders.get(order.id) is None:
+        await repositories.orders.add(order)
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def _order(workflow: Workflow, order_id: str, placed_at: int, params: Params) -> WorkflowOrder:
+    """An order of `workflow`; fields named in `params` win over these defaults."""
+    asset_type = params.get("asset_type", AssetType.CFD_ON_INDEX.value)
+    trigger_close = params.get("trigger_close", "18251.5")
+    return WorkflowOrder(
+        id=order_id,
+        workflow_id=workflow.id,
+        workflow_name=workflow.name,
+        placed_at=placed_at,
+        order_code=str(params.get("order_code", "FRA40.I")),
+        order_price=_decimal(params.get("order_price", "7850.25")),
+        order_quantity=_decimal(params.get("order_quantity", "10")),
+        order_direction=OrderDirection(params.get("order_direction", "BUY")),
+        order_type=OrderType(params.get("order_type", "LIMIT")),
+        ttl=placed_at + RETENTION_SECONDS,
+        asset_type=None if asset_type is None else AssetType(asset_type),
+        trigger_close=None if trigger_close is None else _decimal(trigger_close),
+        execution_context=params.get("execution_context", "breakout h1"),
+    )
+
+
+async def _workflow_exists(repositories: Repositories, params: Params) -> None:
+    """params: workflow_id, workflow_name. The live workflow, with whatever orders it has."""
+    await _ensure_workflow(repositories, params)
+
+
+async def _workflow_exists_with_orders(repositories: Repositories, params: Params) -> None:
+    """params: workflow_id, workflow_name, order_count. The workflow and its first `order_count`
+    orders (fixed ids, one hour apart, alternating BUY and SELL, the newest an hour old)."""
+    workflow = await _ensure_workflow(repositories, params)
+    now = int(time.time())
+    for position in range(int(params["order_count"])):
+        direction = "BUY" if position % 2 == 0 else "SELL"
+        placed_at = now - 3600 * (position + 1)
+        order = _order(workflow, order_id_for(workflow.id, position), placed_at, {"order_direction": direction})
+        await _ensure_order(repositories, order)
+
+
+async def _order_exists(repositories: Repositories, params: Params) -> None:
+    """params: order_id, workflow_id, workflow_name, and any order field (the rest as in `_order`).
+    The order, placed half an hour ago, in its live workflow."""
+    workflow = await _ensure_workflow(repositories, params)
+    await _ensure_order(repositories, _order(workflow, str(params["order_id"]), int(time.time()) - 1800, params))
+
+
+async def _no_workflow(repositories: Repositories, params: Params) -> None:
+    """params: workflow_id. No live workflow has this id (deleted if one had)."""
+    workflow_id = str(params["workflow_id"])
+    if await repositories.workflows.get(workflow_id) is not None:
+        await repositories.workflows.delete(workflow_id)
+
+
+async def _no_order(repositories: Repositories, params: Params) -> None:
+    """params: order_id. Orders are never deleted, so this only checks that none has this id."""
+    order_id = str(params["order_id"])
+    if await repositories.orders.get(order_id) is not None:
+        raise AssertionError(f"order {order_id} exists, and orders cannot be deleted: use another id in the pact")
