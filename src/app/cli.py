@@ -10,6 +10,8 @@ from app.settings import Settings, SettingsError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+GRACEFUL_SHUTDOWN_SECONDS = 20
+"""After the drain phase, how long in-flight requests may take before uvicorn cancels them."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,22 +29,24 @@ def _parser() -> argparse.ArgumentParser:
 def serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
+    from app.factory import create_app
+    from app.server import DrainingServer
+
     # uvicorn drains and stops on SIGTERM, then re-sends the signal to the previous handler;
     # a no-op there lets a clean stop end with exit code 0 instead of death by signal.
     signal.signal(signal.SIGTERM, lambda *_: None)
-
-    from app.factory import create_app
-
-    uvicorn.run(
-        create_app(settings),
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
         host=host,
         port=port,
         access_log=False,
         log_config=None,
         lifespan="on",
-        timeout_graceful_shutdown=20,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         server_header=False,
     )
+    DrainingServer(config, app.state.shutdown, settings.shutdown_drain_seconds).run()
 
 
 async def create_tables(settings: Settings) -> str:

@@ -94,9 +94,15 @@ class Container(containers.DeclarativeContainer):
             order_ids_table=tables.provided.order_ids,
         ),
     )
-    workflow_repository = providers.Singleton(instrumented, selected_workflows, "workflows", metrics)
-    order_repository = providers.Singleton(instrumented, selected_orders, "orders", metrics)
-    storage_health = providers.Singleton(instrumented, selected_health, "health", metrics)
+    workflow_repository = providers.Singleton(
+        instrumented, selected_workflows, "workflows", metrics, settings.provided.storage_timeout_seconds
+    )
+    order_repository = providers.Singleton(
+        instrumented, selected_orders, "orders", metrics, settings.provided.storage_timeout_seconds
+    )
+    storage_health = providers.Singleton(
+        instrumented, selected_health, "health", metrics, settings.provided.storage_timeout_seconds
+    )
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(Uuid4IdGenerator)

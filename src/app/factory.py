@@ -7,6 +7,7 @@ from typing import Any
 import structlog
 from dependency_injector import providers
 from litestar import Litestar, Router
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -19,8 +20,10 @@ from adapters.http.observe import observe_requests
 from adapters.http.openapi import DecimalAsNumber
 from adapters.http.order_controller import OrderController, WorkflowOrderController
 from adapters.http.problems import exception_handlers
+from adapters.http.query import reject_repeated_parameters
 from adapters.http.request_id import add_request_id_header
 from adapters.http.responses import JsonResponse
+from adapters.http.shutdown import ShutdownState
 from adapters.http.workflow_controller import WorkflowController
 from app.container import SERVED, Container
 from app.logging import configure_logging
@@ -86,17 +89,23 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         route_handlers=[WorkflowController, WorkflowOrderController, OrderController],
         guards=[bearer_guard(tokens)],
         security=[{"bearer": []}],
+        before_request=reject_repeated_parameters,
     )
     metrics = container.metrics()
+    shutdown = ShutdownState()
     return Litestar(
         route_handlers=[api, HealthController, metrics_endpoint],
-        dependencies={name: _provider(container, name) for name in SERVED},
+        dependencies={
+            **{name: _provider(container, name) for name in SERVED},
+            "shutdown": Provide(lambda: shutdown, use_cache=True, sync_to_thread=False),
+        },
+        state=State({"shutdown": shutdown}),
         exception_handlers=exception_handlers(),
         response_class=JsonResponse,
         request_max_body_size=MAX_BODY_BYTES,
         plugins=[DecimalAsNumber()],
         openapi_config=openapi_config(),
-        before_send=[add_request_id_header],
+        before_send=[add_request_id_header, shutdown.close_connections_while_draining],
         middleware=[observe_requests(metrics, access_log=settings.access_log)],
         lifespan=[_lifespan(container)],
         logging_config=None,

@@ -26,9 +26,10 @@ class Settings:
     log_format: str = "console"
     cursor_secret: str = DEFAULT_CURSOR_SECRET
     dynamodb_table_prefix: str = ""
-    storage_timeout_seconds: float = 3.0
+    storage_timeout_seconds: float = 2.5
     access_log: bool = True
     aws_region: str | None = None
+    shutdown_drain_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -58,9 +59,10 @@ class Settings:
             log_format=log_format,
             cursor_secret=secret,
             dynamodb_table_prefix=env.get("WFO_DYNAMODB_TABLE_PREFIX", ""),
-            storage_timeout_seconds=_positive_float(env, "WFO_STORAGE_TIMEOUT_SECONDS", 3.0),
+            storage_timeout_seconds=_seconds(env, "WFO_STORAGE_TIMEOUT_SECONDS", 2.5),
             access_log=_choice(env, "WFO_ACCESS_LOG", "true", ("true", "false")) == "true",
             aws_region=aws_region,
+            shutdown_drain_seconds=_seconds(env, "WFO_SHUTDOWN_DRAIN_SECONDS", 2.0, allow_zero=True),
         )
 
 
@@ -95,7 +97,7 @@ def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str,
     return value
 
 
-def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+def _seconds(env: Mapping[str, str], name: str, default: float, allow_zero: bool = False) -> float:
     raw = env.get(name)
     if raw is None:
         return default
@@ -103,8 +105,9 @@ def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not 0 < value <= 60:
-        raise SettingsError(f"{name} must be a number of seconds between 0 and 60 (got {raw!r})")
+    lowest_ok = value >= 0 if allow_zero else value > 0
+    if not lowest_ok or value > 60:
+        raise SettingsError(f"{name} must be a number of seconds from 0 to 60 (got {raw!r})")
     return value
 
 

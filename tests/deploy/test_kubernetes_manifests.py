@@ -1,7 +1,6 @@
 """deploy/kubernetes: schema-valid for Kubernetes 1.30 (kubernetes-validate --strict, offline schemas),
 and consistent with the image, the app's settings, its health endpoints and its shutdown."""
 
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -224,25 +223,17 @@ def test_the_readiness_probe_waits_longer_than_one_storage_call(
     assert container["readinessProbe"]["timeoutSeconds"] > storage_timeout
 
 
-def _graceful_shutdown_seconds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> float:
-    """What `workflow-orders serve` gives uvicorn to drain in-flight requests after SIGTERM."""
-    import uvicorn
-
-    seen: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
-    monkeypatch.setattr(signal, "signal", lambda *_: None)
-    cli.serve(Settings(sqlite_path=str(tmp_path / "unused.db"), log_level="ERROR"), "127.0.0.1", 8000)
-    return float(seen["timeout_graceful_shutdown"])
-
-
 def test_pods_drain_before_sigterm_and_finish_before_sigkill(
-    pod: dict[str, Any], container: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    pod: dict[str, Any], container: dict[str, Any], resources: dict[str, Any]
 ) -> None:
     pre_stop = container["lifecycle"]["preStop"]["exec"]["command"]
     assert pre_stop[0] == "sleep"
-    drain = float(pre_stop[1])
-    assert drain >= 5, "endpoint removal needs a few seconds to reach every proxy"
-    assert pod["terminationGracePeriodSeconds"] > drain + _graceful_shutdown_seconds(monkeypatch, tmp_path)
+    pre_stop_sleep = float(pre_stop[1])
+    assert pre_stop_sleep >= 5, "endpoint removal needs a few seconds to reach every proxy"
+    settings = resources["ConfigMap"]["data"]
+    drain = float(settings.get("WFO_SHUTDOWN_DRAIN_SECONDS", Settings().shutdown_drain_seconds))
+    after_sigterm = drain + cli.GRACEFUL_SHUTDOWN_SECONDS
+    assert pod["terminationGracePeriodSeconds"] > pre_stop_sleep + after_sigterm
 
 
 def test_memory_and_cpu_are_requested_and_bounded(container: dict[str, Any]) -> None:

@@ -119,11 +119,15 @@ async def dynamodb_client(dynamodb_endpoint: str) -> AsyncIterator[DynamoDBClien
 
 
 @pytest.fixture
-async def dynamodb_tables(dynamodb_client: DynamoDBClient) -> TableNames:
-    """Fresh, empty tables under a prefix of their own."""
+async def dynamodb_tables(dynamodb_client: DynamoDBClient) -> AsyncIterator[TableNames]:
+    """Fresh, empty tables under a prefix of their own, deleted afterwards: moto copies every
+    table it holds on each transactional write, so leftovers would slow the whole session."""
     prefix = f"t{uuid.uuid4().hex[:12]}-"
     await create_tables(dynamodb_client, prefix)
-    return TableNames.for_prefix(prefix)
+    names = TableNames.for_prefix(prefix)
+    yield names
+    for table in names.all():
+        await dynamodb_client.delete_table(TableName=table)
 
 
 @pytest.fixture

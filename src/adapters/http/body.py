@@ -31,8 +31,8 @@ def decode_json_body(raw: bytes, body_type: type[T]) -> T:
         return decoded
     except msgspec.ValidationError as error:
         raise InvalidInputError([_field_error(str(error))]) from error
-    except msgspec.DecodeError as error:
-        raise InvalidInputError([FieldError("body", "is not valid JSON")]) from error
+    except (msgspec.DecodeError, UnicodeDecodeError) as error:
+        raise InvalidInputError([FieldError("body", "is not valid JSON in UTF-8")]) from error
 
 
 def _field_error(text: str) -> FieldError:

@@ -5,6 +5,8 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
 from adapters.http.problems import PROBLEM_JSON, Problem
+from adapters.http.shutdown import ShutdownState
+from domain.model.errors import UnavailableError
 from ports.health import StorageHealth
 
 
@@ -26,6 +28,10 @@ class HealthController(Controller):
             )
         },
     )
-    async def ready(self, storage_health: NamedDependency[StorageHealth]) -> dict[str, str]:
+    async def ready(
+        self, storage_health: NamedDependency[StorageHealth], shutdown: NamedDependency[ShutdownState]
+    ) -> dict[str, str]:
+        if shutdown.draining:
+            raise UnavailableError("The service is shutting down.")
         await storage_health.check()
         return {"status": "ok"}

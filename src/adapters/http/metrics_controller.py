@@ -6,6 +6,13 @@ from litestar.di import NamedDependency
 from adapters.telemetry.metrics import CONTENT_TYPE, Metrics
 
 
-@get("/metrics", operation_id="metrics", summary="Prometheus metrics", tags=["operations"], sync_to_thread=False)
+@get(
+    "/metrics",
+    operation_id="metrics",
+    summary="Prometheus metrics",
+    tags=["operations"],
+    media_type=CONTENT_TYPE,
+    sync_to_thread=False,
+)
 def metrics_endpoint(metrics: NamedDependency[Metrics]) -> Response[bytes]:
     return Response(metrics.render(), media_type=CONTENT_TYPE)

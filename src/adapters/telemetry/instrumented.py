@@ -1,11 +1,13 @@
-"""Storage ports wrapped so that every call is counted and timed by operation and outcome."""
+"""Storage ports wrapped so that every call is bounded in time, and counted and timed by operation
+and outcome."""
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
 from adapters.telemetry.metrics import Metrics
-from domain.model.errors import ConflictError, NotFoundError, UnavailableError
+from domain.model.errors import ConflictError, NotFoundError, StorageUnavailableError, UnavailableError
 
 T = TypeVar("T")
 
@@ -21,10 +23,12 @@ def outcome_of(error: BaseException) -> str:
 
 
 class _Instrumented:
-    """A proxy whose async methods report to Metrics under `<port>.<method>`."""
+    """A proxy whose async methods end within `deadline` seconds (else StorageUnavailableError,
+    whatever the adapter's own timeouts and retries would do) and report to Metrics under
+    `<port>.<method>`."""
 
-    def __init__(self, inner: object, port: str, metrics: Metrics) -> None:
-        self._inner, self._port, self._metrics = inner, port, metrics
+    def __init__(self, inner: object, port: str, metrics: Metrics, deadline: float) -> None:
+        self._inner, self._port, self._metrics, self._deadline = inner, port, metrics, deadline
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._inner, name)
@@ -35,13 +39,17 @@ class _Instrumented:
         return wrapped
 
     def _timed(self, operation: str, call: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        metrics = self._metrics
+        metrics, deadline = self._metrics, self._deadline
 
         async def timed(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
             outcome = "ok"
             try:
-                return await call(*args, **kwargs)
+                async with asyncio.timeout(deadline):
+                    return await call(*args, **kwargs)
+            except TimeoutError as error:
+                outcome = "unavailable"
+                raise StorageUnavailableError(f"The storage did not answer within {deadline:g} s.") from error
             except BaseException as error:
                 outcome = outcome_of(error)
                 raise
@@ -51,6 +59,6 @@ class _Instrumented:
         return timed
 
 
-def instrumented(inner: T, port: str, metrics: Metrics) -> T:
-    """`inner` (a storage port) with every call counted and timed; typed as the port itself."""
-    return cast(T, _Instrumented(inner, port, metrics))
+def instrumented(inner: T, port: str, metrics: Metrics, deadline: float) -> T:
+    """`inner` (a storage port) with every call bounded, counted and timed; typed as the port."""
+    return cast(T, _Instrumented(inner, port, metrics, deadline))

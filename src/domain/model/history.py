@@ -14,6 +14,8 @@ from domain.model.rules import is_uuid
 MAX_LIMIT = 100
 DEFAULT_HISTORY_LIMIT = 20
 DEFAULT_LATEST_LIMIT = 100
+LATEST_POSSIBLE_PLACED_AT = 99_999_999_999
+"""No position can lie beyond this (the year 5138): a cursor claiming one was forged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,12 @@ class CursorCodec:
             placed_at, order_id = json.loads(payload)
         except (ValueError, TypeError) as error:
             raise InvalidCursorError() from error
-        if not (type(placed_at) is int and isinstance(order_id, str) and is_uuid(order_id)):
+        if not (
+            type(placed_at) is int
+            and 0 <= placed_at <= LATEST_POSSIBLE_PLACED_AT
+            and isinstance(order_id, str)
+            and is_uuid(order_id)
+        ):
             raise InvalidCursorError()
         return Position(placed_at, order_id.lower())
 

@@ -1,0 +1,27 @@
+"""uvicorn with a drain phase: on SIGTERM, keep serving (readiness 503, `Connection: close`) for a
+few seconds, then stop listening and let in-flight requests finish."""
+
+import signal
+import threading
+from types import FrameType
+
+import uvicorn
+
+from adapters.http.shutdown import ShutdownState
+
+
+class DrainingServer(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, shutdown: ShutdownState, drain_seconds: float) -> None:
+        super().__init__(config)
+        self._shutdown = shutdown
+        self._drain_seconds = drain_seconds
+        self._drain_timer: threading.Timer | None = None
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self._drain_timer is not None or self._drain_seconds <= 0 or sig != signal.SIGTERM:
+            super().handle_exit(sig, frame)
+            return
+        self._shutdown.start_draining()
+        self._drain_timer = threading.Timer(self._drain_seconds, super().handle_exit, (sig, frame))
+        self._drain_timer.daemon = True
+        self._drain_timer.start()
