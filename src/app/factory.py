@@ -27,7 +27,7 @@ from adapters.http.shutdown import ShutdownState
 from adapters.http.workflow_controller import WorkflowController
 from app.container import SERVED, Container
 from app.logging import configure_logging
-from app.settings import Settings
+from app.settings import DEFAULT_CURSOR_SECRET, Settings
 from ports.clock import Clock
 
 MAX_BODY_BYTES = 64 * 1024
@@ -80,10 +80,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     if clock is not None:
         container.clock.override(providers.Object(clock))
     tokens = TokenTable(settings.auth_tokens)
+    log = structlog.get_logger("workflow_orders")
     if not tokens:
-        structlog.get_logger("workflow_orders").warning(
-            "no auth tokens configured: the API is open to every caller (set WFO_AUTH_TOKENS)"
-        )
+        log.warning("no auth tokens configured: the API is open to every caller (set WFO_AUTH_TOKENS)")
+    if settings.cursor_secret == DEFAULT_CURSOR_SECRET:
+        log.warning("cursors are signed with the built-in key: set WFO_CURSOR_SECRET on every replica")
     api = Router(
         path="/",
         route_handlers=[WorkflowController, WorkflowOrderController, OrderController],
