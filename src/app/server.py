@@ -1,13 +1,17 @@
 """uvicorn with a drain phase: on SIGTERM, keep serving (readiness 503, `Connection: close`) for a
 few seconds, then stop listening and let in-flight requests finish."""
 
+import asyncio
 import signal
+import socket
 import threading
 from types import FrameType
 
 import uvicorn
 
 from adapters.http.shutdown import ShutdownState
+
+_LATE_REQUEST_GRACE_SECONDS = 0.3
 
 
 class DrainingServer(uvicorn.Server):
@@ -25,3 +29,11 @@ class DrainingServer(uvicorn.Server):
         self._drain_timer = threading.Timer(self._drain_seconds, super().handle_exit, (sig, frame))
         self._drain_timer.daemon = True
         self._drain_timer.start()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Stop listening first, then give connections accepted a moment ago the time to deliver
+        their request (and so count as busy, not idle) before uvicorn closes the idle ones."""
+        for server in self.servers:
+            server.close()
+        await asyncio.sleep(_LATE_REQUEST_GRACE_SECONDS)
+        await super().shutdown(sockets)

@@ -6,7 +6,7 @@ from typing import Any
 import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from adapters.http.request_id import request_id_of
+from adapters.http.request_id import CURRENT_REQUEST_ID, request_id_of
 from adapters.telemetry.metrics import Metrics
 
 
@@ -29,22 +29,23 @@ def observe_requests(metrics: Metrics, access_log: bool) -> Any:
                     status = message["status"]
                 await send(message)
 
-            with structlog.contextvars.bound_contextvars(request_id=request_id):
-                try:
-                    await app(scope, receive, send_and_note_status)
-                finally:
-                    seconds = time.perf_counter() - started
-                    route = scope.get("path_template") or "unmatched"
-                    method: str = scope["method"]  # type: ignore[typeddict-item]
-                    metrics.observe_request(method, route, status, seconds)
-                    if access_log:
-                        logger.info(
-                            "request",
-                            method=method,
-                            route=route,
-                            status=status,
-                            duration_ms=round(seconds * 1000, 3),
-                        )
+            token = CURRENT_REQUEST_ID.set(request_id)
+            try:
+                await app(scope, receive, send_and_note_status)
+            finally:
+                seconds = time.perf_counter() - started
+                route = scope.get("path_template") or "unmatched"
+                method: str = scope["method"]  # type: ignore[typeddict-item]
+                metrics.observe_request(method, route, status, seconds)
+                if access_log:
+                    logger.info(
+                        "request",
+                        method=method,
+                        route=route,
+                        status=status,
+                        duration_ms=round(seconds * 1000, 3),
+                    )
+                CURRENT_REQUEST_ID.reset(token)
 
         return observed
 

@@ -2,12 +2,25 @@
 
 import re
 import uuid
+from collections.abc import MutableMapping
+from contextvars import ContextVar
 from typing import Any
 
 from litestar.types import Message, Scope
 
 HEADER = b"x-request-id"
 _SANE = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
+
+CURRENT_REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
+"""The id of the request being served by this task, for log lines (see add_request_id)."""
+
+
+def add_request_id(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor: every line logged while serving a request names that request."""
+    request_id = CURRENT_REQUEST_ID.get()
+    if request_id is not None:
+        event["request_id"] = request_id
+    return event
 
 
 def request_id_of(scope: Scope) -> bytes:

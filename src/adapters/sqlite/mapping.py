@@ -52,6 +52,11 @@ def order_to_row(order: WorkflowOrder) -> Row:
     )
 
 
+_DIRECTIONS = {member.value: member for member in OrderDirection}
+_ORDER_TYPES = {member.value: member for member in OrderType}
+_ASSET_TYPES = {member.value: member for member in AssetType}
+
+
 def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
     """The inverse of order_to_row."""
     (
@@ -69,7 +74,7 @@ def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
         trigger_close,
         execution_context,
     ) = row
-    return WorkflowOrder(
+    return WorkflowOrder.restore(
         id=order_id,
         workflow_id=workflow_id,
         workflow_name=workflow_name,
@@ -77,10 +82,10 @@ def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
         order_code=order_code,
         order_price=Decimal(order_price),
         order_quantity=Decimal(order_quantity),
-        order_direction=OrderDirection(order_direction),
-        order_type=OrderType(order_type),
+        order_direction=_DIRECTIONS[order_direction],
+        order_type=_ORDER_TYPES[order_type],
         ttl=expires_at,
-        asset_type=None if asset_type is None else AssetType(asset_type),
+        asset_type=None if asset_type is None else _ASSET_TYPES[asset_type],
         trigger_close=None if trigger_close is None else Decimal(trigger_close),
         execution_context=execution_context,
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.errors import InvalidInputError
@@ -72,6 +73,15 @@ class WorkflowOrder:
             raise InvalidInputError(problems.errors)
         object.__setattr__(self, "id", self.id.lower())
         canonicalize_decimal_fields(self)
+
+    @classmethod
+    def restore(cls, **fields: Any) -> "WorkflowOrder":
+        """An order as storage gives it back: it was validated and canonicalized when it was
+        recorded, so the checks are not run again (reads are the hot path). Every field is given."""
+        order = object.__new__(cls)
+        for name, value in fields.items():
+            object.__setattr__(order, name, value)
+        return order
 
     @property
     def expires_at(self) -> int:

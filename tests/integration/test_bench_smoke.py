@@ -1,0 +1,62 @@
+"""`python -m bench --smoke` still runs end to end: its table has every row, each with requests served.
+
+No speed is asserted: the smoke mode runs each endpoint for a second on tiny data, only so that the
+benchmark cannot rot unnoticed.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SMOKE_DEADLINE_SECONDS = 300
+CEILING = "ceiling: bare Litestar, GET /ceiling"
+ENDPOINTS = [
+    "GET /health/live",
+    "GET /v1/workflows/{id}/orders?limit=20",
+    "GET /v1/orders/{id}",
+    "GET /v1/workflows (4 workflows)",
+    "GET /v1/orders/latest (4 workflows)",
+    "GET /v1/workflows (7 workflows)",
+    "GET /v1/orders/latest (7 workflows)",
+    "POST /v1/workflows/{id}/orders (new uuid4 id)",
+]
+"""The smoke plan seeds 4 workflows, then 3 more (bench/run.py, SMOKE)."""
+
+
+def _granian_installed() -> bool:
+    return (Path(sys.executable).parent / "granian").exists()
+
+
+def _rows(table: str) -> list[list[str]]:
+    """The data rows of the markdown table, as lists of cells."""
+    lines = [line for line in table.splitlines() if line.startswith("| ")]
+    assert lines, f"no table in the output:\n{table}"
+    header, rows = lines[0], lines[1:]
+    assert header.startswith("| storage | server | endpoint | requests |"), header
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
+
+
+def test_the_smoke_run_prints_a_table_with_every_row_and_requests_served(tmp_path: Path) -> None:
+    output = tmp_path / "smoke.md"
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--output", str(output)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=SMOKE_DEADLINE_SECONDS,
+        check=False,
+    )
+    assert finished.returncode == 0, f"the bench failed\n{finished.stdout}\n{finished.stderr}"
+    table = output.read_text()
+    assert table in finished.stdout  # printed as well as written
+
+    expected = [("none", "uvicorn", CEILING)]
+    expected += [("SQLite", "uvicorn", endpoint) for endpoint in ENDPOINTS]
+    if _granian_installed():
+        expected += [("none", "granian", CEILING), ("SQLite", "granian", "GET /health/live")]
+    expected += [("DynamoDB (moto)", "uvicorn", endpoint) for endpoint in ENDPOINTS]
+    rows = _rows(table)
+    assert [tuple(row[:3]) for row in rows] == expected
+    for row in rows:
+        assert int(row[3].replace(",", "")) > 0, f"no requests served: {row}"
