@@ -30,6 +30,9 @@ class Tally:
     cut_off: list[tuple[str, str]] = field(default_factory=list)
     """(order id, error) of requests that were sent and never answered."""
     answered_after_signal: int = 0
+    sent_elsewhere: int = 0
+    """Writers that, told `Connection: close` while the service drained, left it (as a load balancer
+    sends new connections to another replica once readiness is 503)."""
     loaded_at: int = 0
     """Number of acknowledged orders at which `loaded` is set."""
     loaded: asyncio.Event = field(default_factory=asyncio.Event)
@@ -59,6 +62,9 @@ async def write_until_refused(base_url: str, workflow_id: str, tally: Tally, sig
                     tally.loaded.set()
             elif response.status_code >= 500:
                 tally.server_errors.append(f"{response.status_code} {response.text}")
+            if signalled.is_set() and response.headers.get("connection", "").lower() == "close":
+                tally.sent_elsewhere += 1
+                return
 
 
 async def sigterm_under_load(service: Service, workflow_id: str, storage: str) -> tuple[Tally, int | None, float]:
@@ -91,16 +97,18 @@ async def test_sigterm_under_load_completes_in_flight_requests_and_loses_nothing
         assert created.status_code == 201, created.text
     workflow_id = created.json()["id"]
 
-    exits, server_errors, missing, stored_cut_off, cut_off = [], [], [], [], []
+    exits, server_errors, missing, stored_cut_off, cut_off, drained = [], [], [], [], [], []
     for round_ in range(ROUNDS[storage]):
         tally, exit_code, stopped_in = await sigterm_under_load(service, workflow_id, storage)
         print(
             f"\n[shutdown] {storage} round {round_ + 1}: {WRITERS[storage]} writers, {len(tally.acknowledged)} "
-            f"acknowledged, {tally.answered_after_signal} answered after SIGTERM, {tally.refused} refused after the "
+            f"acknowledged, {tally.answered_after_signal} answered after SIGTERM, {tally.sent_elsewhere} told to "
+            f"reconnect elsewhere while draining, {tally.refused} refused after the "
             f"listener closed, {len(tally.cut_off)} cut off, {len(tally.server_errors)} 5xx; "
             f"exit {exit_code} in {stopped_in:.2f} s"
         )
         exits.append((exit_code, stopped_in < GRACE_SECONDS))
+        drained.append(tally.sent_elsewhere > 0)
         if exit_code != 0:
             print(service.output()[-3000:])
         service = services.restart(service)
@@ -111,6 +119,7 @@ async def test_sigterm_under_load_completes_in_flight_requests_and_loses_nothing
         cut_off += tally.cut_off
 
     assert exits == [(0, True)] * ROUNDS[storage], "exit code 0 within the grace period"
+    assert all(drained), "while draining, responses carry Connection: close"
     assert not server_errors, server_errors[:5]
     assert not missing, f"{len(missing)} acknowledged orders are missing after the restart: {missing[:5]}"
     assert not stored_cut_off, f"in-flight requests were cut off after their order was written: {stored_cut_off}"
