@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from contract_fields import ORDER_DETAIL
 
 EXACT = "12345.12345678901234567"
 EXACT_QUANTITY = "98765.43210987654321098"
@@ -13,21 +14,7 @@ ORDER_ID = "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f"
 UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
 RETENTION = 604_800
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-DETAIL_FIELDS = {
-    "id",
-    "workflow_id",
-    "placed_at",
-    "order_code",
-    "order_price",
-    "order_quantity",
-    "order_direction",
-    "workflow_name",
-    "order_type",
-    "asset_type",
-    "trigger_close",
-    "execution_context",
-    "expires_at",
-}
+DETAIL_FIELDS = ORDER_DETAIL
 MINIMAL = b'"order_code":"FRA40.I","order_direction":"BUY","order_type":"LIMIT"'
 
 

@@ -5,48 +5,13 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from contract_fields import ORDER_SUMMARY, WORKFLOW_DETAIL, WORKFLOW_LIST_ITEM
 
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
-DETAIL_FIELDS = {
-    "id",
-    "name",
-    "index",
-    "cfd",
-    "enable",
-    "dry_run",
-    "is_us",
-    "end_date",
-    "conditions",
-    "trigger",
-    "created_at",
-    "updated_at",
-    "order_summary",
-}
-SUMMARY_FIELDS = {
-    "total_count",
-    "last_order_timestamp",
-    "last_order_direction",
-    "last_order_price",
-    "last_order_quantity",
-}
-LIST_ITEM_FIELDS = {
-    "id",
-    "name",
-    "index",
-    "cfd",
-    "enable",
-    "dry_run",
-    "is_us",
-    "end_date",
-    "primary_indicator",
-    "primary_unit_time",
-    "created_at",
-    "updated_at",
-    "last_order_timestamp",
-    "last_order_direction",
-    "last_order_quantity",
-}
+DETAIL_FIELDS = WORKFLOW_DETAIL
+SUMMARY_FIELDS = ORDER_SUMMARY
+LIST_ITEM_FIELDS = WORKFLOW_LIST_ITEM
 
 
 def test_creating_a_workflow_answers_201_with_its_detail_and_location(api, workflow_body):
