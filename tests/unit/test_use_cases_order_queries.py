@@ -10,15 +10,11 @@ from fakes import FixedClock, SequentialIds
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
+from contracts.builders import make_spec
 from domain.model.draft import OrderDraft
 from domain.model.enums import (
-    CloseDirection,
-    IndicatorName,
     OrderDirection,
     OrderType,
-    TriggerLocation,
-    TriggerSignal,
-    UnitTime,
 )
 from domain.model.errors import (
     InvalidCursorError,
@@ -28,7 +24,6 @@ from domain.model.errors import (
 )
 from domain.model.history import CursorCodec, HistoryFilter
 from domain.model.order import RETENTION_SECONDS, WorkflowOrder
-from domain.model.workflow import Close, Condition, Indicator, Trigger, WorkflowSpec
 from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory
 from domain.use_cases.record_order import RecordOrder
 from domain.use_cases.workflows import CreateWorkflow, DeleteWorkflow
@@ -37,21 +32,6 @@ NOW = 1_771_770_600
 UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
 BUY, SELL = OrderDirection.BUY, OrderDirection.SELL
 EVERYTHING = HistoryFilter()
-
-
-def make_spec(name: str) -> WorkflowSpec:
-    return WorkflowSpec(
-        name=name,
-        index="DAX.I",
-        cfd="GER40.I",
-        conditions=(
-            Condition(
-                indicator=Indicator(IndicatorName.MA50, UnitTime.H1),
-                close=Close(CloseDirection.ABOVE, UnitTime.H1, Decimal("0.5")),
-            ),
-        ),
-        trigger=Trigger(UnitTime.M15, TriggerSignal.BREAKOUT, TriggerLocation.HIGHER, BUY, Decimal("1")),
-    )
 
 
 def newest_first(orders: list[WorkflowOrder]) -> list[WorkflowOrder]:

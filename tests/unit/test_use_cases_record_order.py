@@ -11,16 +11,12 @@ from fakes import FixedClock, SequentialIds
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
+from contracts import builders
 from domain.model.draft import OrderDraft
 from domain.model.enums import (
     AssetType,
-    CloseDirection,
-    IndicatorName,
     OrderDirection,
     OrderType,
-    TriggerLocation,
-    TriggerSignal,
-    UnitTime,
 )
 from domain.model.errors import (
     InvalidInputError,
@@ -29,7 +25,7 @@ from domain.model.errors import (
 )
 from domain.model.history import HistoryFilter
 from domain.model.order import RETENTION_SECONDS
-from domain.model.workflow import Close, Condition, Indicator, Trigger, Workflow, WorkflowSpec
+from domain.model.workflow import Workflow, WorkflowSpec
 from domain.use_cases.order_queries import GetOrder
 from domain.use_cases.record_order import RecordOrder
 from domain.use_cases.workflows import CreateWorkflow, DeleteWorkflow, ReplaceWorkflow
@@ -40,18 +36,7 @@ UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
 
 
 def make_spec(name: str = "DAX Breakout") -> WorkflowSpec:
-    return WorkflowSpec(
-        name=name,
-        index="DAX.I",
-        cfd="GER40.I",
-        conditions=(
-            Condition(
-                indicator=Indicator(IndicatorName.MA50, UnitTime.H1),
-                close=Close(CloseDirection.ABOVE, UnitTime.H1, Decimal("0.5")),
-            ),
-        ),
-        trigger=Trigger(UnitTime.M15, TriggerSignal.BREAKOUT, TriggerLocation.HIGHER, OrderDirection.BUY, Decimal("1")),
-    )
+    return builders.make_spec(name)
 
 
 def make_draft(**overrides: Any) -> OrderDraft:
