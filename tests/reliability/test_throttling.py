@@ -14,16 +14,17 @@ import pytest
 from reliability_kit import JSON, PROBLEM_JSON, Services, encode, order_body, workflow_body
 from reliability_proxies import BackgroundLoop
 
+from adapters.dynamodb import client_config
 from integration.dynamodb_server import FaultProxy, error_body, fault_proxy
 
 _JSON = {"content-type": JSON}
 
-ATTEMPTS = 3
-"""client_config(): total_max_attempts=3 (botocore's standard mode)."""
+ATTEMPTS = client_config().retries["total_max_attempts"]
+"""Every attempt botocore's standard mode makes for one call, the first included."""
 TRANSACTION_ATTEMPTS = 6
 """adapters.dynamodb.transactions.CONFLICT_ATTEMPTS: cancellations for throttling are retried by the adapter."""
 NO_HANG_SECONDS = 5.0
-"""Three attempts with botocore's backoff (at most 1 s, then at most 2 s) fit well within this."""
+"""The attempts with botocore's backoff (at most 1 s before the retry) fit well within this."""
 
 THROTTLES = ["ProvisionedThroughputExceededException", "ThrottlingException"]
 
@@ -101,13 +102,15 @@ async def test_throttling_that_stops_within_the_retry_budget_is_invisible_to_cli
         workflow_id, order_id = await seed(http)
         for n, endpoint in enumerate(endpoints(workflow_id, order_id)):
             code = THROTTLES[n % len(THROTTLES)]
-            # Two refusals, then service: whichever call gets them, its third attempt goes through.
+            # Refusals for all attempts but the last, then service: the last attempt goes through.
             background.call(proxy.fail, endpoint.operation, ATTEMPTS - 1, 400, error_body(code))
             before = proxy.calls[endpoint.operation]
 
             response, seconds = await send(http, endpoint)
 
-            print(f"\n[throttling] {code} x2 on {endpoint.name}: {response.status_code} in {seconds:.2f} s")
+            print(
+                f"\n[throttling] {code} x{ATTEMPTS - 1} on {endpoint.name}: {response.status_code} in {seconds:.2f} s"
+            )
             assert response.status_code == endpoint.success, (code, endpoint.name, response.text)
             assert seconds < NO_HANG_SECONDS, (code, endpoint.name)
             assert proxy.calls[endpoint.operation] - before >= ATTEMPTS, (code, endpoint.name)

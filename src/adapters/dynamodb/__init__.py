@@ -34,9 +34,11 @@ __all__ = [
 def client_config() -> AioConfig:
     """Timeouts and retries for the DynamoDB client: fail fast, retry transient faults a little.
 
-    connect_timeout 2 s, read_timeout 3 s, standard retry mode with 3 attempts in all. botocore's
+    connect_timeout 2 s, read_timeout 3 s, standard retry mode with 2 attempts in all: the retry's
+    backoff (at most 1 s) fits inside the service's 2.5 s deadline per storage call, where a third
+    attempt's (at most 2 s more) often did not and turned a cured throttle into a 503. botocore's
     `retries["max_attempts"]` counts retries *after* the first attempt (max_attempts=3 would send
     up to 4 requests); `total_max_attempts` counts every attempt. Throttling, 5xx and connection
     errors are retried by botocore; whatever survives becomes StorageUnavailableError.
     """
-    return AioConfig(connect_timeout=2, read_timeout=3, retries={"mode": "standard", "total_max_attempts": 3})
+    return AioConfig(connect_timeout=2, read_timeout=3, retries={"mode": "standard", "total_max_attempts": 2})
