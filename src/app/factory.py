@@ -16,12 +16,11 @@ from litestar.openapi.spec import Components, SecurityScheme
 from adapters.http.auth import TokenTable, bearer_guard
 from adapters.http.health_controller import HealthController
 from adapters.http.metrics_controller import metrics_endpoint
-from adapters.http.observe import observe_requests
+from adapters.http.observe import ObservedLitestar, RequestObserver
 from adapters.http.openapi import DecimalAsNumber
 from adapters.http.order_controller import OrderController, WorkflowOrderController
 from adapters.http.problems import exception_handlers
 from adapters.http.query import reject_repeated_parameters
-from adapters.http.request_id import add_request_id_header
 from adapters.http.responses import JsonResponse
 from adapters.http.shutdown import ShutdownState
 from adapters.http.workflow_controller import WorkflowController
@@ -94,7 +93,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     metrics = container.metrics()
     shutdown = ShutdownState()
-    return Litestar(
+    app = ObservedLitestar(
         route_handlers=[api, HealthController, metrics_endpoint],
         dependencies={
             **{name: _provider(container, name) for name in SERVED},
@@ -106,8 +105,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         request_max_body_size=MAX_BODY_BYTES,
         plugins=[DecimalAsNumber()],
         openapi_config=openapi_config(),
-        before_send=[add_request_id_header, shutdown.close_connections_while_draining],
-        middleware=[observe_requests(metrics, access_log=settings.access_log)],
         lifespan=[_lifespan(container)],
         logging_config=None,
     )
+    app.observer = RequestObserver(metrics, shutdown, access_log=settings.access_log)
+    return app

@@ -37,5 +37,5 @@ def configure_logging(settings: Settings) -> None:
         processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=factory,
-        cache_logger_on_first_use=False,
+        cache_logger_on_first_use=True,
     )

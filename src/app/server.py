@@ -2,6 +2,7 @@
 few seconds, then stop listening and let in-flight requests finish."""
 
 import asyncio
+import gc
 import signal
 import socket
 import threading
@@ -20,6 +21,14 @@ class DrainingServer(uvicorn.Server):
         self._shutdown = shutdown
         self._drain_seconds = drain_seconds
         self._drain_timer: threading.Timer | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start (lifespan first: storage opened), then move the start-up heap (framework, routes,
+        OpenAPI schema, clients) out of the cycle collector's reach: a full collection then walks
+        only what requests allocate, instead of pausing every request for tens of milliseconds."""
+        await super().startup(sockets)
+        gc.collect()
+        gc.freeze()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if self._drain_timer is not None or self._drain_seconds <= 0 or sig != signal.SIGTERM:

@@ -1,52 +1,75 @@
-"""Per-request observation: one access log line, request metrics, and the request id bound to logs."""
+"""One outermost step per HTTP request: request id, draining header, metrics and the access log.
+
+It wraps the whole Litestar app, so unknown routes and errors raised before any handler get the
+same treatment as routed requests, and a request pays for one send wrapper instead of a middleware
+plus before-send hooks.
+"""
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar import Litestar
+from litestar.types import Message, Receive, Scope, Send
 
-from adapters.http.request_id import CURRENT_REQUEST_ID, request_id_of
+from adapters.http.request_id import CURRENT_REQUEST_ID, HEADER, choose_request_id
+from adapters.http.shutdown import ShutdownState
 from adapters.telemetry.metrics import Metrics
 
+UNMATCHED = "unmatched"
+"""The route label of a request no route matched."""
+PROBES = ("/health/live", "/health/ready")
+"""Routes without an access log line (the kubelet calls them every few seconds); still counted."""
+_CONNECTION_CLOSE = (b"connection", b"close")
 
-def observe_requests(metrics: Metrics, access_log: bool) -> Any:
-    """A Litestar middleware factory: wraps every routed handler (unknown paths are not observed)."""
-    logger = structlog.get_logger("workflow_orders.access")
+ASGICall = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-    def middleware(app: ASGIApp) -> ASGIApp:
-        async def observed(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":  # type: ignore[comparison-overlap]
-                await app(scope, receive, send)
-                return
-            started = time.perf_counter()
-            status = 500
-            request_id = request_id_of(scope).decode()
 
-            async def send_and_note_status(message: Message) -> None:
-                nonlocal status
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                await send(message)
+class RequestObserver:
+    def __init__(self, metrics: Metrics, shutdown: ShutdownState, *, access_log: bool) -> None:
+        self._metrics, self._shutdown, self._access_log = metrics, shutdown, access_log
+        self._logger = structlog.get_logger("workflow_orders.access")
 
-            token = CURRENT_REQUEST_ID.set(request_id)
-            try:
-                await app(scope, receive, send_and_note_status)
-            finally:
-                seconds = time.perf_counter() - started
-                route = scope.get("path_template") or "unmatched"
-                method: str = scope["method"]  # type: ignore[typeddict-item]
-                metrics.observe_request(method, route, status, seconds)
-                if access_log:
-                    logger.info(
-                        "request",
-                        method=method,
-                        route=route,
-                        status=status,
-                        duration_ms=round(seconds * 1000, 3),
-                    )
-                CURRENT_REQUEST_ID.reset(token)
+    async def observe(self, app: ASGICall, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        request_id = choose_request_id(scope["headers"])
+        status = 500
+        shutdown = self._shutdown
 
-        return observed
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers: Any = message.setdefault("headers", [])
+                headers.append((HEADER, request_id))
+                if shutdown.draining:
+                    headers.append(_CONNECTION_CLOSE)
+            await send(message)
 
-    return middleware
+        token = CURRENT_REQUEST_ID.set(request_id.decode())
+        try:
+            await app(scope, receive, send_with_headers)
+        finally:
+            seconds = time.perf_counter() - started
+            route: str = scope.get("path_template") or UNMATCHED
+            method: str = scope["method"]  # type: ignore[typeddict-item]
+            self._metrics.observe_request(method, route, status, seconds)
+            if self._access_log and route not in PROBES:
+                self._logger.info(
+                    "request", method=method, route=route, status=status, duration_ms=round(seconds * 1000, 3)
+                )
+            CURRENT_REQUEST_ID.reset(token)
+
+
+class ObservedLitestar(Litestar):
+    """Litestar whose HTTP requests all pass through `observer` (set once, after construction)."""
+
+    observer: RequestObserver | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        observer = self.observer
+        if observer is None or scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        await observer.observe(super().__call__, scope, receive, send)

@@ -1,18 +1,39 @@
 """Every response carries X-Request-ID: the caller's when it is sane, else a new one."""
 
+import itertools
+import os
 import re
-import uuid
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from contextvars import ContextVar
 from typing import Any
-
-from litestar.types import Message, Scope
 
 HEADER = b"x-request-id"
 _SANE = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
 
 CURRENT_REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 """The id of the request being served by this task, for log lines (see add_request_id)."""
+
+
+class _IdSource:
+    """32 hex digits: a random 64-bit prefix per process, then a counter.
+
+    Unique across processes and restarts like a uuid4, without a system call per request. The
+    prefix is drawn again in a forked child, so two workers never share it.
+    """
+
+    def __init__(self) -> None:
+        self._reseed()
+        os.register_at_fork(after_in_child=self._reseed)
+
+    def _reseed(self) -> None:
+        self._prefix = os.urandom(8).hex()
+        self._counter = itertools.count(1)
+
+    def next_id(self) -> bytes:
+        return f"{self._prefix}{next(self._counter):016x}".encode()
+
+
+_IDS = _IdSource()
 
 
 def add_request_id(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -23,20 +44,11 @@ def add_request_id(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableM
     return event
 
 
-def request_id_of(scope: Scope) -> bytes:
-    """The request's id, chosen once per request and kept in the scope's state."""
-    state: dict[str, Any] = scope.setdefault("state", {})
-    request_id: bytes | None = state.get("request_id")
-    if request_id is None:
-        request_id = next((value for name, value in scope["headers"] if name == HEADER), b"")
-        if not _SANE.match(request_id):
-            request_id = uuid.uuid4().hex.encode()
-        state["request_id"] = request_id
-    return request_id
-
-
-async def add_request_id_header(message: Message, scope: Scope) -> None:
-    """Litestar before_send hook: runs for every response, unknown routes and errors included."""
-    if message["type"] == "http.response.start":
-        headers: Any = message.setdefault("headers", [])
-        headers.append((HEADER, request_id_of(scope)))
+def choose_request_id(headers: Iterable[tuple[bytes, bytes]]) -> bytes:
+    """The caller's X-Request-ID when it is 1-128 characters of [A-Za-z0-9._:-], else a new id."""
+    for name, value in headers:
+        if name == HEADER:
+            if _SANE.match(value):
+                return value
+            break
+    return _IDS.next_id()

@@ -1,8 +1,5 @@
-"""Draining before a stop: readiness turns 503 and every response asks the client to reconnect."""
-
-from typing import Any
-
-from litestar.types import Message, Scope
+"""Draining before a stop: readiness turns 503 and every response asks the client to reconnect
+(the `Connection: close` header is added by adapters.http.observe)."""
 
 
 class ShutdownState:
@@ -13,9 +10,3 @@ class ShutdownState:
 
     def start_draining(self) -> None:
         self.draining = True
-
-    async def close_connections_while_draining(self, message: Message, _: Scope) -> None:
-        """Litestar before_send hook: `Connection: close`, so no keep-alive request is cut off later."""
-        if self.draining and message["type"] == "http.response.start":
-            headers: Any = message.setdefault("headers", [])
-            headers.append((b"connection", b"close"))

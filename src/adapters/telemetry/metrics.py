@@ -40,14 +40,30 @@ class Metrics:
             registry=self.registry,
         )
 
+        # Label children by label values: looking them up through .labels() on every request costs
+        # more than the observation itself. Label sets are few (routes x statuses, operations x
+        # outcomes), so the dictionaries stay small.
+        self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._storage_children: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
+
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        code = str(status)
-        self.requests.labels(method, route, code).inc()
-        self.request_seconds.labels(method, route, code).observe(seconds)
+        key = (method, route, status)
+        children = self._request_children.get(key)
+        if children is None:
+            code = str(status)
+            children = self.requests.labels(method, route, code), self.request_seconds.labels(method, route, code)
+            self._request_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def observe_storage(self, operation: str, outcome: str, seconds: float) -> None:
-        self.storage_calls.labels(operation, outcome).inc()
-        self.storage_seconds.labels(operation, outcome).observe(seconds)
+        key = (operation, outcome)
+        children = self._storage_children.get(key)
+        if children is None:
+            children = self.storage_calls.labels(operation, outcome), self.storage_seconds.labels(operation, outcome)
+            self._storage_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every instrument."""
