@@ -4,10 +4,10 @@ import asyncio
 import contextlib
 import queue
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from adapters.sqlite.schema import SCHEMA
 from domain.model.errors import StorageUnavailableError
@@ -24,25 +24,107 @@ DEFAULT_BUSY_TIMEOUT = 2.0
 _BUGS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
 
 
-class _Lane:
-    """Threads and the connections they use; a call borrows one idle connection for its duration.
+class _Job:
+    """One call for a lane's thread; it runs at most once, and never after it was abandoned.
 
-    There are exactly as many connections as threads, so a running call always finds one idle.
+    Whoever takes `_claim` first decides: the lane's thread (the call runs) or the event loop
+    (the caller timed out or was cancelled before the call started: it never runs).
     """
 
-    def __init__(self, executor: ThreadPoolExecutor, connections: list[sqlite3.Connection]) -> None:
-        self.executor = executor
-        self.connections = connections
-        self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
-        for connection in connections:
-            self._idle.put(connection)
+    __slots__ = ("_claim", "_fn", "_future", "_loop")
 
-    def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        connection = self._idle.get()
+    def __init__(self, fn: Callable[[Any], Any], loop: asyncio.AbstractEventLoop) -> None:
+        self._fn, self._loop = fn, loop
+        self._future: asyncio.Future[Any] = loop.create_future()
+        self._claim = threading.Lock()
+
+    async def result(self, seconds: float) -> Any:
+        """The call's result; StorageUnavailableError when it has not answered within `seconds`."""
+        timer = self._loop.call_later(seconds, _expire, self._future, seconds)
         try:
-            return fn(connection)
+            return await self._future
         finally:
-            self._idle.put(connection)
+            timer.cancel()
+            self._claim.acquire(blocking=False)  # abandon it, unless its thread already took it
+
+    def __call__(self, connection: sqlite3.Connection | None) -> None:
+        """Run on the lane's thread; the outcome is handed back to the event loop."""
+        if not self._claim.acquire(blocking=False):
+            return
+        error: BaseException | None = None
+        result = None
+        try:
+            result = self._fn(connection)
+        except _BUGS as bug:
+            error = bug
+        except sqlite3.Error as fault:
+            error = StorageUnavailableError()
+            error.__cause__ = fault
+        except BaseException as other:  # a domain error raised by `fn`, for instance
+            error = other
+        with contextlib.suppress(RuntimeError):  # the event loop is closed: nobody waits any more
+            self._loop.call_soon_threadsafe(_settle, self._future, result, error)
+
+
+def _settle(future: "asyncio.Future[Any]", result: Any, error: BaseException | None) -> None:
+    if future.done():  # expired or cancelled meanwhile
+        return
+    if error is None:
+        future.set_result(result)
+    else:
+        future.set_exception(error)
+
+
+def _expire(future: "asyncio.Future[Any]", seconds: float) -> None:
+    if not future.done():
+        future.set_exception(StorageUnavailableError(f"The storage did not answer within {seconds:g} s."))
+
+
+class _Lane:
+    """Threads that each own one connection and take calls, in order, from one shared queue.
+
+    A queue and a lock per call, handed back with call_soon_threadsafe: a third of the cost of
+    a thread pool's futures plus asyncio.wait_for, per call.
+    """
+
+    def __init__(self, name: str, size: int) -> None:
+        self.connections: list[sqlite3.Connection] = []
+        """One per thread, in thread order; empty until the database is opened (by a first call)."""
+        self._jobs: queue.SimpleQueue[Callable[[sqlite3.Connection | None], None] | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._serve, args=(index,), name=f"{name}-{index}", daemon=True)
+            for index in range(size)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    async def run(self, fn: Callable[[Any], T], seconds: float) -> T:
+        """`fn(connection)` on one of the lane's threads, bounded by `seconds`."""
+        job = _Job(fn, asyncio.get_running_loop())
+        self._jobs.put(job)
+        result: T = await job.result(seconds)
+        return result
+
+    def submit(self, task: Callable[[sqlite3.Connection | None], None]) -> None:
+        """Queue `task` without waiting for it (its errors are not reported)."""
+        self._jobs.put(task)
+
+    def stop(self, *, wait: bool = True) -> None:
+        """Let the calls already submitted run, then end the threads and close the connections.
+
+        With `wait`, blocks until then: call it from a thread of its own, not the event loop.
+        """
+        for _ in self._threads:
+            self._jobs.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()
+
+    def _serve(self, index: int) -> None:
+        while (job := self._jobs.get()) is not None:
+            job(self.connections[index] if index < len(self.connections) else None)
+        if index < len(self.connections):
+            self.connections[index].close()
 
 
 class SqliteDatabase:
@@ -50,7 +132,7 @@ class SqliteDatabase:
 
     Writes run one at a time on a single writer thread and connection, each as one
     BEGIN IMMEDIATE ... COMMIT transaction inside a single thread hop, so a write can never
-    interleave with another coroutine's. Reads run on a pool of reader threads, each call on a
+    interleave with another coroutine's. Reads run on a pool of reader threads, each with a
     connection of its own; WAL lets them proceed while a write is in progress.
 
     The path ":memory:" gives a private in-memory database. Separate connections to ":memory:"
@@ -58,8 +140,9 @@ class SqliteDatabase:
 
     Every call is bounded by `call_timeout` seconds; a timeout, a lock held past the busy timeout or
     an engine fault (unable to open, read-only, disk I/O, not a database) is raised as
-    StorageUnavailableError. A call that timed out keeps running on its thread until SQLite
-    returns: a write reported as unavailable may still have committed.
+    StorageUnavailableError. A call that timed out before its thread took it never runs; one that
+    had started keeps running until SQLite returns: a write reported as unavailable may still
+    have committed.
     """
 
     def __init__(self, writer: _Lane, readers: _Lane, *, call_timeout: float = DEFAULT_TIMEOUT) -> None:
@@ -86,26 +169,27 @@ class SqliteDatabase:
         memory = path == MEMORY
         opened: list[sqlite3.Connection] = []
 
-        def connect() -> None:
+        def connect(_: None) -> None:
             opened.append(_connect(path, busy_timeout))
             _in_transaction(opened[0], _create_schema)
             if not memory:
                 # Opened after the schema exists, so a reader never sees a half-created file.
                 opened.extend(_connect(path, busy_timeout, query_only=True) for _ in range(readers))
 
-        writer_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        writer = _Lane("sqlite-writer", 1)
         try:
-            await _bounded(writer_executor, connect, call_timeout)
+            await writer.run(connect, call_timeout)
         except BaseException:
             # Queued behind `connect`, so it also closes what a timed-out `connect` opens later.
-            writer_executor.submit(_close_all, opened)
-            writer_executor.shutdown(wait=False)
+            writer.submit(lambda _: _close_all(opened))
+            writer.stop(wait=False)
             raise
-        writer = _Lane(writer_executor, opened[:1])
+        writer.connections = opened[:1]
         if memory:
             return cls(writer, writer, call_timeout=call_timeout)
-        reader_executor = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="sqlite-reader")
-        return cls(writer, _Lane(reader_executor, opened[1:]), call_timeout=call_timeout)
+        reader_lane = _Lane("sqlite-reader", readers)
+        reader_lane.connections = opened[1:]
+        return cls(writer, reader_lane, call_timeout=call_timeout)
 
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run `fn` on the writer connection inside one BEGIN IMMEDIATE transaction.
@@ -127,28 +211,14 @@ class SqliteDatabase:
         await asyncio.to_thread(self._shut_down)
 
     def _shut_down(self) -> None:
-        lanes = [self._writer] if self._readers is self._writer else [self._writer, self._readers]
-        for lane in lanes:
-            lane.executor.shutdown(wait=True)
-            _close_all(lane.connections)
+        self._writer.stop()
+        if self._readers is not self._writer:
+            self._readers.stop()
 
     async def _call(self, lane: _Lane, fn: Callable[[sqlite3.Connection], T]) -> T:
         if self._closed:
             raise StorageUnavailableError("The storage is closed.")
-        return await _bounded(lane.executor, lambda: lane.run(fn), self._call_timeout)
-
-
-async def _bounded(executor: ThreadPoolExecutor, call: Callable[[], T], seconds: float) -> T:
-    """Run `call` on `executor`, translating timeouts and engine faults to StorageUnavailableError."""
-    loop = asyncio.get_running_loop()
-    try:
-        return await asyncio.wait_for(loop.run_in_executor(executor, call), seconds)
-    except TimeoutError as error:
-        raise StorageUnavailableError(f"The storage did not answer within {seconds:g} s.") from error
-    except _BUGS:
-        raise
-    except sqlite3.Error as error:
-        raise StorageUnavailableError() from error
+        return await lane.run(fn, self._call_timeout)
 
 
 def _connect(path: str, busy_timeout: float, *, query_only: bool = False) -> sqlite3.Connection:
