@@ -44,16 +44,13 @@ class OrderRepository(Protocol):
         after: Position | None = None,
     ) -> HistoryPage:
         """Up to `limit` (>= 1) visible orders of one workflow that match the filter, newest first,
-        strictly after `after` when given.
+        strictly after `after` when given, and the exact number of visible orders that match the
+        filter (wherever `after` stands).
 
         `next_position` is the last returned order's position when at least one more matching
         visible order follows it, else None (so it never leads to an empty page). Following
         positions visits every matching order exactly once.
         """
-        ...
-
-    async def count(self, workflow_id: str, history_filter: HistoryFilter, *, now: int) -> int:
-        """The exact number of visible orders of one workflow that match the filter."""
         ...
 
     async def latest(self, *, now: int) -> list[WorkflowOrder]:

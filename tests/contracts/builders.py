@@ -15,6 +15,7 @@ from domain.model.enums import (
     TriggerSignal,
     UnitTime,
 )
+from domain.model.history import HistoryFilter
 from domain.model.order import RETENTION_SECONDS, WorkflowOrder
 from domain.model.workflow import Close, Condition, Indicator, Trigger, Workflow, WorkflowSpec
 from ports.orders import OrderRepository
@@ -134,6 +135,11 @@ async def live_workflow(workflows: WorkflowRepository, name: str = "Breakout DAX
     workflow = make_workflow(name)
     await workflows.add(workflow)
     return workflow
+
+
+async def count_of(orders: OrderRepository, workflow_id: str, history_filter: HistoryFilter, *, now: int) -> int:
+    """The total count a page reports: every visible order of the workflow matching the filter."""
+    return (await orders.page(workflow_id, history_filter, now=now, limit=1)).total_count
 
 
 async def add_all(orders: OrderRepository, *new: WorkflowOrder) -> None:

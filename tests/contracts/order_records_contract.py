@@ -7,6 +7,7 @@ import pytest
 from contracts.builders import (
     NOW,
     add_all,
+    count_of,
     live_workflow,
     make_order,
     make_spec,
@@ -132,7 +133,7 @@ class OrderRecordsContract:
 
         assert await order_repository.get(stored.id) == stored
         assert (await order_repository.page(workflow.id, EVERYTHING, now=NOW, limit=10)).orders == [stored]
-        assert await order_repository.count(other.id, EVERYTHING, now=NOW) == 0
+        assert await count_of(order_repository, other.id, EVERYTHING, now=NOW) == 0
         assert await order_repository.latest(now=NOW) == [stored]
 
     async def test_adding_to_a_workflow_that_never_existed_raises_not_found_and_writes_nothing(
@@ -145,7 +146,7 @@ class OrderRecordsContract:
             await order_repository.add(order)
 
         assert await order_repository.get(order.id) is None
-        assert await order_repository.count(workflow.id, EVERYTHING, now=NOW) == 0
+        assert await count_of(order_repository, workflow.id, EVERYTHING, now=NOW) == 0
         assert await order_repository.latest(now=NOW) == []
 
     async def test_adding_to_a_deleted_workflow_raises_not_found_and_writes_nothing(
@@ -173,7 +174,7 @@ class OrderRecordsContract:
             await order_repository.add(stale)
 
         assert await order_repository.get(stale.id) is None
-        assert await order_repository.count(workflow.id, EVERYTHING, now=NOW) == 0
+        assert await count_of(order_repository, workflow.id, EVERYTHING, now=NOW) == 0
         assert await order_repository.latest(now=NOW) == []
         fresh = make_order(renamed)
         await order_repository.add(fresh)
@@ -193,7 +194,7 @@ class OrderRecordsContract:
             newer,
             older,
         ]
-        assert await order_repository.count(workflow.id, EVERYTHING, now=NOW) == 2
+        assert await count_of(order_repository, workflow.id, EVERYTHING, now=NOW) == 2
         assert await order_repository.latest(now=NOW) == [newer]
 
     async def test_latest_is_the_newest_visible_order_of_each_workflow_newest_first(

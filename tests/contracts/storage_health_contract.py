@@ -26,7 +26,6 @@ ORDER_CALLS: dict[str, Callable[[OrderRepository], Awaitable[Any]]] = {
     "add": lambda repository: repository.add(make_order(WORKFLOW)),
     "get": lambda repository: repository.get(new_id()),
     "page": lambda repository: repository.page(WORKFLOW.id, HistoryFilter(), now=NOW, limit=10),
-    "count": lambda repository: repository.count(WORKFLOW.id, HistoryFilter(), now=NOW),
     "latest": lambda repository: repository.latest(now=NOW),
 }
 

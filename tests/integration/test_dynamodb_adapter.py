@@ -6,7 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames, create_tables
-from contracts.builders import NOW, add_all, live_workflow, make_order, make_workflow, newest_first
+from contracts.builders import NOW, add_all, count_of, live_workflow, make_order, make_workflow, newest_first
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, WorkflowNameTakenError
 from domain.model.history import HistoryFilter
@@ -60,7 +60,7 @@ async def test_concurrent_recordings_of_one_id_store_it_exactly_once(
 
     assert sum(result is None for result in results) == 1
     assert all(isinstance(result, DuplicateOrderIdError) for result in results if result is not None)
-    total = sum([await order_repository.count(w.id, EVERYTHING, now=NOW) for w in (first, second)])
+    total = sum([await count_of(order_repository, w.id, EVERYTHING, now=NOW) for w in (first, second)])
     assert total == 1
 
 

@@ -12,7 +12,7 @@ from adapters.dynamodb import (
     DynamoDbWorkflowRepository,
     TableNames,
 )
-from contracts.builders import NOW, live_workflow, make_order, new_id
+from contracts.builders import NOW, count_of, live_workflow, make_order, new_id
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StorageUnavailableError
 from domain.model.history import HistoryFilter
@@ -47,12 +47,12 @@ async def test_throttling_that_survives_botocores_retries_is_storage_unavailable
     proxied_client: DynamoDBClient, faults: FaultProxy, dynamodb_tables: TableNames
 ) -> None:
     _, orders = repositories(proxied_client, dynamodb_tables)
-    faults.fail("Query", None, 400, fault("ProvisionedThroughputExceededException"))
+    faults.fail("GetItem", None, 400, fault("ProvisionedThroughputExceededException"))
 
     with pytest.raises(StorageUnavailableError):
-        await orders.page(new_id(), HistoryFilter(), now=NOW, limit=10)
+        await orders.get(new_id())
 
-    assert faults.calls["Query"] == 2  # botocore retried once (two attempts in all) before giving up
+    assert faults.calls["GetItem"] == 2  # botocore retried once (two attempts in all) before giving up
 
 
 async def test_throttling_that_a_retry_cures_is_invisible(
@@ -99,7 +99,7 @@ async def test_a_transaction_conflict_is_retried_and_the_order_is_recorded_once(
 
     assert faults.calls["TransactWriteItems"] == 3
     assert await orders.get(order.id) == order
-    assert await orders.count(workflow.id, HistoryFilter(), now=NOW) == 1
+    assert await count_of(orders, workflow.id, HistoryFilter(), now=NOW) == 1
 
 
 async def test_a_write_applied_but_not_answered_in_time_is_retried_and_recognised_as_its_own(
@@ -115,7 +115,7 @@ async def test_a_write_applied_but_not_answered_in_time_is_retried_and_recognise
 
     assert faults.calls["TransactWriteItems"] == 2
     assert await orders.get(order.id) == order
-    assert await orders.count(workflow.id, HistoryFilter(), now=NOW) == 1
+    assert await count_of(orders, workflow.id, HistoryFilter(), now=NOW) == 1
 
 
 async def test_another_writer_of_the_same_id_is_still_a_duplicate(
@@ -188,7 +188,7 @@ async def test_every_read_follows_last_evaluated_key_to_the_end_of_its_results(
 
     listed = await workflows.list()
     latest = await orders.latest(now=NOW)
-    counted = await orders.count(mine.id, HistoryFilter(direction=SELL), now=NOW)
+    counted = await count_of(orders, mine.id, HistoryFilter(direction=SELL), now=NOW)
     page = await orders.page(mine.id, HistoryFilter(direction=BUY), now=NOW, limit=10)
 
     assert [w.name for w in listed] == ["a", "b", "c", "d"]

@@ -15,7 +15,7 @@ from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from contracts.builders import NOW, make_order, make_workflow, new_id
+from contracts.builders import NOW, count_of, make_order, make_workflow, new_id
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StorageUnavailableError
 from domain.model.history import HistoryFilter, Position
@@ -130,10 +130,6 @@ REQUEST_PATHS: dict[str, Callable[[SqliteDatabase, str, WorkflowOrder], Awaitabl
         now=NOW,
         limit=5,
         after=Position(o.placed_at, o.id),
-    ),
-    "count": lambda db, w, _o: orders_of(db).count(w, EVERYTHING, now=NOW),
-    "count by direction and dates": lambda db, w, _o: orders_of(db).count(
-        w, HistoryFilter(since=NOW - 30, until=NOW, direction=OrderDirection.BUY), now=NOW
     ),
     "latest": lambda db, _w, _o: orders_of(db).latest(now=NOW),
     "order add": lambda db, w, _o: orders_of(db).add(make_order(make_workflow("seeded", workflow_id=w))),
@@ -363,7 +359,7 @@ async def test_concurrent_adds_never_interleave(database: SqliteDatabase) -> Non
     )
     kept = await orders_of(database).get(duplicate_id)
     assert kept in same_id
-    assert await orders_of(database).count(workflow.id, EVERYTHING, now=NOW) == len(orders) + 1
+    assert await count_of(orders_of(database), workflow.id, EVERYTHING, now=NOW) == len(orders) + 1
     newest = max([*orders, kept], key=lambda order: order.sort_key)
     assert await orders_of(database).latest(now=NOW) == [newest]
 

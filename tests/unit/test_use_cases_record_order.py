@@ -84,7 +84,9 @@ class Env:
     workflow_id: str
 
     async def stored_count(self, workflow_id: str | None = None) -> int:
-        return await self.orders.count(workflow_id or self.workflow_id, HistoryFilter(), now=self.clock.now())
+        return await builders.count_of(
+            self.orders, workflow_id or self.workflow_id, HistoryFilter(), now=self.clock.now()
+        )
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -139,9 +140,21 @@ class DynamoDbOrderRepository:
         limit: int,
         after: Position | None = None,
     ) -> HistoryPage:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        # Two Queries at once: the page's items, and the count of the whole filtered range.
+        (orders, next_position), total = await asyncio.gather(
+            self._orders_after(workflow_id, history_filter, now, limit, after),
+            self._count(workflow_id, history_filter, now),
+        )
+        return HistoryPage(orders, next_position, total)
+
+    async def _orders_after(
+        self, workflow_id: str, history_filter: HistoryFilter, now: int, limit: int, after: Position | None
+    ) -> tuple[list[WorkflowOrder], Position | None]:
         request = self._query(workflow_id, history_filter, now, after)
         if request is None:
-            return HistoryPage([], None)
+            return [], None
         # Limit counts items read before the filter: read on until limit + 1 match or none remain.
         request["Limit"] = limit + 2
         found: list[WorkflowOrder] = []
@@ -156,11 +169,11 @@ class DynamoDbOrderRepository:
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
             request["Limit"] = min(request["Limit"] * 2, _MAX_QUERY_LIMIT)
         if len(found) <= limit:
-            return HistoryPage(found, None)
+            return found, None
         last = found[limit - 1]
-        return HistoryPage(found[:limit], Position(last.placed_at, last.id))
+        return found[:limit], Position(last.placed_at, last.id)
 
-    async def count(self, workflow_id: str, history_filter: HistoryFilter, *, now: int) -> int:
+    async def _count(self, workflow_id: str, history_filter: HistoryFilter, now: int) -> int:
         request = self._query(workflow_id, history_filter, now, None)
         if request is None:
             return 0

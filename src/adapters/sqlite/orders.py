@@ -101,34 +101,30 @@ class SqliteOrderRepository:
         if after is not None:
             bound = min(bound, (after.placed_at, after.order_id.lower()))
         # One row more than asked tells whether another page follows, without a second query.
-        params: tuple[str | int, ...]
+        workflow_id = workflow_id.lower()
+        page: tuple[str | int, ...]
+        count: tuple[str | int, ...]
         if history_filter.direction is None:
-            sql, params = _PAGE, (workflow_id.lower(), lowest, *bound, limit + 1)
+            page_sql, page = _PAGE, (workflow_id, lowest, *bound, limit + 1)
+            count_sql, count = _COUNT, (workflow_id, lowest, highest)
         else:
             direction = history_filter.direction.value
-            sql, params = _PAGE_BY_DIRECTION, (workflow_id.lower(), direction, lowest, *bound, limit + 1)
+            page_sql, page = _PAGE_BY_DIRECTION, (workflow_id, direction, lowest, *bound, limit + 1)
+            count_sql, count = _COUNT_BY_DIRECTION, (workflow_id, direction, lowest, highest)
 
+        # Both statements in one thread hop, in one read transaction: the count and the page are
+        # the same snapshot.
         def select(connection: sqlite3.Connection) -> HistoryPage:
-            rows = connection.execute(sql, params).fetchall()
+            connection.execute("BEGIN")
+            try:
+                rows = connection.execute(page_sql, page).fetchall()
+                counted: int = connection.execute(count_sql, count).fetchone()[0]
+            finally:
+                connection.execute("COMMIT")
             orders = [order_from_row(row) for row in rows[:limit]]
             more = len(rows) > limit
             last = orders[-1] if more else None
-            return HistoryPage(orders, None if last is None else Position(last.placed_at, last.id))
-
-        return await self._database.read(select)
-
-    async def count(self, workflow_id: str, history_filter: HistoryFilter, *, now: int) -> int:
-        lowest, highest = _placed_at_range(history_filter, now)
-        params: tuple[str | int, ...]
-        if history_filter.direction is None:
-            sql, params = _COUNT, (workflow_id.lower(), lowest, highest)
-        else:
-            direction = history_filter.direction.value
-            sql, params = _COUNT_BY_DIRECTION, (workflow_id.lower(), direction, lowest, highest)
-
-        def select(connection: sqlite3.Connection) -> int:
-            counted: int = connection.execute(sql, params).fetchone()[0]
-            return counted
+            return HistoryPage(orders, None if last is None else Position(last.placed_at, last.id), counted)
 
         return await self._database.read(select)
 

@@ -48,10 +48,12 @@ class Position:
 
 @dataclass(frozen=True, slots=True)
 class HistoryPage:
-    """At most `limit` orders, newest first; `next_position` is None when nothing matching remains."""
+    """At most `limit` orders, newest first; `next_position` is None when nothing matching remains;
+    `total_count` counts every visible matching order, on this page or any other."""
 
     orders: list[WorkflowOrder]
     next_position: Position | None
+    total_count: int
 
 
 class CursorCodec:

@@ -44,7 +44,7 @@ class GetOrder:
 class GetOrderHistory:
     """A page of a workflow's visible orders, newest first, with the exact matching count.
 
-    The page and the count are read concurrently. A workflow that is not live and has no visible
+    The page and the count are one storage read. A workflow that is not live and has no visible
     order at all is a WorkflowNotFoundError; a deleted workflow's remaining orders are served.
     """
 
@@ -65,18 +65,15 @@ class GetOrderHistory:
             raise InvalidInputError.single("since", "must not be after until")
         after = None if cursor is None else self._cursors.decode(cursor, workflow_id, history_filter)
         now = self._clock.now()
-        page, count = await asyncio.gather(
-            self._orders.page(workflow_id, history_filter, now=now, limit=limit, after=after),
-            self._orders.count(workflow_id, history_filter, now=now),
-        )
-        if not page.orders and count == 0:
+        page = await self._orders.page(workflow_id, history_filter, now=now, limit=limit, after=after)
+        if page.total_count == 0:
             await self._require_workflow_or_orders(workflow_id, now)
         next_cursor = (
             None
             if page.next_position is None
             else self._cursors.encode(workflow_id, history_filter, page.next_position)
         )
-        return HistoryResult(workflow_id, page.orders, count, limit, next_cursor)
+        return HistoryResult(workflow_id, page.orders, page.total_count, limit, next_cursor)
 
     async def _require_workflow_or_orders(self, workflow_id: str, now: int) -> None:
         workflow, any_order = await asyncio.gather(

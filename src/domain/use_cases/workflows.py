@@ -55,15 +55,13 @@ class GetWorkflow:
         workflow_id = workflow_id.lower()
         now = self._clock.now()
         everything = HistoryFilter()
-        workflow, count, newest = await asyncio.gather(
-            self._workflows.get(workflow_id),
-            self._orders.count(workflow_id, everything, now=now),
-            self._orders.page(workflow_id, everything, now=now, limit=1),
+        workflow, newest = await asyncio.gather(
+            self._workflows.get(workflow_id), self._orders.page(workflow_id, everything, now=now, limit=1)
         )
         if workflow is None:
             raise WorkflowNotFoundError(workflow_id)
         last = newest.orders[0] if newest.orders else None
-        return WorkflowDetails(workflow, OrderSummary(count, last))
+        return WorkflowDetails(workflow, OrderSummary(newest.total_count, last))
 
 
 class ReplaceWorkflow:
