@@ -117,7 +117,7 @@ class Container(containers.DeclarativeContainer):
     list_workflows = providers.Factory(
         ListWorkflows, workflows=workflow_repository, orders=order_repository, clock=clock
     )
-    record_order = providers.Factory(
+    record_order = providers.Singleton(  # remembers workflow names between orders
         CountedRecordOrder,
         workflows=workflow_repository,
         orders=order_repository,

@@ -151,27 +151,33 @@ class NoIds:
         raise AssertionError("the draft carries its id")
 
 
-async def test_recording_through_the_use_case_costs_three_requests_and_a_replay_one(
+async def test_recording_through_the_use_case_is_one_transaction_once_the_workflow_name_is_known(
     workflow_repository: DynamoDbWorkflowRepository,
     order_repository: DynamoDbOrderRepository,
     request_log: RequestLog,
 ) -> None:
     workflow = await live_workflow(workflow_repository)
     record = RecordOrder(workflow_repository, order_repository, FixedClock(), NoIds())
-    draft = OrderDraft("FRA40.I", Decimal("7850.25"), Decimal("2"), BUY, OrderType.LIMIT, id=new_id())
+    first = OrderDraft(
+        "FRA40.I", Decimal("7850.25"), Decimal("2"), BUY, OrderType.LIMIT, id=new_id(), placed_at=NOW - 9
+    )
+    second = OrderDraft("FRA40.I", Decimal("7851"), Decimal("1"), BUY, OrderType.LIMIT, id=new_id(), placed_at=NOW)
     request_log.clear()
 
-    created = await record.execute(workflow.id, draft)
-    assert request_log.operations() == {"GetItem": 2, "TransactWriteItems": 1}
+    created = await record.execute(workflow.id, first)
+    assert request_log.operations() == {"GetItem": 1, "TransactWriteItems": 1}
+    request_log.clear()
+    await record.execute(workflow.id, second)
+    assert request_log.operations() == {"TransactWriteItems": 1}
 
     # Strongly consistent reads by id: a replay right after the write (even after a delete) finds it.
     await workflow_repository.delete(workflow.id)
     request_log.clear()
-    replayed = await record.execute(workflow.id, draft)
+    replayed = await record.execute(workflow.id, first)
 
     assert (created.created, replayed.created) == (True, False)
     assert replayed.order == created.order
-    assert request_log.operations() == {"GetItem": 1}
+    assert request_log.operations() == {"TransactWriteItems": 1, "GetItem": 1}  # refused write, then the read
 
 
 async def test_each_workflow_write_is_one_transaction_after_at_most_one_read(

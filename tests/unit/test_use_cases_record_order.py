@@ -188,6 +188,69 @@ async def test_an_order_recorded_after_a_rename_carries_the_new_name(env: Env) -
     assert result.order.workflow_name == "Renamed"
 
 
+# names remembered between orders
+
+
+class CountingWorkflowRepository:
+    """The real repository, counting the reads a use case makes through it."""
+
+    def __init__(self, real: SqliteWorkflowRepository) -> None:
+        self._real = real
+        self.gets = 0
+
+    async def get(self, workflow_id: str) -> Workflow | None:
+        self.gets += 1
+        return await self._real.get(workflow_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+@pytest.fixture
+def counted(env: Env) -> tuple[CountingWorkflowRepository, RecordOrder]:
+    workflows = CountingWorkflowRepository(env.workflows)
+    return workflows, RecordOrder(workflows, env.orders, env.clock, SequentialIds(start=500))
+
+
+async def test_later_orders_of_a_workflow_are_recorded_without_reading_it_again(
+    env: Env, counted: tuple[CountingWorkflowRepository, RecordOrder]
+) -> None:
+    workflows, record = counted
+    for _ in range(3):
+        await record.execute(env.workflow_id, make_draft())
+
+    assert workflows.gets == 1
+    assert await env.stored_count() == 3
+
+
+async def test_a_rename_after_the_name_was_remembered_is_noticed_by_the_write(
+    env: Env, counted: tuple[CountingWorkflowRepository, RecordOrder]
+) -> None:
+    workflows, record = counted
+    await record.execute(env.workflow_id, make_draft())
+    await env.replace.execute(env.workflow_id, make_spec("Renamed"))
+
+    result = await record.execute(env.workflow_id, make_draft(id=ORDER_ID))
+
+    assert result.order.workflow_name == "Renamed"
+    assert (await env.get_order.execute(ORDER_ID)).workflow_name == "Renamed"
+    assert workflows.gets == 2
+
+
+async def test_a_delete_after_the_name_was_remembered_is_not_found_and_writes_nothing(
+    env: Env, counted: tuple[CountingWorkflowRepository, RecordOrder]
+) -> None:
+    _, record = counted
+    await record.execute(env.workflow_id, make_draft())
+    await env.delete.execute(env.workflow_id)
+
+    with pytest.raises(WorkflowNotFoundError):
+        await record.execute(env.workflow_id, make_draft(id=ORDER_ID))
+
+    assert await env.orders.get(ORDER_ID) is None
+    assert await env.stored_count() == 1
+
+
 # replays
 
 

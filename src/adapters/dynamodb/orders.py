@@ -75,13 +75,14 @@ class DynamoDbOrderRepository:
                          "ExpressionAttributeNames": names("sort_key")}},
                 {"Put": {"TableName": self._ids, "Item": item,
                          "ConditionExpression": "attribute_not_exists(#id)",
-                         "ExpressionAttributeNames": names("id")}},
+                         "ExpressionAttributeNames": names("id"),
+                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
             ]  # fmt: skip
             reasons = await transact(self._client, items, "record order")
             if reasons is None:
                 return
             if failed(reasons, 1) or failed(reasons, 2):
-                if await self._written_by(order.id, write_token):
+                if await self._written_by(order.id, write_token, old_item(reasons, 2)):
                     # botocore retried a transaction whose first try was applied but not answered
                     # in time (ClientRequestToken makes that idempotent on AWS; emulators differ).
                     return
@@ -115,8 +116,13 @@ class DynamoDbOrderRepository:
         step["ExpressionAttributeValues"] |= {":order": {"M": item}, ":sk": s(sort_key)}
         return {"Update": step}  # type: ignore[typeddict-item]
 
-    async def _written_by(self, order_id: str, write_token: str) -> bool:
-        """True when the stored order with this id was written by the add() holding `write_token`."""
+    async def _written_by(self, order_id: str, write_token: str, stored: dict[str, Any] | None) -> bool:
+        """True when the stored order with this id was written by the add() holding `write_token`.
+
+        `stored` is the id guard as the refused transaction saw it; it is read only when missing.
+        """
+        if stored is not None:
+            return bool(stored.get(WRITER) == s(write_token))
         async with storage_errors("get order"):
             response = await self._client.get_item(
                 TableName=self._ids, Key={"id": s(order_id)}, ConsistentRead=True, ProjectionExpression=WRITER
