@@ -76,19 +76,19 @@ def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
         execution_context,
     ) = row
     return WorkflowOrder.restore(
-        id=order_id,
-        workflow_id=workflow_id,
-        workflow_name=workflow_name,
-        placed_at=placed_at,
-        order_code=order_code,
-        order_price=Decimal(order_price),
-        order_quantity=Decimal(order_quantity),
-        order_direction=_DIRECTIONS[order_direction],
-        order_type=_ORDER_TYPES[order_type],
-        ttl=expires_at,
-        asset_type=None if asset_type is None else _ASSET_TYPES[asset_type],
-        trigger_close=None if trigger_close is None else Decimal(trigger_close),
-        execution_context=execution_context,
+        order_id,
+        workflow_id,
+        workflow_name,
+        placed_at,
+        order_code,
+        Decimal(order_price),
+        Decimal(order_quantity),
+        _DIRECTIONS[order_direction],
+        _ORDER_TYPES[order_type],
+        expires_at,
+        None if asset_type is None else _ASSET_TYPES[asset_type],
+        None if trigger_close is None else Decimal(trigger_close),
+        execution_context,
     )
 
 

@@ -1,6 +1,6 @@
 """A workflow order: the immutable, write-once record that a workflow placed an order."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
@@ -75,12 +75,13 @@ class WorkflowOrder:
         canonicalize_decimal_fields(self)
 
     @classmethod
-    def restore(cls, **fields: Any) -> "WorkflowOrder":
+    def restore(cls, *values: Any) -> "WorkflowOrder":
         """An order as storage gives it back: it was validated and canonicalized when it was
-        recorded, so the checks are not run again (reads are the hot path). Every field is given."""
+        recorded, so the checks are not run again (reads are the hot path). `values` are every
+        field, in declaration order."""
         order = object.__new__(cls)
-        for name, value in fields.items():
-            object.__setattr__(order, name, value)
+        for set_field, value in zip(_FIELD_SETTERS, values, strict=True):
+            set_field(order, value)
         return order
 
     @property
@@ -95,3 +96,7 @@ class WorkflowOrder:
     def sort_key(self) -> tuple[int, str]:
         """Newest first means descending by this key: placed_at, then id as the fixed tie-break."""
         return (self.placed_at, self.id)
+
+
+# The slot descriptors' setters, in field order: they write a frozen dataclass's fields directly.
+_FIELD_SETTERS = tuple(vars(WorkflowOrder)[field.name].__set__ for field in fields(WorkflowOrder))
