@@ -20,7 +20,6 @@ def _json_bytes(event: dict[str, Any], **_: Any) -> bytes:
 def configure_logging(settings: Settings) -> None:
     level = logging.getLevelNamesMapping()[settings.log_level]
     shared: list[structlog.types.Processor] = [
-        structlog.contextvars.merge_contextvars,
         add_request_id,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
