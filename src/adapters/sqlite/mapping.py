@@ -97,17 +97,8 @@ def spec_to_json(spec: WorkflowSpec) -> str:
     return msgspec.json.encode(spec).decode()
 
 
-SPECS_REMEMBERED = 4096
-"""Decoded specs kept by their JSON text: more than the live workflows of any deployment we know."""
-
-
-@functools.lru_cache(maxsize=SPECS_REMEMBERED)
 def spec_from_json(text: str) -> WorkflowSpec:
-    """The inverse of spec_to_json.
-
-    A spec validates itself on construction, which costs ~40 µs; a WorkflowSpec is immutable,
-    so one text decodes once and the same value is shared by every later read of that text.
-    """
+    """The inverse of spec_to_json (the spec validates itself again on construction)."""
     return msgspec.json.decode(text, type=WorkflowSpec)
 
 
@@ -123,7 +114,16 @@ def workflow_to_row(workflow: Workflow) -> Row:
     )
 
 
-def workflow_from_row(row: Sequence[Any]) -> Workflow:
-    """The inverse of workflow_to_row; the spec JSON is the source of truth for every spec field."""
+WORKFLOWS_REMEMBERED = 4096
+"""Decoded workflows kept by their row: more than the live workflows of any deployment we know."""
+
+
+@functools.lru_cache(maxsize=WORKFLOWS_REMEMBERED)
+def workflow_from_row(row: tuple[Any, ...]) -> Workflow:
+    """The inverse of workflow_to_row; the spec JSON is the source of truth for every spec field.
+
+    A spec validates itself on construction (~40 µs); a Workflow is immutable and a row
+    determines it, so each stored row decodes once and later reads of it share the value.
+    """
     workflow_id, _name, _enable, spec, created_at, updated_at = row
     return Workflow(id=workflow_id, spec=spec_from_json(spec), created_at=created_at, updated_at=updated_at)
