@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Context, Decimal
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from domain.model.enums import AssetType, OrderDirection, OrderType
+from domain.model.enums import ASSET_TYPES, ORDER_DIRECTIONS, ORDER_TYPES
 from domain.model.order import WorkflowOrder
-from domain.model.rules import MAX_SIGNIFICANT_DIGITS
+from domain.model.rules import MAX_SIGNIFICANT_DIGITS, canonical_decimal
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.type_defs import AttributeValueTypeDef
@@ -107,20 +107,25 @@ def order_to_item(order: WorkflowOrder) -> Item:
 
 
 def item_to_order(item: Any) -> WorkflowOrder:
-    """The order stored in an item (extra attributes such as keys are ignored)."""
+    """The order stored in an item (extra attributes such as keys are ignored).
+
+    It was validated when it was recorded, so it is restored without the checks; decimals are
+    brought back to their canonical form, whatever form the engine answers numbers in.
+    """
     asset_type = read_optional_s(item, "asset_type")
-    return WorkflowOrder(
-        id=read_s(item, "id"),
-        workflow_id=read_s(item, "workflow_id"),
-        workflow_name=read_s(item, "workflow_name"),
-        placed_at=read_int(item, "placed_at"),
-        order_code=read_s(item, "order_code"),
-        order_price=read_decimal(item, "order_price"),
-        order_quantity=read_decimal(item, "order_quantity"),
-        order_direction=OrderDirection(read_s(item, "order_direction")),
-        order_type=OrderType(read_s(item, "order_type")),
-        ttl=read_int(item, "ttl"),
-        asset_type=None if asset_type is None else AssetType(asset_type),
-        trigger_close=read_optional_decimal(item, "trigger_close"),
-        execution_context=read_optional_s(item, "execution_context"),
+    trigger_close = read_optional_decimal(item, "trigger_close")
+    return WorkflowOrder.restore(
+        read_s(item, "id"),
+        read_s(item, "workflow_id"),
+        read_s(item, "workflow_name"),
+        read_int(item, "placed_at"),
+        read_s(item, "order_code"),
+        canonical_decimal(read_decimal(item, "order_price")),
+        canonical_decimal(read_decimal(item, "order_quantity")),
+        ORDER_DIRECTIONS[read_s(item, "order_direction")],
+        ORDER_TYPES[read_s(item, "order_type")],
+        read_int(item, "ttl"),
+        None if asset_type is None else ASSET_TYPES[asset_type],
+        None if trigger_close is None else canonical_decimal(trigger_close),
+        read_optional_s(item, "execution_context"),
     )

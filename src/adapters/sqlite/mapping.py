@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from domain.model.enums import AssetType, OrderDirection, OrderType
+from domain.model.enums import ASSET_TYPES, ORDER_DIRECTIONS, ORDER_TYPES
 from domain.model.order import WorkflowOrder
 from domain.model.workflow import Workflow, WorkflowSpec
 
@@ -53,11 +53,6 @@ def order_to_row(order: WorkflowOrder) -> Row:
     )
 
 
-_DIRECTIONS = {member.value: member for member in OrderDirection}
-_ORDER_TYPES = {member.value: member for member in OrderType}
-_ASSET_TYPES = {member.value: member for member in AssetType}
-
-
 def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
     """The inverse of order_to_row."""
     (
@@ -83,10 +78,10 @@ def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
         order_code,
         Decimal(order_price),
         Decimal(order_quantity),
-        _DIRECTIONS[order_direction],
-        _ORDER_TYPES[order_type],
+        ORDER_DIRECTIONS[order_direction],
+        ORDER_TYPES[order_type],
         expires_at,
-        None if asset_type is None else _ASSET_TYPES[asset_type],
+        None if asset_type is None else ASSET_TYPES[asset_type],
         None if trigger_close is None else Decimal(trigger_close),
         execution_context,
     )
