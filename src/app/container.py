@@ -1,5 +1,7 @@
 """The dependency-injector container: storage chosen by settings, ports bound once, use cases on top."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,6 +18,7 @@ from adapters.dynamodb import (
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.retention import purge_periodically
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from adapters.system import SystemClock, Uuid4IdGenerator
 from adapters.telemetry.counted import CountedRecordOrder
@@ -31,14 +34,20 @@ from domain.use_cases.workflows import (
     ListWorkflows,
     ReplaceWorkflow,
 )
+from ports.clock import Clock
 
 
-async def open_sqlite(path: str, call_timeout: float) -> AsyncIterator[SqliteDatabase]:
-    """The SQLite file (schema created if missing) for the life of the app."""
+async def open_sqlite(path: str, call_timeout: float, clock: Clock) -> AsyncIterator[SqliteDatabase]:
+    """The SQLite file (schema created if missing) for the life of the app, with expired orders
+    purged in the background meanwhile."""
     database = await SqliteDatabase.open(path, call_timeout=call_timeout)
+    purge = asyncio.create_task(purge_periodically(database, clock), name="sqlite-retention")
     try:
         yield database
     finally:
+        purge.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await purge
         await database.close()
 
 
@@ -58,10 +67,12 @@ class Container(containers.DeclarativeContainer):
 
     settings = providers.Dependency(instance_of=Settings)
 
+    clock = providers.Singleton(SystemClock)
     sqlite_database = providers.Resource(
         open_sqlite,
         path=settings.provided.sqlite_path,
         call_timeout=settings.provided.storage_timeout_seconds,
+        clock=clock,
     )
     metrics = providers.Singleton(Metrics)
     dynamodb_client = providers.Resource(open_dynamodb, settings.provided.aws_region)
@@ -104,7 +115,6 @@ class Container(containers.DeclarativeContainer):
         instrumented, selected_health, "health", metrics, settings.provided.storage_timeout_seconds
     )
 
-    clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(Uuid4IdGenerator)
     cursors = providers.Singleton(CursorCodec, key=providers.Callable(cursor_key, settings))
 

@@ -49,6 +49,10 @@ SCHEMA: tuple[str, ...] = (
     CREATE INDEX IF NOT EXISTS orders_by_workflow_direction_time
         ON orders (workflow_id, order_direction, placed_at DESC, id DESC)
     """,
+    # The retention purge finds expired rows through this (adapters.sqlite.retention).
+    """
+    CREATE INDEX IF NOT EXISTS orders_by_expiry ON orders (expires_at)
+    """,
     # One row per workflow that ever had an order: the key of its newest order. Kept in the same
     # transaction as the order insert; never moves backwards.
     """

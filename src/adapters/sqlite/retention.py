@@ -1,0 +1,54 @@
+"""Expired orders leave the SQLite file: what DynamoDB's TTL does for its tables, done in-process.
+
+Reads never depend on it (every query bounds placed_at to what is still visible); it keeps the
+file at about a week of orders instead of growing forever. Once purged, an expired order's id can
+be recorded again, as on DynamoDB once TTL has deleted the item.
+"""
+
+import asyncio
+import sqlite3
+
+import structlog
+
+from adapters.sqlite.database import SqliteDatabase
+from domain.model.errors import UnavailableError
+from ports.clock import Clock
+
+PURGE_BATCH = 1000
+"""Rows deleted per write transaction, so that request writes queued meanwhile wait little."""
+PURGE_EVERY_SECONDS = 600.0
+
+_DELETE_EXPIRED = """
+    DELETE FROM orders WHERE rowid IN (SELECT rowid FROM orders WHERE expires_at <= ? LIMIT ?)
+"""
+
+
+async def purge_expired(database: SqliteDatabase, now: int, batch: int = PURGE_BATCH) -> int:
+    """Delete every order expired at `now` (expires_at <= now), `batch` rows per transaction;
+    returns how many were deleted."""
+
+    def delete_batch(connection: sqlite3.Connection) -> int:
+        deleted: int = connection.execute(_DELETE_EXPIRED, (now, batch)).rowcount
+        return deleted
+
+    total = 0
+    while True:
+        deleted = await database.write(delete_batch)
+        total += deleted
+        if deleted < batch:
+            return total
+
+
+async def purge_periodically(database: SqliteDatabase, clock: Clock, every: float = PURGE_EVERY_SECONDS) -> None:
+    """Purge at once, then every `every` seconds, until cancelled. A pass the storage refuses is
+    logged and tried again at the next one."""
+    log = structlog.get_logger("workflow_orders.retention")
+    while True:
+        try:
+            deleted = await purge_expired(database, clock.now())
+        except UnavailableError as error:
+            log.warning("expired orders could not be purged; trying again later", error=str(error))
+        else:
+            if deleted:
+                log.info("expired orders purged", count=deleted)
+        await asyncio.sleep(every)
