@@ -1,7 +1,6 @@
 """The dependency-injector container: storage chosen by settings, ports bound once, use cases on top."""
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -46,9 +45,10 @@ async def open_sqlite(path: str, call_timeout: float, clock: Clock) -> AsyncIter
         yield database
     finally:
         purge.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await purge
-        await database.close()
+        try:
+            await asyncio.gather(purge, return_exceptions=True)  # it only ends when cancelled
+        finally:
+            await database.close()
 
 
 async def open_dynamodb(region: str | None) -> AsyncIterator[Any]:

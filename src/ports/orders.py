@@ -53,6 +53,11 @@ class OrderRepository(Protocol):
         """
         ...
 
+    async def has_visible_orders(self, workflow_id: str, *, now: int) -> bool:
+        """True when the workflow (live or deleted) has at least one visible order; cheaper than
+        a page, which also counts."""
+        ...
+
     async def latest(self, *, now: int) -> list[WorkflowOrder]:
         """The newest visible order of every workflow that has one, deleted workflows included;
         one per workflow, newest first."""

@@ -75,6 +75,20 @@ async def test_a_history_page_with_its_count_is_two_queries(
     assert request_log.calls == [("Query", dynamodb_tables.orders)] * 2
 
 
+async def test_asking_whether_a_workflow_has_any_visible_order_is_one_query(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    dynamodb_tables: TableNames,
+    request_log: RequestLog,
+) -> None:
+    workflow = await live_workflow(workflow_repository)
+    await add_all(order_repository, *(make_order(workflow, placed_at=NOW - i) for i in range(50)))
+    request_log.clear()
+
+    assert await order_repository.has_visible_orders(workflow.id, now=NOW)
+    assert request_log.calls == [("Query", dynamodb_tables.orders)]
+
+
 async def test_a_filtered_page_reads_past_non_matching_orders_and_never_promises_an_empty_page(
     workflow_repository: DynamoDbWorkflowRepository,
     order_repository: DynamoDbOrderRepository,

@@ -117,6 +117,35 @@ async def test_the_periodic_purge_survives_a_storage_that_refuses_and_stops_when
     assert Clock.calls >= 3  # it went on trying after the refusals
 
 
+async def test_a_pass_that_fails_for_any_other_reason_is_retried_at_the_next_one(path: str) -> None:
+    expired, visible = await seed(path, expired=2, visible=1)
+
+    class FailingOnceClock:
+        calls = 0
+
+        def now(self) -> int:
+            FailingOnceClock.calls += 1
+            if FailingOnceClock.calls == 1:
+                raise RuntimeError("a bug in the first pass")
+            return NOW
+
+    database = await SqliteDatabase.open(path)
+    purging = asyncio.create_task(purge_periodically(database, FailingOnceClock(), every=0.01))
+    try:
+        for _ in range(200):
+            if FailingOnceClock.calls >= 2 and stored_ids(path) == visible:
+                break
+            await asyncio.sleep(0.01)
+        assert not purging.done(), purging
+    finally:
+        purging.cancel()
+        await asyncio.gather(purging, return_exceptions=True)
+        await database.close()
+
+    assert stored_ids(path) == visible
+    assert expired.isdisjoint(stored_ids(path))
+
+
 async def seed_around_the_real_now(path: str) -> tuple[str, str]:
     """An order that expired an hour ago and a fresh one, by the real clock (the service's)."""
     real_now = int(time.time())

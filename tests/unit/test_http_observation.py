@@ -65,6 +65,16 @@ def test_probes_write_no_access_line_but_are_counted(tmp_path, capfd):
     assert 'http_requests_total{method="GET",route="/health/ready",status="200"} 1.0' in metrics
 
 
+def test_invented_methods_share_one_metric_label(client):
+    for method in ("BREW", "WHEN", "PROPFIND"):
+        client.request(method, "/v1/workflows")
+
+    metrics = client.get("/metrics").text
+
+    assert 'http_requests_total{method="other",route="unmatched",status="405"} 3.0' in metrics
+    assert "BREW" not in metrics
+
+
 def test_generated_request_ids_are_32_hex_digits_and_never_repeat(client):
     ids = [client.get("/health/live").headers["x-request-id"] for _ in range(50)]
 

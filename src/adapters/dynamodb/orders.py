@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from adapters.dynamodb.concurrency import both
 from adapters.dynamodb.errors import storage_errors
 from adapters.dynamodb.expressions import live, names
 from adapters.dynamodb.mapping import (
@@ -149,11 +149,15 @@ class DynamoDbOrderRepository:
         if limit < 1:
             raise ValueError("limit must be at least 1")
         # Two Queries at once: the page's items, and the count of the whole filtered range.
-        (orders, next_position), total = await asyncio.gather(
+        (orders, next_position), total = await both(
             self._orders_after(workflow_id, history_filter, now, limit, after),
             self._count(workflow_id, history_filter, now),
         )
         return HistoryPage(orders, next_position, total)
+
+    async def has_visible_orders(self, workflow_id: str, *, now: int) -> bool:
+        orders, _ = await self._orders_after(workflow_id, HistoryFilter(), now, 1, None)
+        return bool(orders)
 
     async def _orders_after(
         self, workflow_id: str, history_filter: HistoryFilter, now: int, limit: int, after: Position | None

@@ -22,6 +22,8 @@ UNMATCHED = "unmatched"
 PROBES = ("/health/live", "/health/ready")
 """Routes without an access log line (the kubelet calls them every few seconds); still counted."""
 _CONNECTION_CLOSE = (b"connection", b"close")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Method labels as sent; any other method a client invents is labelled "other"."""
 
 ASGICall = Callable[[Scope, Receive, Send], Awaitable[None]]
 
@@ -54,7 +56,7 @@ class RequestObserver:
             seconds = time.perf_counter() - started
             route: str = scope.get("path_template") or UNMATCHED
             method: str = scope["method"]  # type: ignore[typeddict-item]
-            self._metrics.observe_request(method, route, status, seconds)
+            self._metrics.observe_request(method if method in _METHODS else "other", route, status, seconds)
             if self._access_log and route not in PROBES:
                 self._logger.info(
                     "request", method=method, route=route, status=status, duration_ms=round(seconds * 1000, 3)

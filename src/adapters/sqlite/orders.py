@@ -38,6 +38,7 @@ _LATEST = f"""
     WHERE l.placed_at >= ?
     ORDER BY l.placed_at DESC, l.order_id DESC
 """  # noqa: S608
+_ANY_VISIBLE = "SELECT 1 FROM orders WHERE workflow_id = ? AND placed_at >= ? LIMIT 1"
 _LIVE_WORKFLOW_NAME = "SELECT name FROM workflows WHERE id = ? AND deleted_at IS NULL"
 _ORDER_EXISTS = "SELECT 1 FROM orders WHERE id = ?"
 # Moves only forward: a late order older than the stored one leaves it in place.
@@ -125,6 +126,14 @@ class SqliteOrderRepository:
             more = len(rows) > limit
             last = orders[-1] if more else None
             return HistoryPage(orders, None if last is None else Position(last.placed_at, last.id), counted)
+
+        return await self._database.read(select)
+
+    async def has_visible_orders(self, workflow_id: str, *, now: int) -> bool:
+        params = (workflow_id.lower(), oldest_visible_placed_at(now))
+
+        def select(connection: sqlite3.Connection) -> bool:
+            return connection.execute(_ANY_VISIBLE, params).fetchone() is not None
 
         return await self._database.read(select)
 

@@ -40,14 +40,17 @@ async def purge_expired(database: SqliteDatabase, now: int, batch: int = PURGE_B
 
 
 async def purge_periodically(database: SqliteDatabase, clock: Clock, every: float = PURGE_EVERY_SECONDS) -> None:
-    """Purge at once, then every `every` seconds, until cancelled. A pass the storage refuses is
-    logged and tried again at the next one."""
+    """Purge at once, then every `every` seconds, until cancelled. A pass that fails (the storage
+    refuses, or anything else) is logged and tried again at the next one: the loop never ends on
+    its own."""
     log = structlog.get_logger("workflow_orders.retention")
     while True:
         try:
             deleted = await purge_expired(database, clock.now())
         except UnavailableError as error:
             log.warning("expired orders could not be purged; trying again later", error=str(error))
+        except Exception:
+            log.exception("purging expired orders failed; trying again later")
         else:
             if deleted:
                 log.info("expired orders purged", count=deleted)

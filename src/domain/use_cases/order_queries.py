@@ -77,10 +77,9 @@ class GetOrderHistory:
 
     async def _require_workflow_or_orders(self, workflow_id: str, now: int) -> None:
         workflow, any_order = await asyncio.gather(
-            self._workflows.get(workflow_id),
-            self._orders.page(workflow_id, HistoryFilter(), now=now, limit=1),
+            self._workflows.get(workflow_id), self._orders.has_visible_orders(workflow_id, now=now)
         )
-        if workflow is None and not any_order.orders:
+        if workflow is None and not any_order:
             raise WorkflowNotFoundError(workflow_id)
 
 
