@@ -2,7 +2,8 @@
 
 from typing import Protocol
 
-from domain.model.history import HistoryFilter, HistoryPage, Position
+from domain.model.enums import OrderDirection
+from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
 from domain.model.order import WorkflowOrder
 
 
@@ -58,7 +59,14 @@ class OrderRepository(Protocol):
         a page, which also counts."""
         ...
 
-    async def latest(self, *, now: int) -> list[WorkflowOrder]:
+    async def latest(
+        self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None
+    ) -> LatestPage:
         """The newest visible order of every workflow that has one, deleted workflows included;
-        one per workflow, newest first."""
+        one per workflow, newest first.
+
+        With `direction`, only the rows whose order has that direction (each workflow's newest
+        order is picked first, then filtered); with `limit` (>= 1), only the first `limit` rows.
+        `total_count` counts the rows before the limit.
+        """
         ...

@@ -161,7 +161,7 @@ class OrderHistoryContract:
 
         assert page.orders == [order]
         assert await count_of(order_repository, workflow.id, EVERYTHING, now=now) == 1
-        assert await order_repository.latest(now=now) == [order]
+        assert (await order_repository.latest(now=now)).orders == [order]
 
     @pytest.mark.parametrize(
         "history_filter",
@@ -183,7 +183,7 @@ class OrderHistoryContract:
 
         assert (page.orders, page.next_position) == ([], None)
         assert await count_of(order_repository, workflow.id, history_filter, now=now) == 0
-        assert await order_repository.latest(now=now) == []
+        assert (await order_repository.latest(now=now)).orders == []
         assert await order_repository.get(order.id) == order
 
     @pytest.mark.parametrize("limit", [1, 2, 3, 5, 100])

@@ -19,11 +19,13 @@ from contracts.builders import (
 from domain.model.enums import AssetType, OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StaleWorkflowError, WorkflowNotFoundError
 from domain.model.history import HistoryFilter
+from domain.model.order import RETENTION_SECONDS
 from ports.orders import OrderRepository
 from ports.workflows import WorkflowRepository
 
 EVERYTHING = HistoryFilter()
 SELL = OrderDirection.SELL
+BUY = OrderDirection.BUY
 
 
 class OrderRecordsContract:
@@ -134,7 +136,7 @@ class OrderRecordsContract:
         assert await order_repository.get(stored.id) == stored
         assert (await order_repository.page(workflow.id, EVERYTHING, now=NOW, limit=10)).orders == [stored]
         assert await count_of(order_repository, other.id, EVERYTHING, now=NOW) == 0
-        assert await order_repository.latest(now=NOW) == [stored]
+        assert (await order_repository.latest(now=NOW)).orders == [stored]
 
     async def test_adding_to_a_workflow_that_never_existed_raises_not_found_and_writes_nothing(
         self, order_repository: OrderRepository
@@ -147,7 +149,7 @@ class OrderRecordsContract:
 
         assert await order_repository.get(order.id) is None
         assert await count_of(order_repository, workflow.id, EVERYTHING, now=NOW) == 0
-        assert await order_repository.latest(now=NOW) == []
+        assert (await order_repository.latest(now=NOW)).orders == []
 
     async def test_adding_to_a_deleted_workflow_raises_not_found_and_writes_nothing(
         self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
@@ -160,7 +162,7 @@ class OrderRecordsContract:
             await order_repository.add(order)
 
         assert await order_repository.get(order.id) is None
-        assert await order_repository.latest(now=NOW) == []
+        assert (await order_repository.latest(now=NOW)).orders == []
 
     async def test_adding_under_a_name_the_workflow_no_longer_has_raises_stale_and_writes_nothing(
         self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
@@ -175,10 +177,10 @@ class OrderRecordsContract:
 
         assert await order_repository.get(stale.id) is None
         assert await count_of(order_repository, workflow.id, EVERYTHING, now=NOW) == 0
-        assert await order_repository.latest(now=NOW) == []
+        assert (await order_repository.latest(now=NOW)).orders == []
         fresh = make_order(renamed)
         await order_repository.add(fresh)
-        assert await order_repository.latest(now=NOW) == [fresh]
+        assert (await order_repository.latest(now=NOW)).orders == [fresh]
 
     async def test_a_deleted_workflows_orders_stay_readable_and_its_newest_stays_in_latest(
         self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
@@ -195,7 +197,7 @@ class OrderRecordsContract:
             older,
         ]
         assert await count_of(order_repository, workflow.id, EVERYTHING, now=NOW) == 2
-        assert await order_repository.latest(now=NOW) == [newer]
+        assert (await order_repository.latest(now=NOW)).orders == [newer]
 
     async def test_latest_is_the_newest_visible_order_of_each_workflow_newest_first(
         self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
@@ -210,7 +212,43 @@ class OrderRecordsContract:
         older = [make_order(a, placed_at=NOW - 100), make_order(b, placed_at=NOW - 60)]
         await add_all(order_repository, *older, *newest.values())
 
-        assert await order_repository.latest(now=NOW) == newest_first(list(newest.values()))
+        assert (await order_repository.latest(now=NOW)).orders == newest_first(list(newest.values()))
+
+    @pytest.mark.parametrize("limit", [None, 1, 2, 3, 10])
+    async def test_latest_filters_by_direction_after_picking_each_newest_then_limits_and_counts(
+        self, workflow_repository: WorkflowRepository, order_repository: OrderRepository, limit: int | None
+    ) -> None:
+        a, b, c, d = [await live_workflow(workflow_repository, name) for name in ("a", "b", "c", "d")]
+        newest = {
+            a.id: make_order(a, placed_at=NOW - 10, direction=BUY),
+            b.id: make_order(b, placed_at=NOW - 20, direction=SELL),  # its older BUY must not show
+            c.id: make_order(c, placed_at=NOW - 30, direction=BUY),
+            d.id: make_order(d, placed_at=NOW - 40, direction=BUY),
+        }
+        await add_all(order_repository, make_order(b, placed_at=NOW - 90, direction=BUY), *newest.values())
+        await workflow_repository.delete(d.id)  # deleted workflows keep their row
+        everything = newest_first(list(newest.values()))
+        buys = [order for order in everything if order.order_direction == BUY]
+
+        every = await order_repository.latest(now=NOW, limit=limit)
+        bought = await order_repository.latest(now=NOW, direction=BUY, limit=limit)
+        sold = await order_repository.latest(now=NOW, direction=SELL, limit=limit)
+
+        assert (every.orders, every.total_count) == (everything[:limit], 4)
+        assert (bought.orders, bought.total_count) == (buys[:limit], 3)
+        assert (sold.orders, sold.total_count) == ([newest[b.id]], 1)
+
+    async def test_latest_counts_only_visible_rows(
+        self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
+    ) -> None:
+        a, b = [await live_workflow(workflow_repository, name) for name in ("a", "b")]
+        fresh, old = make_order(a, placed_at=NOW, direction=SELL), make_order(b, placed_at=NOW - 100, direction=SELL)
+        await add_all(order_repository, fresh, old)
+        now = NOW - 100 + RETENTION_SECONDS  # b's only order has just expired
+
+        for direction in (None, SELL):
+            page = await order_repository.latest(now=now, direction=direction, limit=1)
+            assert (page.orders, page.total_count) == ([fresh], 1)
 
     async def test_a_late_older_order_does_not_displace_the_newer_latest(
         self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
@@ -219,7 +257,7 @@ class OrderRecordsContract:
         newer, late = make_order(workflow, placed_at=NOW), make_order(workflow, placed_at=NOW - 100)
         await add_all(order_repository, newer, late)
 
-        assert await order_repository.latest(now=NOW) == [newer]
+        assert (await order_repository.latest(now=NOW)).orders == [newer]
 
     async def test_in_the_same_second_the_greater_id_is_the_latest_whatever_the_insertion_order(
         self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
@@ -228,11 +266,11 @@ class OrderRecordsContract:
         low, middle, high = (make_order(workflow, order_id=order_id) for order_id in sorted_ids(3))
 
         await order_repository.add(middle)
-        assert await order_repository.latest(now=NOW) == [middle]
+        assert (await order_repository.latest(now=NOW)).orders == [middle]
         await order_repository.add(low)
-        assert await order_repository.latest(now=NOW) == [middle]
+        assert (await order_repository.latest(now=NOW)).orders == [middle]
         await order_repository.add(high)
-        assert await order_repository.latest(now=NOW) == [high]
+        assert (await order_repository.latest(now=NOW)).orders == [high]
 
     async def test_latest_of_an_empty_storage_is_empty(self, order_repository: OrderRepository) -> None:
-        assert await order_repository.latest(now=NOW) == []
+        assert (await order_repository.latest(now=NOW)).orders == []

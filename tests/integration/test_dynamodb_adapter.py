@@ -46,7 +46,7 @@ async def test_concurrent_recordings_to_one_workflow_all_land_and_the_newest_bec
 
     page = await order_repository.page(workflow.id, EVERYTHING, now=NOW, limit=100)
     assert page.orders == newest_first(orders)
-    assert await order_repository.latest(now=NOW) == newest_first(orders)[:1]
+    assert (await order_repository.latest(now=NOW)).orders == newest_first(orders)[:1]
 
 
 async def test_concurrent_recordings_of_one_id_store_it_exactly_once(
@@ -138,5 +138,5 @@ async def test_repositories_on_separate_prefixes_do_not_see_each_other(
     )
 
     assert await DynamoDbWorkflowRepository(dynamodb_client, other.workflows).get(workflow.id) is None
-    assert await there.latest(now=NOW) == []
+    assert (await there.latest(now=NOW)).orders == []
     assert await there.get(order.id) is None

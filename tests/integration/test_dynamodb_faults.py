@@ -61,7 +61,7 @@ async def test_throttling_that_a_retry_cures_is_invisible(
     _, orders = repositories(proxied_client, dynamodb_tables)
     faults.fail("Scan", 1, 400, fault("ThrottlingException"))
 
-    assert await orders.latest(now=NOW) == []
+    assert (await orders.latest(now=NOW)).orders == []
     assert faults.calls["Scan"] == 2
 
 
@@ -187,7 +187,7 @@ async def test_every_read_follows_last_evaluated_key_to_the_end_of_its_results(
     faults.calls.clear()
 
     listed = await workflows.list()
-    latest = await orders.latest(now=NOW)
+    latest = (await orders.latest(now=NOW)).orders
     counted = await count_of(orders, mine.id, HistoryFilter(direction=SELL), now=NOW)
     page = await orders.page(mine.id, HistoryFilter(direction=BUY), now=NOW, limit=10)
 

@@ -56,7 +56,7 @@ async def test_a_late_older_order_costs_a_second_transaction_and_is_still_writte
 
     assert request_log.operations() == {"TransactWriteItems": 2}
     assert (await order_repository.page(workflow.id, EVERYTHING, now=NOW, limit=10)).orders == [newer, late]
-    assert await order_repository.latest(now=NOW) == [newer]
+    assert (await order_repository.latest(now=NOW)).orders == [newer]
 
 
 async def test_a_history_page_with_its_count_is_two_queries(
@@ -126,7 +126,7 @@ async def test_listing_workflows_and_latest_cost_one_scan_each_whatever_the_numb
     request_log.clear()
 
     listed = await workflow_repository.list()
-    latest = await order_repository.latest(now=NOW)
+    latest = (await order_repository.latest(now=NOW)).orders
 
     assert [w.id for w in listed] == [w.id for w in stored]
     assert [o.workflow_id for o in latest] == [w.id for w in stored]

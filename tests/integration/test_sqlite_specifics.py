@@ -181,7 +181,7 @@ async def test_data_survives_closing_and_reopening_the_file(path: str) -> None:
     try:
         assert await workflows_of(reopened).get(workflow.id) == workflow
         assert await orders_of(reopened).get(order.id) == order
-        assert await orders_of(reopened).latest(now=NOW) == [order]
+        assert (await orders_of(reopened).latest(now=NOW)).orders == [order]
     finally:
         await reopened.close()
 
@@ -362,7 +362,7 @@ async def test_concurrent_adds_never_interleave(database: SqliteDatabase) -> Non
     assert kept in same_id
     assert await count_of(orders_of(database), workflow.id, EVERYTHING, now=NOW) == len(orders) + 1
     newest = max([*orders, kept], key=lambda order: order.sort_key)
-    assert await orders_of(database).latest(now=NOW) == [newest]
+    assert (await orders_of(database).latest(now=NOW)).orders == [newest]
 
 
 async def test_close_waits_for_calls_in_progress_and_can_be_repeated(path: str) -> None:

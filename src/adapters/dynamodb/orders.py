@@ -21,13 +21,14 @@ from adapters.dynamodb.mapping import (
 )
 from adapters.dynamodb.transactions import CONFLICT_ATTEMPTS, failed, old_item, transact
 from adapters.dynamodb.workflow_mapping import workflow_pk
+from domain.model.enums import OrderDirection
 from domain.model.errors import (
     DuplicateOrderIdError,
     StaleWorkflowError,
     StorageUnavailableError,
     WorkflowNotFoundError,
 )
-from domain.model.history import HistoryFilter, HistoryPage, Position
+from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
 from domain.model.order import WorkflowOrder, oldest_visible_placed_at
 
 if TYPE_CHECKING:
@@ -197,7 +198,17 @@ class DynamoDbOrderRepository:
                 return total
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
-    async def latest(self, *, now: int) -> list[WorkflowOrder]:
+    async def latest(
+        self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None
+    ) -> LatestPage:
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be at least 1")
+        newest = await self._newest_of_every_workflow(now)
+        if direction is not None:
+            newest = [order for order in newest if order.order_direction == direction]
+        return LatestPage(newest if limit is None else newest[:limit], len(newest))
+
+    async def _newest_of_every_workflow(self, now: int) -> list[WorkflowOrder]:
         request: dict[str, Any] = {
             "TableName": self._workflows,
             "ConsistentRead": True,

@@ -4,8 +4,9 @@ import sqlite3
 
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.mapping import ORDER_COLUMNS, order_from_row, order_to_row
+from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StaleWorkflowError, WorkflowNotFoundError
-from domain.model.history import HistoryFilter, HistoryPage, Position
+from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
 from domain.model.order import WorkflowOrder, oldest_visible_placed_at
 
 _COLUMNS = ", ".join(ORDER_COLUMNS)
@@ -33,11 +34,23 @@ _COUNT_BY_DIRECTION = """
     SELECT COUNT(*) FROM orders
     WHERE workflow_id = ? AND order_direction = ? AND placed_at BETWEEN ? AND ?
 """
+# LIMIT -1 is no limit. A latest_orders row still visible always has its order (only expired
+# orders are ever purged), so counting without a direction needs no join.
 _LATEST = f"""
     SELECT {_O_COLUMNS} FROM latest_orders AS l JOIN orders AS o ON o.id = l.order_id
     WHERE l.placed_at >= ?
-    ORDER BY l.placed_at DESC, l.order_id DESC
+    ORDER BY l.placed_at DESC, l.order_id DESC LIMIT ?
 """  # noqa: S608
+_LATEST_BY_DIRECTION = f"""
+    SELECT {_O_COLUMNS} FROM latest_orders AS l JOIN orders AS o ON o.id = l.order_id
+    WHERE l.placed_at >= ? AND o.order_direction = ?
+    ORDER BY l.placed_at DESC, l.order_id DESC LIMIT ?
+"""  # noqa: S608
+_COUNT_LATEST = "SELECT COUNT(*) FROM latest_orders WHERE placed_at >= ?"
+_COUNT_LATEST_BY_DIRECTION = """
+    SELECT COUNT(*) FROM latest_orders AS l JOIN orders AS o ON o.id = l.order_id
+    WHERE l.placed_at >= ? AND o.order_direction = ?
+"""
 _ANY_VISIBLE = "SELECT 1 FROM orders WHERE workflow_id = ? AND placed_at >= ? LIMIT 1"
 _LIVE_WORKFLOW_NAME = "SELECT name FROM workflows WHERE id = ? AND deleted_at IS NULL"
 _ORDER_EXISTS = "SELECT 1 FROM orders WHERE id = ?"
@@ -137,12 +150,28 @@ class SqliteOrderRepository:
 
         return await self._database.read(select)
 
-    async def latest(self, *, now: int) -> list[WorkflowOrder]:
+    async def latest(
+        self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None
+    ) -> LatestPage:
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be at least 1")
         # A workflow's newest order expires before any older one, so when the newest is hidden
         # the workflow has no visible order at all: filtering latest_orders is enough.
-        def select(connection: sqlite3.Connection) -> list[WorkflowOrder]:
-            rows = connection.execute(_LATEST, (oldest_visible_placed_at(now),)).fetchall()
-            return [order_from_row(row) for row in rows]
+        where: tuple[str | int, ...] = (oldest_visible_placed_at(now),)
+        if direction is None:
+            rows_sql, count_sql = _LATEST, _COUNT_LATEST
+        else:
+            rows_sql, count_sql = _LATEST_BY_DIRECTION, _COUNT_LATEST_BY_DIRECTION
+            where += (direction.value,)
+
+        def select(connection: sqlite3.Connection) -> LatestPage:
+            connection.execute("BEGIN")
+            try:
+                rows = connection.execute(rows_sql, (*where, -1 if limit is None else limit)).fetchall()
+                counted: int = len(rows) if limit is None else connection.execute(count_sql, where).fetchone()[0]
+            finally:
+                connection.execute("COMMIT")
+            return LatestPage([order_from_row(row) for row in rows], counted)
 
         return await self._database.read(select)
 

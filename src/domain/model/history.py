@@ -56,6 +56,15 @@ class HistoryPage:
     total_count: int
 
 
+@dataclass(frozen=True, slots=True)
+class LatestPage:
+    """The first rows of the latest-order-per-workflow list, newest first; `total_count` counts
+    every row, on this page or not."""
+
+    orders: list[WorkflowOrder]
+    total_count: int
+
+
 class CursorCodec:
     """Turns a position into an opaque token bound to one workflow and one filter set.
 

@@ -91,7 +91,5 @@ class GetLatestOrders:
         self._orders, self._clock = orders, clock
 
     async def execute(self, limit: int, direction: OrderDirection | None = None) -> LatestOrders:
-        rows = await self._orders.latest(now=self._clock.now())
-        if direction is not None:
-            rows = [order for order in rows if order.order_direction == direction]
-        return LatestOrders(rows[:limit], len(rows), limit)
+        page = await self._orders.latest(now=self._clock.now(), direction=direction, limit=limit)
+        return LatestOrders(page.orders, page.total_count, limit)

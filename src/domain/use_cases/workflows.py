@@ -99,5 +99,5 @@ class ListWorkflows:
         workflows, latest = await asyncio.gather(
             self._workflows.list(enable), self._orders.latest(now=self._clock.now())
         )
-        newest_by_workflow = {order.workflow_id: order for order in latest}
+        newest_by_workflow = {order.workflow_id: order for order in latest.orders}
         return [ListedWorkflow(w, newest_by_workflow.get(w.id)) for w in workflows]
