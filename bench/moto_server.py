@@ -1,8 +1,8 @@
 """moto's DynamoDB server in a process of its own, counting every API call it answers.
 
-`python -m bench.moto_server` prints one line, `READY http://127.0.0.1:<port>`, then serves until
-its stdin closes. `GET /_bench/calls` answers the calls so far as JSON, `{"GetItem": 12, ...}`,
-by X-Amz-Target operation name.
+`python -m bench.moto_server` prints one line, `READY http://127.0.0.1:<port>`, then serves (under
+uvicorn, with keep-alive connections as DynamoDB has) until its stdin closes. `GET /_bench/calls`
+answers the calls so far as JSON, `{"GetItem": 12, ...}`, by X-Amz-Target operation name.
 
 Two changes to moto, both for this process only:
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import json
-import logging
 import sys
 import threading
 from collections import Counter
@@ -99,22 +98,35 @@ def install_item_level_rollback() -> None:
 
 
 def main() -> int:
-    from moto.server import ThreadedMotoServer
+    import socket
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per request
+    import uvicorn
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from uvicorn.middleware.wsgi import WSGIMiddleware
+
     install_item_level_rollback()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    assert server._server is not None
-    server._server.app = CountingSerialApp(server._server.app)
-    host, port = server.get_host_and_port()
+    # Served by uvicorn rather than moto's own werkzeug server, which answers every request with
+    # `Connection: close`: the service would then pay a TCP connect per DynamoDB call, which its
+    # connection pool never does against AWS, and its CPU per request would be overstated.
+    app = WSGIMiddleware(CountingSerialApp(DomainDispatcherApplication(create_backend_app)), workers=4)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    host, port = listener.getsockname()
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+    serving = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    serving.start()
+    while not server.started:
+        if not serving.is_alive():
+            return 1
+        threading.Event().wait(0.01)
     print(f"READY http://{host}:{port}", flush=True)
     try:
         sys.stdin.read()  # the parent closes our stdin (or exits) when it is done with us
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        server.should_exit = True
+        serving.join(timeout=10)
     return 0
 
 
