@@ -9,6 +9,11 @@ seeded through A, and each endpoint is loaded in slices ordered A B B A A B ...,
 else the machine does drifts into both sides alike. It prints the medians per side and B ÷ A.
 `--b-pythonpath` puts another copy of `src/` first on B's import path: a way to measure a change to
 the service before making it.
+
+Mind the noise: run with the same code on both sides (`--b-server uvicorn --b-pythonpath src`), the
+sides have differed by up to 25% on allocation-heavy endpoints (latest, list), A (which seeds the
+data) being slower. Read a difference as an effect only when it survives swapping the sides
+(`--a-pythonpath` for the old tree).
 """
 
 from __future__ import annotations
