@@ -1,5 +1,6 @@
 """Item <-> entity mapping for DynamoDB: exact decimals, optional fields, enums by value, sort keys."""
 
+import json
 import random
 import uuid
 from datetime import date
@@ -16,6 +17,7 @@ from adapters.dynamodb.mapping import (
     sort_key_floor,
 )
 from adapters.dynamodb.workflow_mapping import (
+    LEGACY_SPEC_ATTRIBUTES,
     SPEC_ATTRIBUTES,
     WORKFLOW_ATTRIBUTES,
     item_to_workflow,
@@ -210,22 +212,58 @@ def test_a_workflow_with_every_optional_field_survives_the_round_trip() -> None:
 
     assert back == original
     assert str(back.spec.trigger.quantity) == str(original.spec.trigger.quantity)
-    assert item["trigger"]["M"]["quantity"] == {"N": "9.99E+125"}
     assert str(back.spec.conditions[0].indicator.value) == "12345.12345678901234567"
-    assert item["end_date"] == {"S": "2026-12-31"}
     assert item["pk"] == {"S": f"WORKFLOW#{WORKFLOW_ID}"}
     assert item["kind"] == {"S": "workflow"}
-    assert set(WORKFLOW_ATTRIBUTES) <= item.keys()
+    assert set(WORKFLOW_ATTRIBUTES) - set(LEGACY_SPEC_ATTRIBUTES) <= item.keys()
 
 
-def test_optional_workflow_fields_that_are_none_are_absent() -> None:
-    attributes = spec_to_attributes(spec(end_date=None))
-    second = attributes["conditions"]["L"][1]["M"]
+def test_a_spec_is_stored_as_its_name_its_enable_flag_and_json_text_with_exact_decimals() -> None:
+    attributes = spec_to_attributes(spec(enable=False, end_date=None))
+    stored = json.loads(attributes["spec"]["S"])
 
-    assert "end_date" not in attributes
-    assert set(attributes) == set(SPEC_ATTRIBUTES) - {"end_date"}
-    assert "element" not in second
-    assert not {"value", "zone_value"} & second["indicator"]["M"].keys()
+    assert set(attributes) == set(SPEC_ATTRIBUTES)
+    assert attributes["name"] == {"S": "Zone SELL"}
+    assert attributes["enable"] == {"BOOL": False}
+    assert stored["trigger"]["quantity"] == "9.99E+125"  # a string: no float on the way
+    assert stored["conditions"][0]["indicator"]["value"] == "12345.12345678901234567"
+    assert stored["conditions"][1]["close"]["spread"] == "1E-130"
+
+
+def test_an_item_written_in_the_legacy_form_is_still_read_exactly() -> None:
+    condition = {
+        "indicator": {"M": {"name": {"S": IndicatorName.ZONE.value}, "ut": {"S": UnitTime.H4.value},
+                            "value": {"N": "12345.12345678901234567"}, "zone_value": {"N": "-0.1"}}},
+        "close": {"M": {"direction": {"S": CloseDirection.BELOW.value}, "ut": {"S": UnitTime.DAILY.value},
+                        "spread": {"N": "0"}}},
+        "element": {"S": ConditionElement.LOW.value},
+    }  # fmt: skip
+    plain = {
+        "indicator": {"M": {"name": {"S": IndicatorName.MA50.value}, "ut": {"S": UnitTime.M15.value}}},
+        "close": {"M": {"direction": {"S": CloseDirection.ABOVE.value}, "ut": {"S": UnitTime.H1.value},
+                        "spread": {"N": "1E-130"}}},
+    }  # fmt: skip
+    legacy = {
+        "pk": {"S": f"WORKFLOW#{WORKFLOW_ID}"}, "kind": {"S": "workflow"}, "id": {"S": WORKFLOW_ID},
+        "created_at": {"N": str(NOW)}, "updated_at": {"N": str(NOW + 60)},
+        "name": {"S": "Zone SELL"}, "index": {"S": "DAX.I"}, "cfd": {"S": "GER40.I"},
+        "enable": {"BOOL": False}, "dry_run": {"BOOL": True}, "is_us": {"BOOL": True},
+        "end_date": {"S": "2026-12-31"},
+        "conditions": {"L": [{"M": condition}, {"M": plain}]},
+        "trigger": {"M": {"ut": {"S": UnitTime.WEEKLY.value}, "signal": {"S": TriggerSignal.BREAKOUT.value},
+                          "location": {"S": TriggerLocation.LOWER.value},
+                          "order_direction": {"S": "SELL"}, "quantity": {"N": "9.99E+125"}}},
+    }  # fmt: skip
+
+    workflow = item_to_workflow(legacy)
+
+    assert workflow == Workflow(
+        id=WORKFLOW_ID,
+        spec=spec(enable=False, dry_run=True, is_us=True, end_date=date(2026, 12, 31)),
+        created_at=NOW,
+        updated_at=NOW + 60,
+    )
+    assert str(workflow.spec.trigger.quantity) == "9.99E+125"
 
 
 def test_a_name_guard_names_its_owner_in_lowercase() -> None:

@@ -5,13 +5,12 @@ from decimal import Decimal
 
 import pytest
 
+from adapters.spec_json import spec_from_json, spec_to_json
 from adapters.sqlite.mapping import (
     ORDER_COLUMNS,
     WORKFLOW_COLUMNS,
     order_from_row,
     order_to_row,
-    spec_from_json,
-    spec_to_json,
     workflow_from_row,
     workflow_to_row,
 )

@@ -19,6 +19,7 @@ from adapters.dynamodb.mapping import (
     read_s,
     s,
 )
+from adapters.spec_json import SPECS_REMEMBERED, spec_from_json, spec_to_json
 from domain.model.enums import (
     CloseDirection,
     ConditionElement,
@@ -42,37 +43,24 @@ def name_pk(name: str) -> str:
     return f"NAME#{name}"
 
 
-SPEC_ATTRIBUTES = (
-    "name",
-    "index",
-    "cfd",
-    "enable",
-    "dry_run",
-    "is_us",
-    "end_date",
-    "conditions",
-    "trigger",
-)
+SPEC_ATTRIBUTES = ("name", "enable", "spec")
+"""How a spec is stored: its name and enable flag on their own (the engine filters and guards on
+them) and the whole spec as JSON text (`spec`, decimals as strings, every digit kept). One string
+attribute instead of nested maps: botocore parses one value per workflow instead of dozens."""
+
+LEGACY_SPEC_ATTRIBUTES = ("index", "cfd", "dry_run", "is_us", "end_date", "conditions", "trigger")
+"""How specs were stored before `spec` (one attribute per field, conditions and trigger as nested
+maps). Still read; a replace rewrites the item in the current form and removes them."""
+
+REPLACED_ATTRIBUTES = (*SPEC_ATTRIBUTES, *LEGACY_SPEC_ATTRIBUTES)
 """Top-level attributes a replace rewrites; the ones absent from spec_to_attributes get removed."""
 
-WORKFLOW_ATTRIBUTES = (*SPEC_ATTRIBUTES, "id", "created_at", "updated_at")
+WORKFLOW_ATTRIBUTES = (*REPLACED_ATTRIBUTES, "id", "created_at", "updated_at")
 """Everything item_to_workflow reads (a projection that leaves out the latest order)."""
 
 
 def spec_to_attributes(spec: WorkflowSpec) -> Item:
-    attributes: Item = {
-        "name": s(spec.name),
-        "index": s(spec.index),
-        "cfd": s(spec.cfd),
-        "enable": boolean(spec.enable),
-        "dry_run": boolean(spec.dry_run),
-        "is_us": boolean(spec.is_us),
-        "conditions": {"L": [{"M": _condition_to_map(c)} for c in spec.conditions]},
-        "trigger": {"M": _trigger_to_map(spec.trigger)},
-    }
-    if spec.end_date is not None:
-        attributes["end_date"] = s(spec.end_date.isoformat())
-    return attributes
+    return {"name": s(spec.name), "enable": boolean(spec.enable), "spec": s(spec_to_json(spec))}
 
 
 def workflow_to_item(workflow: Workflow) -> Item:
@@ -88,7 +76,11 @@ def workflow_to_item(workflow: Workflow) -> Item:
 
 
 def item_to_workflow(item: Any) -> Workflow:
-    spec = _decoded_spec(_SPEC_TEXT.encode({name: item[name] for name in SPEC_ATTRIBUTES if name in item}))
+    if "spec" in item:
+        spec = spec_from_json(read_s(item, "spec"))
+    else:
+        legacy = {name: item[name] for name in ("name", "enable", *LEGACY_SPEC_ATTRIBUTES) if name in item}
+        spec = _legacy_spec(_LEGACY_TEXT.encode(legacy))
     return Workflow(
         id=read_s(item, "id"),
         spec=spec,
@@ -97,15 +89,12 @@ def item_to_workflow(item: Any) -> Workflow:
     )
 
 
-_SPEC_TEXT = msgspec.json.Encoder()
-SPECS_REMEMBERED = 4096
-"""Decoded specs kept by the JSON of their attributes: more than the live workflows of any deployment."""
+_LEGACY_TEXT = msgspec.json.Encoder()
 
 
 @functools.lru_cache(maxsize=SPECS_REMEMBERED)
-def _decoded_spec(attributes_json: bytes) -> WorkflowSpec:
-    """The spec stored as these attributes. A spec validates itself on construction (~40 µs) and
-    is immutable, so the same stored attributes decode once and later reads share the value."""
+def _legacy_spec(attributes_json: bytes) -> WorkflowSpec:
+    """The spec stored in the legacy attributes (given as JSON, so that it can be a cache key)."""
     item = msgspec.json.decode(attributes_json)
     end_date = read_optional_s(item, "end_date")
     return WorkflowSpec(
@@ -126,23 +115,6 @@ def name_guard_item(name: str, workflow_id: str) -> Item:
     return {"pk": s(name_pk(name)), "kind": s(NAME_KIND), "owner": s(workflow_id.lower())}
 
 
-def _condition_to_map(condition: Condition) -> Item:
-    indicator: Item = {"name": s(condition.indicator.name.value), "ut": s(condition.indicator.ut.value)}
-    if condition.indicator.value is not None:
-        indicator["value"] = n(condition.indicator.value)
-    if condition.indicator.zone_value is not None:
-        indicator["zone_value"] = n(condition.indicator.zone_value)
-    close: Item = {
-        "direction": s(condition.close.direction.value),
-        "ut": s(condition.close.ut.value),
-        "spread": n(condition.close.spread),
-    }
-    mapped: Item = {"indicator": {"M": indicator}, "close": {"M": close}}
-    if condition.element is not None:
-        mapped["element"] = s(condition.element.value)
-    return mapped
-
-
 def _map_to_condition(mapped: Any) -> Condition:
     indicator, close = mapped["indicator"]["M"], mapped["close"]["M"]
     element = read_optional_s(mapped, "element")
@@ -160,16 +132,6 @@ def _map_to_condition(mapped: Any) -> Condition:
         ),
         element=None if element is None else ConditionElement(element),
     )
-
-
-def _trigger_to_map(trigger: Trigger) -> Item:
-    return {
-        "ut": s(trigger.ut.value),
-        "signal": s(trigger.signal.value),
-        "location": s(trigger.location.value),
-        "order_direction": s(trigger.order_direction.value),
-        "quantity": n(trigger.quantity),
-    }
 
 
 def _map_to_trigger(mapped: Any) -> Trigger:

@@ -10,7 +10,7 @@ from adapters.dynamodb.expressions import ABSENT, live, names
 from adapters.dynamodb.mapping import boolean, n, read_s, s
 from adapters.dynamodb.transactions import CONFLICT_ATTEMPTS, failed, transact
 from adapters.dynamodb.workflow_mapping import (
-    SPEC_ATTRIBUTES,
+    REPLACED_ATTRIBUTES,
     WORKFLOW_ATTRIBUTES,
     WORKFLOW_KIND,
     item_to_workflow,
@@ -66,8 +66,8 @@ class DynamoDbWorkflowRepository:
 
     async def replace(self, workflow: Workflow) -> None:
         spec = spec_to_attributes(workflow.spec)
-        present = [a for a in SPEC_ATTRIBUTES if a in spec]
-        absent = [a for a in SPEC_ATTRIBUTES if a not in spec]
+        present = [a for a in REPLACED_ATTRIBUTES if a in spec]
+        absent = [a for a in REPLACED_ATTRIBUTES if a not in spec]
         update = "SET " + ", ".join(f"#{a} = :{a}" for a in (*present, "updated_at"))
         if absent:
             update += " REMOVE " + ", ".join(f"#{a}" for a in absent)
@@ -82,7 +82,7 @@ class DynamoDbWorkflowRepository:
                     "Key": {"pk": s(workflow_pk(workflow.id))},
                     "UpdateExpression": update,
                     "ConditionExpression": live(":old_name"),
-                    "ExpressionAttributeNames": names("pk", "deleted", "updated_at", *SPEC_ATTRIBUTES),
+                    "ExpressionAttributeNames": names("pk", "deleted", "updated_at", *REPLACED_ATTRIBUTES),
                     "ExpressionAttributeValues": {f":{a}": spec[a] for a in present}
                     | {":updated_at": n(workflow.updated_at), ":old_name": s(old_name)},
                 }},

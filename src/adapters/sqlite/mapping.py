@@ -5,11 +5,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-import msgspec
-
+from adapters.spec_json import spec_from_json, spec_to_json
 from domain.model.enums import ASSET_TYPES, ORDER_DIRECTIONS, ORDER_TYPES
 from domain.model.order import WorkflowOrder
-from domain.model.workflow import Workflow, WorkflowSpec
+from domain.model.workflow import Workflow
 
 ORDER_COLUMNS: tuple[str, ...] = (
     "id",
@@ -87,16 +86,6 @@ def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
     )
 
 
-def spec_to_json(spec: WorkflowSpec) -> str:
-    """The spec as JSON; msgspec writes decimals as strings, so every digit is kept."""
-    return msgspec.json.encode(spec).decode()
-
-
-def spec_from_json(text: str) -> WorkflowSpec:
-    """The inverse of spec_to_json (the spec validates itself again on construction)."""
-    return msgspec.json.decode(text, type=WorkflowSpec)
-
-
 def workflow_to_row(workflow: Workflow) -> Row:
     """Name and enable are copied out of the spec so the engine can index and filter them."""
     return (
@@ -117,8 +106,8 @@ WORKFLOWS_REMEMBERED = 4096
 def workflow_from_row(row: tuple[Any, ...]) -> Workflow:
     """The inverse of workflow_to_row; the spec JSON is the source of truth for every spec field.
 
-    A spec validates itself on construction (~40 µs); a Workflow is immutable and a row
-    determines it, so each stored row decodes once and later reads of it share the value.
+    A Workflow is immutable and a row determines it, so each stored row decodes once and later
+    reads of it share the value.
     """
     workflow_id, _name, _enable, spec, created_at, updated_at = row
     return Workflow(id=workflow_id, spec=spec_from_json(spec), created_at=created_at, updated_at=updated_at)
