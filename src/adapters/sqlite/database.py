@@ -83,8 +83,8 @@ def _expire(future: "asyncio.Future[Any]", seconds: float) -> None:
 class _Lane:
     """Threads that each own one connection and take calls, in order, from one shared queue.
 
-    A queue and a lock per call, handed back with call_soon_threadsafe: a third of the cost of
-    a thread pool's futures plus asyncio.wait_for, per call.
+    A queue and a lock per call, handed back with call_soon_threadsafe: cheaper than a thread
+    pool's futures plus asyncio.wait_for (one order by id: 287 -> 230 µs of CPU per request).
     """
 
     def __init__(self, name: str, size: int) -> None:
