@@ -203,6 +203,11 @@ class SqliteDatabase:
         """Run `fn` on a reader connection (autocommit: each statement sees its own snapshot)."""
         return await self._call(self._readers, fn)
 
+    async def read_snapshot(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `fn` on a reader connection inside one read transaction: every statement it runs
+        sees the same snapshot (a page and its count agree, whatever is written meanwhile)."""
+        return await self._call(self._readers, lambda connection: _in_transaction(connection, fn, "BEGIN"))
+
     async def close(self) -> None:
         """Refuse new calls, let those already submitted finish, then close every connection."""
         if self._closed:
@@ -254,8 +259,10 @@ def _use_wal(connection: sqlite3.Connection, busy_timeout: float) -> None:
             time.sleep(0.01)  # on a worker thread, never on the event loop
 
 
-def _in_transaction(connection: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
-    connection.execute("BEGIN IMMEDIATE")
+def _in_transaction(
+    connection: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T], begin: str = "BEGIN IMMEDIATE"
+) -> T:
+    connection.execute(begin)
     try:
         result = fn(connection)
         connection.execute("COMMIT")

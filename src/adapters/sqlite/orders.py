@@ -126,21 +126,16 @@ class SqliteOrderRepository:
             page_sql, page = _PAGE_BY_DIRECTION, (workflow_id, direction, lowest, *bound, limit + 1)
             count_sql, count = _COUNT_BY_DIRECTION, (workflow_id, direction, lowest, highest)
 
-        # Both statements in one thread hop, in one read transaction: the count and the page are
-        # the same snapshot.
+        # Both statements in one thread hop and one snapshot: the count and the page agree.
         def select(connection: sqlite3.Connection) -> HistoryPage:
-            connection.execute("BEGIN")
-            try:
-                rows = connection.execute(page_sql, page).fetchall()
-                counted: int = connection.execute(count_sql, count).fetchone()[0]
-            finally:
-                connection.execute("COMMIT")
+            rows = connection.execute(page_sql, page).fetchall()
+            counted: int = connection.execute(count_sql, count).fetchone()[0]
             orders = [order_from_row(row) for row in rows[:limit]]
             more = len(rows) > limit
             last = orders[-1] if more else None
             return HistoryPage(orders, None if last is None else Position(last.placed_at, last.id), counted)
 
-        return await self._database.read(select)
+        return await self._database.read_snapshot(select)
 
     async def has_visible_orders(self, workflow_id: str, *, now: int) -> bool:
         params = (workflow_id.lower(), oldest_visible_placed_at(now))
@@ -165,15 +160,11 @@ class SqliteOrderRepository:
             where += (direction.value,)
 
         def select(connection: sqlite3.Connection) -> LatestPage:
-            connection.execute("BEGIN")
-            try:
-                rows = connection.execute(rows_sql, (*where, -1 if limit is None else limit)).fetchall()
-                counted: int = len(rows) if limit is None else connection.execute(count_sql, where).fetchone()[0]
-            finally:
-                connection.execute("COMMIT")
+            rows = connection.execute(rows_sql, (*where, -1 if limit is None else limit)).fetchall()
+            counted: int = len(rows) if limit is None else connection.execute(count_sql, where).fetchone()[0]
             return LatestPage([order_from_row(row) for row in rows], counted)
 
-        return await self._database.read(select)
+        return await self._database.read_snapshot(select)
 
 
 def _placed_at_range(history_filter: HistoryFilter, now: int) -> tuple[int, int]:
