@@ -59,33 +59,30 @@ async def test_a_late_older_order_costs_a_second_transaction_and_is_still_writte
     assert (await order_repository.latest(now=NOW)).orders == [newer]
 
 
-async def test_a_history_page_with_its_count_is_two_queries(
-    workflow_repository: DynamoDbWorkflowRepository,
-    order_repository: DynamoDbOrderRepository,
-    dynamodb_tables: TableNames,
-    request_log: RequestLog,
-) -> None:
+@pytest.fixture
+async def fifty_orders(
+    workflow_repository: DynamoDbWorkflowRepository, order_repository: DynamoDbOrderRepository, request_log: RequestLog
+) -> str:
+    """A workflow with 50 orders, one second apart; the request log starts empty after them."""
     workflow = await live_workflow(workflow_repository)
     await add_all(order_repository, *(make_order(workflow, placed_at=NOW - i) for i in range(50)))
     request_log.clear()
+    return workflow.id
 
-    page = await order_repository.page(workflow.id, EVERYTHING, now=NOW, limit=20)
+
+async def test_a_history_page_with_its_count_is_two_queries(
+    fifty_orders: str, order_repository: DynamoDbOrderRepository, dynamodb_tables: TableNames, request_log: RequestLog
+) -> None:
+    page = await order_repository.page(fifty_orders, EVERYTHING, now=NOW, limit=20)
 
     assert (len(page.orders), page.total_count) == (20, 50)
     assert request_log.calls == [("Query", dynamodb_tables.orders)] * 2
 
 
 async def test_asking_whether_a_workflow_has_any_visible_order_is_one_query(
-    workflow_repository: DynamoDbWorkflowRepository,
-    order_repository: DynamoDbOrderRepository,
-    dynamodb_tables: TableNames,
-    request_log: RequestLog,
+    fifty_orders: str, order_repository: DynamoDbOrderRepository, dynamodb_tables: TableNames, request_log: RequestLog
 ) -> None:
-    workflow = await live_workflow(workflow_repository)
-    await add_all(order_repository, *(make_order(workflow, placed_at=NOW - i) for i in range(50)))
-    request_log.clear()
-
-    assert await order_repository.has_visible_orders(workflow.id, now=NOW)
+    assert await order_repository.has_visible_orders(fifty_orders, now=NOW)
     assert request_log.calls == [("Query", dynamodb_tables.orders)]
 
 
