@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.load import GET, ORDER, LoadResult, run_python, run_wrk, wrk_available
+from bench.load import GET, ORDER, LoadResult, run_load, wrk_available
 from bench.processes import (
     GRANIAN,
     LOAD_CPU,
@@ -160,17 +160,10 @@ def _run(
 
 
 def _load(use_wrk: bool, base_url: str, mode: str, paths: list[str], seconds: int, connections: int) -> LoadResult:
-    if use_wrk:
-        return run_wrk(
-            base_url,
-            mode,
-            paths,
-            connections=connections,
-            seconds=seconds,
-            seed=int(time.time() * 1000) % 2**31,
-            cpu_prefix=pinned(LOAD_CPU),
-        )
-    return run_python(base_url, mode, paths, connections=connections, seconds=seconds)
+    seed = int(time.time() * 1000) % 2**31
+    return run_load(
+        use_wrk, base_url, mode, paths, connections=connections, seconds=seconds, seed=seed, cpu_prefix=pinned(LOAD_CPU)
+    )
 
 
 def _report(sides: list[Side], endpoints: list[str], args: argparse.Namespace) -> None:

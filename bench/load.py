@@ -100,6 +100,25 @@ ORDER_BODY = (
 """The body bench/lua/bench.lua sends in "order" mode."""
 
 
+def run_load(
+    use_wrk: bool,
+    base_url: str,
+    mode: str,
+    paths: Sequence[str],
+    *,
+    connections: int,
+    seconds: int,
+    seed: int,
+    cpu_prefix: Sequence[str] = (),
+) -> LoadResult:
+    """One run of wrk when `use_wrk` (seeded, under `cpu_prefix`), else of the Python generator."""
+    if use_wrk:
+        return run_wrk(
+            base_url, mode, paths, connections=connections, seconds=seconds, seed=seed, cpu_prefix=cpu_prefix
+        )
+    return run_python(base_url, mode, paths, connections=connections, seconds=seconds)
+
+
 def run_python(base_url: str, mode: str, paths: Sequence[str], *, connections: int, seconds: float) -> LoadResult:
     """The fallback load generator: asyncio (uvloop when installed), raw sockets, HTTP/1.1 keep-alive.
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import httpx
 
 from bench import ceiling_app
-from bench.load import GET, ORDER, LoadResult, run_python, run_wrk, wrk_available
+from bench.load import GET, ORDER, LoadResult, run_load, wrk_available
 from bench.processes import (
     GRANIAN,
     LOAD_CPU,
@@ -159,17 +159,16 @@ class Bench:
 
     def load(self, base_url: str, mode: str, paths: Sequence[str], seconds: int, connections: int) -> LoadResult:
         self.seed_counter += 1
-        if self.loadgen == "wrk":
-            return run_wrk(
-                base_url,
-                mode,
-                paths,
-                connections=connections,
-                seconds=seconds,
-                seed=self.seed_counter,
-                cpu_prefix=pinned(LOAD_CPU),
-            )
-        return run_python(base_url, mode, paths, connections=connections, seconds=seconds)
+        return run_load(
+            self.loadgen == "wrk",
+            base_url,
+            mode,
+            paths,
+            connections=connections,
+            seconds=seconds,
+            seed=self.seed_counter,
+            cpu_prefix=pinned(LOAD_CPU),
+        )
 
     def measure(
         self,
