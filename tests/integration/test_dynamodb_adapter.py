@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames, create_tables
 from adapters.dynamodb.workflow_mapping import LEGACY_SPEC_ATTRIBUTES
-from contracts.builders import (
+from conformance.builders import (
     NOW,
     add_all,
     count_of,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from contracts.builders import NOW, add_all, count_of, live_workflow, make_order, make_spec, make_workflow, new_id
+from conformance.builders import NOW, add_all, count_of, live_workflow, make_order, make_spec, make_workflow, new_id
 from domain.model.draft import OrderDraft
 from domain.model.enums import OrderDirection, OrderType
 from domain.model.history import HistoryFilter

@@ -1,6 +1,6 @@
 """The storage conformance suite against the DynamoDB adapters, on a moto server and a closed port."""
 
-from contracts.storage_contract import (
+from conformance.storage_contract import (
     OrderRepositoryContract,
     StorageHealthContract,
     UnavailableStorageContract,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from contract_fields import ORDER_DETAIL
+from api_field_names import ORDER_DETAIL
 
 EXACT = "12345.12345678901234567"
 EXACT_QUANTITY = "98765.43210987654321098"

@@ -10,7 +10,7 @@ from fakes import FixedClock, SequentialIds
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from contracts.builders import make_spec
+from conformance.builders import make_spec
 from domain.model.draft import OrderDraft
 from domain.model.enums import (
     OrderDirection,

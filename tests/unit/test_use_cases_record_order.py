@@ -11,7 +11,7 @@ from fakes import FixedClock, SequentialIds
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from contracts import builders
+from conformance import builders
 from domain.model.draft import OrderDraft
 from domain.model.enums import (
     AssetType,
