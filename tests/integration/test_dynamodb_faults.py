@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
 
 pytest_plugins = ["dynamodb_server"]
+pytestmark = pytest.mark.slow  # every test here needs the moto server
 
 BUY, SELL = OrderDirection.BUY, OrderDirection.SELL
 

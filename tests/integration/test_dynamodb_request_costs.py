@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames
 
 pytest_plugins = ["dynamodb_server"]
+pytestmark = pytest.mark.slow  # every test here needs the moto server
 
 EVERYTHING = HistoryFilter()
 BUY, SELL = OrderDirection.BUY, OrderDirection.SELL

@@ -1,5 +1,7 @@
 """The storage conformance suite against the DynamoDB adapters, on a moto server and a closed port."""
 
+import pytest
+
 from conformance.storage_contract import (
     OrderRepositoryContract,
     StorageHealthContract,
@@ -8,6 +10,7 @@ from conformance.storage_contract import (
 )
 
 pytest_plugins = ["dynamodb_server"]
+pytestmark = pytest.mark.slow  # every test here needs the moto server
 
 
 class TestDynamoDbWorkflowRepository(WorkflowRepositoryContract):

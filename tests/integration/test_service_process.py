@@ -22,6 +22,7 @@ ENCODER = msgspec.json.Encoder(decimal_format="number")
 REPLAYED_ID = "5a0c6f3e-2b1d-4e8f-9a7b-3c2d1e0f9a8b"
 
 pytest_plugins = ["dynamodb_server"]
+pytestmark = pytest.mark.slow  # starts the service as a process, on SQLite and on moto
 
 
 def _iso(epoch: int) -> str:
