@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from conformance.builders import (
+from builders import (
     NOW,
     add_all,
     count_of,

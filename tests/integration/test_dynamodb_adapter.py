@@ -9,7 +9,7 @@ import pytest
 
 from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames, create_tables
 from adapters.dynamodb.workflow_mapping import LEGACY_SPEC_ATTRIBUTES
-from conformance.builders import (
+from builders import (
     NOW,
     add_all,
     count_of,

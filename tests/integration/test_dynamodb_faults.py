@@ -12,7 +12,7 @@ from adapters.dynamodb import (
     DynamoDbWorkflowRepository,
     TableNames,
 )
-from conformance.builders import NOW, count_of, live_workflow, make_order, new_id
+from builders import NOW, count_of, live_workflow, make_order, new_id
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StorageUnavailableError
 from domain.model.history import HistoryFilter
