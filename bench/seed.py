@@ -6,15 +6,16 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import httpx
-import msgspec
+
+# The test suite's body builders: `python -m bench` runs from the repository root, where tests/ (no
+# __init__.py) imports as a namespace package; tests/builders.py imports only the service and msgspec.
+from tests.builders import encode, iso, order_body, workflow_body
 
 CONCURRENCY = 16
-_ENCODER = msgspec.json.Encoder(decimal_format="number")
 _JSON = {"content-type": "application/json"}
 _MARKETS = [("DAX.I", "GER40.I"), ("CAC40.I", "FRA40.I"), ("SPX.I", "US500.I"), ("NDX.I", "USTEC.I")]
 _UNITS = ["15m", "h1", "h4", "daily"]
@@ -32,15 +33,16 @@ class Seeded:
         return [order_id for ids in self.order_ids.values() for order_id in ids]
 
 
-def workflow_body(number: int, rng: random.Random) -> dict[str, Any]:
+def bench_workflow_body(number: int, rng: random.Random) -> dict[str, Any]:
+    """The shared workflow body (its trigger) on one of four markets, with two conditions drawn from `rng`."""
     index, cfd = _MARKETS[number % len(_MARKETS)]
-    return {
-        "name": f"bench {number:05d} {cfd} breakout",
-        "index": index,
-        "cfd": cfd,
-        "enable": number % 5 != 0,
-        "dry_run": number % 7 == 0,
-        "conditions": [
+    return workflow_body(
+        f"bench {number:05d} {cfd} breakout",
+        index=index,
+        cfd=cfd,
+        enable=number % 5 != 0,
+        dry_run=number % 7 == 0,
+        conditions=[
             {
                 "indicator": {"name": "ma50", "ut": rng.choice(_UNITS)},
                 "close": {"direction": "above", "ut": "h1", "spread": Decimal("0.5")},
@@ -56,28 +58,21 @@ def workflow_body(number: int, rng: random.Random) -> dict[str, Any]:
                 "element": "close",
             },
         ],
-        "trigger": {
-            "ut": "15m",
-            "signal": "breakout",
-            "location": "higher",
-            "order_direction": "BUY",
-            "quantity": 10,
-        },
-    }
+    )
 
 
-def order_body(cfd: str, placed_at: int, rng: random.Random) -> dict[str, Any]:
+def bench_order_body(cfd: str, placed_at: int, rng: random.Random) -> dict[str, Any]:
     """An order without `id` (the service assigns one): recording then costs no lookup by id."""
-    return {
-        "placed_at": datetime.fromtimestamp(placed_at, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "order_code": cfd,
-        "order_price": Decimal(f"{rng.randint(7000, 19000)}.{rng.randint(0, 99):02d}"),
-        "order_quantity": Decimal(rng.choice(["1", "2.5", "10"])),
-        "order_direction": rng.choice(["BUY", "SELL"]),
-        "order_type": rng.choice(["LIMIT", "OPEN_STOP"]),
-        "asset_type": "CfdOnIndex",
-        "trigger_close": Decimal(f"{rng.randint(7000, 19000)}.25"),
-    }
+    return order_body(
+        placed_at=iso(placed_at),
+        order_code=cfd,
+        order_price=Decimal(f"{rng.randint(7000, 19000)}.{rng.randint(0, 99):02d}"),
+        order_quantity=Decimal(rng.choice(["1", "2.5", "10"])),
+        order_direction=rng.choice(["BUY", "SELL"]),
+        order_type=rng.choice(["LIMIT", "OPEN_STOP"]),
+        asset_type="CfdOnIndex",
+        trigger_close=Decimal(f"{rng.randint(7000, 19000)}.25"),
+    )
 
 
 async def seed(
@@ -97,7 +92,7 @@ async def seed(
         async def create(number: int) -> str:
             async with gate:
                 answer = await client.post(
-                    "/v1/workflows", content=_ENCODER.encode(workflow_body(number, rng)), headers=_JSON
+                    "/v1/workflows", content=encode(bench_workflow_body(number, rng)), headers=_JSON
                 )
             if answer.status_code != 201:
                 raise RuntimeError(f"seeding a workflow: {answer.status_code} {answer.text}")
@@ -115,7 +110,7 @@ async def seed(
                 for placed_at in moments:
                     answer = await client.post(
                         f"/v1/workflows/{workflow_id}/orders",
-                        content=_ENCODER.encode(order_body(cfd, placed_at, rng)),
+                        content=encode(bench_order_body(cfd, placed_at, rng)),
                         headers=_JSON,
                     )
                     if answer.status_code != 201:

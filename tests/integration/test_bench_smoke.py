@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # about a minute: the benchmark with its servers, on SQLite and on moto
+
 REPO = Path(__file__).resolve().parents[2]
 SMOKE_DEADLINE_SECONDS = 300
 CEILING = "ceiling: bare Litestar, GET /ceiling"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames, create_tables
 from adapters.dynamodb.workflow_mapping import LEGACY_SPEC_ATTRIBUTES
-from contracts.builders import (
+from builders import (
     NOW,
     add_all,
     count_of,
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
 
 pytest_plugins = ["dynamodb_server"]
+pytestmark = pytest.mark.slow  # every test here needs the moto server
 
 EVERYTHING = HistoryFilter()
 BUY, SELL = OrderDirection.BUY, OrderDirection.SELL

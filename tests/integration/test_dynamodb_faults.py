@@ -12,7 +12,7 @@ from adapters.dynamodb import (
     DynamoDbWorkflowRepository,
     TableNames,
 )
-from contracts.builders import NOW, count_of, live_workflow, make_order, new_id
+from builders import NOW, count_of, live_workflow, make_order, new_id
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StorageUnavailableError
 from domain.model.history import HistoryFilter
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
 
 pytest_plugins = ["dynamodb_server"]
+pytestmark = pytest.mark.slow  # every test here needs the moto server
 
 BUY, SELL = OrderDirection.BUY, OrderDirection.SELL
 

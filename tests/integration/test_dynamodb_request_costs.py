@@ -8,9 +8,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from contracts.builders import NOW, add_all, count_of, live_workflow, make_order, make_spec, make_workflow, new_id
-from domain.model.draft import OrderDraft
-from domain.model.enums import OrderDirection, OrderType
+from builders import (
+    NOW,
+    add_all,
+    count_of,
+    live_workflow,
+    make_draft,
+    make_order,
+    make_spec,
+    make_workflow,
+    new_id,
+)
+from domain.model.enums import OrderDirection
 from domain.model.history import HistoryFilter
 from domain.use_cases.record_order import RecordOrder
 
@@ -20,6 +29,7 @@ if TYPE_CHECKING:
     from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames
 
 pytest_plugins = ["dynamodb_server"]
+pytestmark = pytest.mark.slow  # every test here needs the moto server
 
 EVERYTHING = HistoryFilter()
 BUY, SELL = OrderDirection.BUY, OrderDirection.SELL
@@ -169,10 +179,8 @@ async def test_recording_through_the_use_case_is_one_transaction_once_the_workfl
 ) -> None:
     workflow = await live_workflow(workflow_repository)
     record = RecordOrder(workflow_repository, order_repository, FixedClock(), NoIds())
-    first = OrderDraft(
-        "FRA40.I", Decimal("7850.25"), Decimal("2"), BUY, OrderType.LIMIT, id=new_id(), placed_at=NOW - 9
-    )
-    second = OrderDraft("FRA40.I", Decimal("7851"), Decimal("1"), BUY, OrderType.LIMIT, id=new_id(), placed_at=NOW)
+    first = make_draft(order_quantity=Decimal("2"), id=new_id(), placed_at=NOW - 9)
+    second = make_draft(order_price=Decimal("7851"), order_quantity=Decimal("1"), id=new_id(), placed_at=NOW)
     request_log.clear()
 
     created = await record.execute(workflow.id, first)

@@ -1,6 +1,8 @@
 """The storage conformance suite against the DynamoDB adapters, on a moto server and a closed port."""
 
-from contracts.storage_contract import (
+import pytest
+
+from conformance.storage_contract import (
     OrderRepositoryContract,
     StorageHealthContract,
     UnavailableStorageContract,
@@ -8,6 +10,7 @@ from contracts.storage_contract import (
 )
 
 pytest_plugins = ["dynamodb_server"]
+pytestmark = pytest.mark.slow  # every test here needs the moto server
 
 
 class TestDynamoDbWorkflowRepository(WorkflowRepositoryContract):

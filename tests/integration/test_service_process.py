@@ -7,47 +7,31 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import httpx
-import msgspec
 import pytest
 from service_process import ServiceProcess, command_path, free_port, run_command, service_env
 
+from builders import encode, iso, workflow_body
+
 JSON = {"content-type": "application/json"}
-ENCODER = msgspec.json.Encoder(decimal_format="number")
 REPLAYED_ID = "5a0c6f3e-2b1d-4e8f-9a7b-3c2d1e0f9a8b"
 
 pytest_plugins = ["dynamodb_server"]
+pytestmark = pytest.mark.slow  # starts the service as a process, on SQLite and on moto
 
-
-def _iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+ZONE_CONDITION = {
+    "indicator": {"name": "zone", "ut": "h1", "value": Decimal("18250.5"), "zone_value": 25},
+    "close": {"direction": "above", "ut": "15m", "spread": Decimal("0.5")},
+    "element": "close",
+}
 
 
 def _workflow(name: str, cfd: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "index": "DAX.I",
-        "cfd": cfd,
-        "conditions": [
-            {
-                "indicator": {"name": "zone", "ut": "h1", "value": Decimal("18250.5"), "zone_value": 25},
-                "close": {"direction": "above", "ut": "15m", "spread": Decimal("0.5")},
-                "element": "close",
-            }
-        ],
-        "trigger": {
-            "ut": "15m",
-            "signal": "breakout",
-            "location": "higher",
-            "order_direction": "BUY",
-            "quantity": 10,
-        },
-    }
+    return workflow_body(name, cfd=cfd, conditions=[ZONE_CONDITION])
 
 
 def _orders(base: int) -> list[dict[str, Any]]:
@@ -57,7 +41,7 @@ def _orders(base: int) -> list[dict[str, Any]]:
         seconds_ago = 60 * (30 - n) if n % 10 != 9 else 60 * (30 - n + 1)  # n = 9, 19, 29 share a second
         order: dict[str, Any] = {
             "workflow": "A" if n % 3 else "B",
-            "placed_at": _iso(base - seconds_ago),
+            "placed_at": iso(base - seconds_ago),
             "order_code": f"GER40.I-{n}",
             "order_price": Decimal(f"18{n:03d}.12345678901234567"),
             "order_quantity": Decimal(f"{n + 1}.50"),
@@ -73,7 +57,7 @@ def _orders(base: int) -> list[dict[str, Any]]:
 
 
 def _post(http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
-    return http.post(path, content=ENCODER.encode(body), headers=JSON)
+    return http.post(path, content=encode(body), headers=JSON)
 
 
 def _walk(http: httpx.Client, workflow_id: str, limit: int, **filters: str) -> list[Any]:

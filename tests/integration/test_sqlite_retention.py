@@ -14,7 +14,7 @@ from adapters.sqlite.retention import purge_expired, purge_periodically
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from app.factory import create_app
 from app.settings import Settings
-from contracts.builders import NOW, count_of, live_workflow, make_order
+from builders import NOW, count_of, live_workflow, make_order
 from domain.model.history import HistoryFilter
 from domain.model.order import RETENTION_SECONDS
 

@@ -15,7 +15,7 @@ from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from contracts.builders import NOW, count_of, make_order, make_workflow, new_id
+from builders import NOW, count_of, make_order, make_workflow, new_id
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StorageUnavailableError
 from domain.model.history import HistoryFilter, Position

@@ -9,7 +9,7 @@ from adapters.sqlite.database import MEMORY, SqliteDatabase
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from contracts.storage_contract import (
+from conformance.storage_contract import (
     OrderRepositoryContract,
     StorageHealthContract,
     UnavailableStorageContract,

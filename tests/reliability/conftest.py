@@ -1,4 +1,7 @@
-"""Fixtures of the reliability suite: `workflow-orders serve` as a real process on SQLite or DynamoDB (moto)."""
+"""Fixtures of the reliability suite: `workflow-orders serve` as a real process on SQLite or DynamoDB (moto).
+
+Every test in this folder is marked `reliability` and `slow` (see pytest_collection_modifyitems).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,15 @@ from reliability_proxies import BackgroundLoop
 from integration.dynamodb_server import start_server
 
 STORAGES = ["sqlite", "dynamodb"]
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of this folder (the hook sees every collected test, so it picks them by path)."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.reliability)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reliability_kit import JSON, decode, encode
+from reliability_kit import JSON, decode
+
+from builders import encode
 
 
 @dataclass

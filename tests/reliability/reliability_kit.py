@@ -1,4 +1,4 @@
-"""Tools for the reliability tests: request bodies, and the service as a process on SQLite or DynamoDB."""
+"""Tools for the reliability tests: their order body, and the service as a process on SQLite or DynamoDB."""
 
 from __future__ import annotations
 
@@ -13,30 +13,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-import msgspec
-
+import builders
+from builders import iso
 from integration.service_process import ServiceProcess, run_command, service_env
 
 T = TypeVar("T")
 
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
-ENCODER = msgspec.json.Encoder(decimal_format="number")
 REGION = "us-east-1"
-
-
-def encode(body: Any) -> bytes:
-    """JSON with decimals written as JSON numbers, digit for digit."""
-    return ENCODER.encode(body)
 
 
 def decode(raw: bytes | str) -> Any:
     """JSON with every non-integer number as an exact Decimal."""
     return json.loads(raw, parse_float=Decimal)
-
-
-def iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def epoch_of(text: str) -> int:
@@ -48,44 +38,16 @@ def uuid4_from(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def workflow_body(name: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "index": "DAX.I",
-        "cfd": "GER40.I",
-        "conditions": [
-            {
-                "indicator": {"name": "ma50", "ut": "h1"},
-                "close": {"direction": "above", "ut": "h1", "spread": Decimal("0.5")},
-            }
-        ],
-        "trigger": {"ut": "15m", "signal": "breakout", "location": "higher", "order_direction": "BUY", "quantity": 10},
-    }
-
-
-def order_body(
-    placed_at: int | None,
-    *,
-    order_id: str | None = None,
-    direction: str = "BUY",
-    price: Decimal = Decimal("7850.25"),
-    quantity: Decimal = Decimal("10"),
-    code: str = "GER40.I",
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "order_code": code,
-        "order_price": price,
-        "order_quantity": quantity,
-        "order_direction": direction,
-        "order_type": "LIMIT",
-        "asset_type": "CfdOnIndex",
-        "trigger_close": Decimal(0),
-    }
+def order_body(placed_at: int | None, *, order_id: str | None = None, **fields: Any) -> dict[str, Any]:
+    """builders.order_body on GER40.I with an asset type and a trigger close of 0, placed at `placed_at`
+    (epoch seconds; None: when the service receives it) with the id `order_id` (None: the service assigns
+    one); `fields` replace any field by its JSON name."""
+    body = builders.order_body(order_code="GER40.I", asset_type="CfdOnIndex", trigger_close=Decimal(0))
     if placed_at is not None:
         body["placed_at"] = iso(placed_at)
     if order_id is not None:
         body["id"] = order_id
-    return body
+    return body | fields
 
 
 def newest_first(order: Mapping[str, Any]) -> tuple[int, str]:

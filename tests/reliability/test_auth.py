@@ -12,7 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from reliability_kit import JSON, PROBLEM_JSON, Service, Services, encode, order_body, workflow_body
+from reliability_kit import JSON, PROBLEM_JSON, Service, Services, order_body
+
+from builders import encode, workflow_body
 
 
 @dataclass

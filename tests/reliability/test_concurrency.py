@@ -14,7 +14,9 @@ from typing import Any
 import httpx
 import pytest
 from reliability_http import RawPool, walk_history
-from reliability_kit import JSON, Services, decode, encode, newest_first, order_body, uuid4_from, workflow_body
+from reliability_kit import JSON, Services, decode, newest_first, order_body, uuid4_from
+
+from builders import encode, workflow_body
 
 WORKFLOWS = 20
 CLIENTS = 50
@@ -60,10 +62,10 @@ def plan(workflow_ids: list[str], count: int, rng: random.Random, late_arrivals:
         body = order_body(
             base + spread if newest else base + rng.randrange(spread),
             order_id=uuid4_from(rng) if newest or rng.random() < 0.8 else None,
-            direction=rng.choice(["BUY", "SELL"]),
-            price=Decimal(f"{rng.randint(1, 99999)}.{rng.randint(0, 10**12 - 1):012d}"),
-            quantity=Decimal(rng.randint(1, 4000)) / 8,
-            code=f"CODE-{n}",
+            order_direction=rng.choice(["BUY", "SELL"]),
+            order_price=Decimal(f"{rng.randint(1, 99999)}.{rng.randint(0, 10**12 - 1):012d}"),
+            order_quantity=Decimal(rng.randint(1, 4000)) / 8,
+            order_code=f"CODE-{n}",
         )
         originals.append(Job(workflow_id, body))
     if late_arrivals:

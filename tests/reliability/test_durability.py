@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reliability_http import RawHttp, RawPool, walk_history
-from reliability_kit import Service, Services, encode, newest_first, order_body, workflow_body
+from reliability_kit import Service, Services, newest_first, order_body
+
+from builders import encode, workflow_body
 
 WRITERS = 20
 WORKFLOWS = 4
@@ -36,7 +38,7 @@ async def write_until_killed(port: int, workflow_ids: list[str], burst: Burst, w
         while True:
             n += 1
             order_id = str(uuid.uuid4())
-            body = order_body(int(time.time()) - 60 - n % 7, order_id=order_id, code=f"W{writer}-{n}")
+            body = order_body(int(time.time()) - 60 - n % 7, order_id=order_id, order_code=f"W{writer}-{n}")
             try:
                 answer = await client.post(f"/v1/workflows/{workflow_ids[n % len(workflow_ids)]}/orders", body)
             except (OSError, asyncio.IncompleteReadError):

@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 from reliability_http import RawHttp
-from reliability_kit import JSON, PROBLEM_JSON, Service, Services, decode, encode, order_body, workflow_body
+from reliability_kit import JSON, PROBLEM_JSON, Service, Services, decode, order_body
 
 from app.settings import DEFAULT_CURSOR_SECRET
+from builders import encode, workflow_body
 from domain.model.history import CursorCodec, HistoryFilter, Position
 
 _JSON = {"content-type": JSON}
@@ -54,7 +55,7 @@ async def seed_two_workflows(http: httpx.AsyncClient, tag: str) -> Seeded:
         ids.append(created.json()["id"])
         placed = []
         for n in range(5):
-            body = order_body(int(time.time()) - 600 + n, direction="BUY" if n % 2 else "SELL")
+            body = order_body(int(time.time()) - 600 + n, order_direction="BUY" if n % 2 else "SELL")
             recorded = await http.post(f"/v1/workflows/{ids[-1]}/orders", content=encode(body), headers=_JSON)
             assert recorded.status_code == 201, recorded.text
             placed.append(recorded.json()["id"])

@@ -12,7 +12,9 @@ from typing import Any
 
 import httpx
 import pytest
-from reliability_kit import JSON, PROBLEM_JSON, Service, decode, encode, order_body, workflow_body
+from reliability_kit import JSON, PROBLEM_JSON, Service, decode, order_body
+
+from builders import encode, workflow_body
 
 RACERS = 20
 ROUNDS = 4
@@ -84,7 +86,7 @@ async def test_racing_different_bodies_under_one_id_lets_one_win_and_the_others_
     for _ in range(ROUNDS):
         order_id = str(uuid.uuid4())
         # Four contents, five copies of each; one copy of the first content goes to another workflow.
-        variants = [order_body(placed_at, order_id=order_id, price=Decimal(f"100.{k}")) for k in range(4)]
+        variants = [order_body(placed_at, order_id=order_id, order_price=Decimal(f"100.{k}")) for k in range(4)]
         posts = [(f"/v1/workflows/{workflow_id}/orders", variants[n % 4]) for n in range(RACERS)]
         posts[4] = (f"/v1/workflows/{other_workflow_id}/orders", variants[0])
 

@@ -9,7 +9,9 @@ import uuid
 from typing import Any
 
 from reliability_http import RawHttp
-from reliability_kit import Service, Services, encode, order_body, workflow_body
+from reliability_kit import Service, Services, order_body
+
+from builders import encode, workflow_body
 
 REQUESTS = 20_000
 """100,000 would take 2.5 to 3 minutes alone at the 560-670 requests/s this shared 2-CPU machine gives; in the
@@ -35,7 +37,7 @@ class Mix:
         roll = rng.random()
         if roll < 0.25 or not self._orders:
             order_id = str(uuid.uuid4())
-            body = order_body(int(time.time()) - rng.randrange(3600), order_id=order_id, code=f"M{rng.random()}")
+            body = order_body(int(time.time()) - rng.randrange(3600), order_id=order_id, order_code=f"M{rng.random()}")
             self._orders.append((workflow_id, body))
             return "POST", f"/v1/workflows/{workflow_id}/orders", encode(body), (200, 201)  # a replay may come first
         if roll < 0.30:

@@ -13,8 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
-from reliability_kit import JSON, PROBLEM_JSON, Service, Services, encode, order_body, workflow_body
+from reliability_kit import JSON, PROBLEM_JSON, Service, Services, order_body
 from reliability_proxies import BackgroundLoop, SwitchableTcpProxy
+
+from builders import encode, workflow_body
 
 _JSON = {"content-type": JSON}
 

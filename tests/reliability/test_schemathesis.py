@@ -16,7 +16,7 @@ import hypothesis.errors
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-from reliability_kit import JSON, Service, Services, encode, order_body, workflow_body
+from reliability_kit import JSON, Service, Services, order_body
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -26,6 +26,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from builders import encode, workflow_body
 
 MAX_EXAMPLES = 50
 CHECKS = {

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 from reliability_http import RawPool
-from reliability_kit import JSON, Service, Services, encode, order_body, workflow_body
+from reliability_kit import JSON, Service, Services, order_body
+
+from builders import encode, workflow_body
 
 WRITERS = {"sqlite": 50, "dynamodb": 20}
 """With 20 writers, the SQLite run saw cut-off requests in one run out of two; with 50, in every run."""

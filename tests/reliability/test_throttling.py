@@ -11,10 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-from reliability_kit import JSON, PROBLEM_JSON, Services, encode, order_body, workflow_body
+from reliability_kit import JSON, PROBLEM_JSON, Services, order_body
 from reliability_proxies import BackgroundLoop
 
 from adapters.dynamodb import client_config
+from builders import encode, workflow_body
 from integration.dynamodb_server import FaultProxy, error_body, fault_proxy
 
 _JSON = {"content-type": JSON}

@@ -1,14 +1,12 @@
-"""HTTP fixtures: the app on a fresh SQLite file behind Litestar's test client, and body builders."""
+"""HTTP fixtures: the app on a fresh SQLite file behind Litestar's test client, and the shared body builders."""
 
 import json
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import pytest
 from fakes import FixedClock
 from httpx import Response
@@ -16,53 +14,11 @@ from litestar.testing import TestClient
 
 from app.factory import create_app
 from app.settings import Settings
+from builders import encode, iso, order_body, workflow_body
 
 JSON = {"content-type": "application/json"}
 WRITE_TOKEN = "w-token"
 READ_TOKEN = "r-token"
-
-
-def _workflow_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": "DAX breakout",
-        "index": "DAX.I",
-        "cfd": "GER40.I",
-        "conditions": [
-            {
-                "indicator": {"name": "ma50", "ut": "h1"},
-                "close": {"direction": "above", "ut": "h1", "spread": 0.5},
-            }
-        ],
-        "trigger": {
-            "ut": "15m",
-            "signal": "breakout",
-            "location": "higher",
-            "order_direction": "BUY",
-            "quantity": 10,
-        },
-    }
-    body.update(overrides)
-    return body
-
-
-def _order_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "order_code": "FRA40.I",
-        "order_price": Decimal("7850.25"),
-        "order_quantity": Decimal("10"),
-        "order_direction": "BUY",
-        "order_type": "LIMIT",
-    }
-    body.update(overrides)
-    return body
-
-
-_ENCODER = msgspec.json.Encoder(decimal_format="number")
-
-
-def encode(body: Any) -> bytes:
-    """JSON bytes with every Decimal written as a JSON number carrying exactly its digits."""
-    return _ENCODER.encode(body)
 
 
 class Api:
@@ -76,7 +32,7 @@ class Api:
 
     def at(self, offset: int = 0) -> str:
         """`base + offset` seconds as RFC 3339 UTC with `Z` (how the API writes instants)."""
-        return datetime.fromtimestamp(self.base + offset, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return iso(self.base + offset)
 
     def send(self, method: str, url: str, body: Any, **kwargs: Any) -> Response:
         content = body if isinstance(body, bytes) else encode(body)
@@ -88,7 +44,7 @@ class Api:
         return self.client.get(url, headers=headers, **kwargs)
 
     def create_workflow(self, **overrides: Any) -> dict[str, Any]:
-        response = self.send("POST", "/v1/workflows", _workflow_body(**overrides))
+        response = self.send("POST", "/v1/workflows", workflow_body(**overrides))
         assert response.status_code == 201, response.text
         created: dict[str, Any] = response.json()
         return created
@@ -99,7 +55,7 @@ class Api:
 
     def record(self, workflow_id: str, body: Any = None, **overrides: Any) -> Response:
         """POST an order: `body` as given (bytes or dict), else a valid order with `overrides`."""
-        payload = _order_body(**overrides) if body is None else body
+        payload = order_body(**overrides) if body is None else body
         return self.send("POST", f"/v1/workflows/{workflow_id}/orders", payload)
 
     def record_ok(self, workflow_id: str, **overrides: Any) -> dict[str, Any]:
@@ -152,16 +108,16 @@ def clocked_api(tmp_path: Path, clock: FixedClock) -> Iterator[Api]:
         yield Api(test_client)
 
 
-@pytest.fixture
-def workflow_body() -> Callable[..., dict[str, Any]]:
-    """A valid workflow body (JSON-able dict); keyword arguments replace top-level fields."""
-    return _workflow_body
+@pytest.fixture(name="workflow_body")
+def workflow_body_fixture() -> Callable[..., dict[str, Any]]:
+    """builders.workflow_body: a valid workflow body (JSON-able dict); keyword arguments replace top-level fields."""
+    return workflow_body
 
 
-@pytest.fixture
-def order_body() -> Callable[..., dict[str, Any]]:
-    """A valid order body; decimals are Decimal, so send it with `encode` (exact JSON numbers)."""
-    return _order_body
+@pytest.fixture(name="order_body")
+def order_body_fixture() -> Callable[..., dict[str, Any]]:
+    """builders.order_body: a valid order body; decimals are Decimal, so send it with `encode` (exact JSON numbers)."""
+    return order_body
 
 
 @pytest.fixture

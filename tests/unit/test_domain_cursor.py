@@ -2,22 +2,20 @@
 
 import base64
 import json
-from decimal import Decimal
+from functools import partial
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.model.enums import OrderDirection, OrderType
+import builders
+from builders import NOW, ORDER_ID, OTHER_WORKFLOW_ID, WORKFLOW_ID
+from domain.model.enums import OrderDirection
 from domain.model.errors import InvalidCursorError, InvalidInputError
 from domain.model.history import CursorCodec, HistoryFilter, Position
-from domain.model.order import RETENTION_SECONDS, WorkflowOrder
 
 KEY = b"k" * 32
-WORKFLOW_ID = "550e8400-e29b-41d4-a716-446655440000"
-OTHER_WORKFLOW_ID = "6ba7b810-9dad-41d1-80b4-00c04fd430c8"
-ORDER_ID = "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f"
-PLACED_AT = 1_771_770_600
+PLACED_AT = NOW
 BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 filters = st.builds(
@@ -33,19 +31,8 @@ positions = st.builds(
 )
 
 
-def make_order(placed_at: int = PLACED_AT, order_id: str = ORDER_ID, direction: str = "BUY") -> WorkflowOrder:
-    return WorkflowOrder(
-        id=order_id,
-        workflow_id=WORKFLOW_ID,
-        workflow_name="DAX",
-        placed_at=placed_at,
-        order_code="FRA40.I",
-        order_price=Decimal("1"),
-        order_quantity=Decimal("1"),
-        order_direction=OrderDirection(direction),
-        order_type=OrderType.LIMIT,
-        ttl=placed_at + RETENTION_SECONDS,
-    )
+make_order = partial(builders.make_order, order_id=ORDER_ID)
+"""An order of WORKFLOW_ID placed at PLACED_AT under ORDER_ID unless told otherwise."""
 
 
 def token_for(payload: bytes, codec: CursorCodec, history_filter: HistoryFilter) -> str:

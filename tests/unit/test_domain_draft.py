@@ -1,31 +1,14 @@
 """OrderDraft: what a client sends to record an order, placed_at checks, and replay recognition."""
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
+from builders import NOW, ORDER_ID, OTHER_WORKFLOW_ID, WORKFLOW_ID, make_draft
 from domain.model.draft import FUTURE_TOLERANCE_SECONDS, OrderDraft
 from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.errors import InvalidInputError
 from domain.model.order import RETENTION_SECONDS, WorkflowOrder
-
-ORDER_ID = "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f"
-WORKFLOW_ID = "550e8400-e29b-41d4-a716-446655440000"
-OTHER_WORKFLOW_ID = "6ba7b810-9dad-41d1-80b4-00c04fd430c8"
-NOW = 1_771_770_600
-
-
-def make_draft(**overrides: Any) -> OrderDraft:
-    fields: dict[str, Any] = {
-        "order_code": "FRA40.I",
-        "order_price": Decimal("7850.25"),
-        "order_quantity": Decimal("10"),
-        "order_direction": OrderDirection.BUY,
-        "order_type": OrderType.LIMIT,
-    }
-    fields.update(overrides)
-    return OrderDraft(**fields)
 
 
 def stored_from(draft: OrderDraft, *, placed_at: int = NOW, workflow_id: str = WORKFLOW_ID) -> WorkflowOrder:

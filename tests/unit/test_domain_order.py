@@ -1,36 +1,20 @@
 """WorkflowOrder: the write-once record of an order, its seed rules, expiry and sort key."""
 
 from decimal import Decimal
-from typing import Any
+from functools import partial
 
 import pytest
 
+import builders
+from builders import NOW, ORDER_ID, WORKFLOW_ID
 from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.errors import InvalidInputError
-from domain.model.order import RETENTION_SECONDS, WorkflowOrder, oldest_visible_placed_at
+from domain.model.order import RETENTION_SECONDS, oldest_visible_placed_at
 
-ORDER_ID = "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f"
-WORKFLOW_ID = "550e8400-e29b-41d4-a716-446655440000"
-PLACED_AT = 1_771_770_600  # 2026-02-22T14:30:00Z
+PLACED_AT = NOW
 
-
-def make_order(**overrides: Any) -> WorkflowOrder:
-    fields: dict[str, Any] = {
-        "id": ORDER_ID,
-        "workflow_id": WORKFLOW_ID,
-        "workflow_name": "DAX Breakout Strategy",
-        "placed_at": PLACED_AT,
-        "order_code": "FRA40.I",
-        "order_price": Decimal("7850.25"),
-        "order_quantity": Decimal("10"),
-        "order_direction": OrderDirection.BUY,
-        "order_type": OrderType.LIMIT,
-        "ttl": PLACED_AT + RETENTION_SECONDS,
-    }
-    fields.update(overrides)
-    if "placed_at" in overrides and "ttl" not in overrides:
-        fields["ttl"] = fields["placed_at"] + RETENTION_SECONDS
-    return WorkflowOrder(**fields)
+make_order = partial(builders.make_order, order_id=ORDER_ID)
+"""The canonical order of WORKFLOW_ID under ORDER_ID; raw fields such as `id` or `ttl` are set as given."""
 
 
 def error_fields(error: pytest.ExceptionInfo[InvalidInputError]) -> list[str]:

@@ -2,61 +2,19 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
+from builders import NOW, WORKFLOW_ID, make_condition, make_spec, make_trigger
 from domain.model.enums import (
-    CloseDirection,
     ConditionElement,
     IndicatorName,
-    OrderDirection,
-    TriggerLocation,
-    TriggerSignal,
     UnitTime,
 )
 from domain.model.errors import InvalidInputError
-from domain.model.workflow import Close, Condition, Indicator, Trigger, Workflow, WorkflowSpec
+from domain.model.workflow import Workflow
 
-WORKFLOW_ID = "550e8400-e29b-41d4-a716-446655440000"
-CREATED_AT = 1_771_770_600
-
-
-def make_condition(
-    name: IndicatorName = IndicatorName.MA50,
-    ut: UnitTime = UnitTime.H1,
-    value: Decimal | None = None,
-    zone_value: Decimal | None = None,
-    spread: Decimal = Decimal("0.5"),
-    element: ConditionElement | None = None,
-) -> Condition:
-    return Condition(
-        indicator=Indicator(name=name, ut=ut, value=value, zone_value=zone_value),
-        close=Close(direction=CloseDirection.ABOVE, ut=ut, spread=spread),
-        element=element,
-    )
-
-
-def make_trigger(quantity: Decimal = Decimal("1")) -> Trigger:
-    return Trigger(
-        ut=UnitTime.M15,
-        signal=TriggerSignal.BREAKOUT,
-        location=TriggerLocation.HIGHER,
-        order_direction=OrderDirection.BUY,
-        quantity=quantity,
-    )
-
-
-def make_spec(**overrides: Any) -> WorkflowSpec:
-    fields: dict[str, Any] = {
-        "name": "DAX Breakout Strategy",
-        "index": "DAX.I",
-        "cfd": "GER40.I",
-        "conditions": (make_condition(),),
-        "trigger": make_trigger(),
-    }
-    fields.update(overrides)
-    return WorkflowSpec(**fields)
+CREATED_AT = NOW
 
 
 def error_fields(error: pytest.ExceptionInfo[InvalidInputError]) -> list[str]:

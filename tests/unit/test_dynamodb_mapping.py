@@ -3,8 +3,8 @@
 import json
 import random
 import uuid
-from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -25,6 +25,7 @@ from adapters.dynamodb.workflow_mapping import (
     spec_to_attributes,
     workflow_to_item,
 )
+from builders import NOW, ORDER_ID, WORKFLOW_ID, make_order, rich_spec
 from domain.model.enums import (
     AssetType,
     CloseDirection,
@@ -36,55 +37,11 @@ from domain.model.enums import (
     TriggerSignal,
     UnitTime,
 )
-from domain.model.order import RETENTION_SECONDS, WorkflowOrder
-from domain.model.workflow import Close, Condition, Indicator, Trigger, Workflow, WorkflowSpec
+from domain.model.order import RETENTION_SECONDS
+from domain.model.workflow import Workflow
 
-NOW = 1_771_770_600
-ORDER_ID = "a1b2c3d4-e5f6-4789-a012-b3c4d5e6f7a8"
-WORKFLOW_ID = "550e8400-e29b-41d4-a716-446655440000"
-
-
-def order(**changes: object) -> WorkflowOrder:
-    fields: dict[str, object] = {
-        "id": ORDER_ID,
-        "workflow_id": WORKFLOW_ID,
-        "workflow_name": "DAX Breakout",
-        "placed_at": NOW,
-        "order_code": "FRA40.I",
-        "order_price": Decimal("7850.25"),
-        "order_quantity": Decimal("10"),
-        "order_direction": OrderDirection.BUY,
-        "order_type": OrderType.LIMIT,
-        "ttl": NOW + RETENTION_SECONDS,
-    } | changes
-    return WorkflowOrder(**fields)  # type: ignore[arg-type]
-
-
-def spec(**changes: object) -> WorkflowSpec:
-    fields: dict[str, object] = {
-        "name": "Zone SELL",
-        "index": "DAX.I",
-        "cfd": "GER40.I",
-        "conditions": (
-            Condition(
-                Indicator(IndicatorName.ZONE, UnitTime.H4, Decimal("12345.12345678901234567"), Decimal("-0.1")),
-                Close(CloseDirection.BELOW, UnitTime.DAILY, Decimal("0")),
-                ConditionElement.LOW,
-            ),
-            Condition(
-                Indicator(IndicatorName.MA50, UnitTime.M15),
-                Close(CloseDirection.ABOVE, UnitTime.H1, Decimal("1E-130")),
-            ),
-        ),
-        "trigger": Trigger(
-            UnitTime.WEEKLY,
-            TriggerSignal.BREAKOUT,
-            TriggerLocation.LOWER,
-            OrderDirection.SELL,
-            Decimal("9.99E+125"),
-        ),
-    } | changes
-    return WorkflowSpec(**fields)  # type: ignore[arg-type]
+order = partial(make_order, order_id=ORDER_ID)
+"""The canonical order of WORKFLOW_ID under ORDER_ID; WorkflowOrder fields by their own names."""
 
 
 @pytest.mark.parametrize(
@@ -202,7 +159,7 @@ def test_a_placed_at_outside_the_fixed_width_is_refused(placed_at: int) -> None:
 def test_a_workflow_with_every_optional_field_survives_the_round_trip() -> None:
     original = Workflow(
         id=WORKFLOW_ID,
-        spec=spec(enable=False, dry_run=True, is_us=True, end_date=date(2026, 12, 31)),
+        spec=rich_spec("Zone SELL"),
         created_at=NOW,
         updated_at=NOW + 60,
     )
@@ -219,7 +176,7 @@ def test_a_workflow_with_every_optional_field_survives_the_round_trip() -> None:
 
 
 def test_a_spec_is_stored_as_its_name_its_enable_flag_and_json_text_with_exact_decimals() -> None:
-    attributes = spec_to_attributes(spec(enable=False, end_date=None))
+    attributes = spec_to_attributes(rich_spec("Zone SELL", dry_run=False, is_us=False, end_date=None))
     stored = json.loads(attributes["spec"]["S"])
 
     assert set(attributes) == set(SPEC_ATTRIBUTES)
@@ -259,7 +216,7 @@ def test_an_item_written_in_the_legacy_form_is_still_read_exactly() -> None:
 
     assert workflow == Workflow(
         id=WORKFLOW_ID,
-        spec=spec(enable=False, dry_run=True, is_us=True, end_date=date(2026, 12, 31)),
+        spec=rich_spec("Zone SELL"),
         created_at=NOW,
         updated_at=NOW + 60,
     )

@@ -2,10 +2,11 @@
 
 import pytest
 
+from builders import UNKNOWN_ID
+
 JSON = {"content-type": "application/json"}
 WRITE = {"Authorization": "Bearer w-token"}
 READ = {"Authorization": "Bearer r-token"}
-UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
 
 
 @pytest.fixture

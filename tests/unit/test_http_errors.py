@@ -8,8 +8,8 @@ from litestar.testing import TestClient
 
 from app.factory import create_app
 from app.settings import Settings
+from builders import UNKNOWN_ID
 
-UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
 INTERNALS = re.compile(
     r"Traceback|File \"|\.py\b|Error\b|Exception|adapters|domain\.|litestar|msgspec|sqlite|aiosqlite"
     r"|dependency_injector|Struct|SELECT|INSERT",

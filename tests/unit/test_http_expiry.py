@@ -1,21 +1,16 @@
 """Expiry and time limits through HTTP, with the service's clock replaced by a fixed one."""
 
-from datetime import UTC, datetime
+from builders import ORDER_ID, iso
 
 RETENTION = 604_800
 FUTURE_TOLERANCE = 300
-ORDER_ID = "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f"
-
-
-def _iso(epoch):
-    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_an_order_is_visible_until_the_second_it_expires(clocked_api, clock):
     workflow = clocked_api.create_workflow()
     placed = clock.now() - 100
-    order = clocked_api.record_ok(workflow["id"], placed_at=_iso(placed))
-    assert order["expires_at"] == _iso(placed + RETENTION)
+    order = clocked_api.record_ok(workflow["id"], placed_at=iso(placed))
+    assert order["expires_at"] == iso(placed + RETENTION)
 
     clock.set(placed + RETENTION - 1)
     visible = clocked_api.get(f"/v1/orders/{order['id']}")
@@ -29,8 +24,8 @@ def test_an_order_is_visible_until_the_second_it_expires(clocked_api, clock):
 def test_expired_orders_are_never_returned_nor_counted(clocked_api, clock):
     workflow = clocked_api.create_workflow(name="Aging")
     now = clock.now()
-    old = clocked_api.record_ok(workflow["id"], placed_at=_iso(now - 3000), order_direction="SELL")
-    young = clocked_api.record_ok(workflow["id"], placed_at=_iso(now - 1000), order_direction="BUY")
+    old = clocked_api.record_ok(workflow["id"], placed_at=iso(now - 3000), order_direction="SELL")
+    young = clocked_api.record_ok(workflow["id"], placed_at=iso(now - 1000), order_direction="BUY")
 
     clock.set(now - 3000 + RETENTION)  # the old order has just expired, the young one has not
 
@@ -51,7 +46,7 @@ def test_expired_orders_are_never_returned_nor_counted(clocked_api, clock):
 def test_once_every_order_expired_the_workflow_shows_no_last_order(clocked_api, clock):
     workflow = clocked_api.create_workflow()
     placed = clock.now() - 10
-    clocked_api.record_ok(workflow["id"], placed_at=_iso(placed))
+    clocked_api.record_ok(workflow["id"], placed_at=iso(placed))
 
     clock.set(placed + RETENTION)
 
@@ -76,7 +71,7 @@ def test_once_every_order_expired_the_workflow_shows_no_last_order(clocked_api, 
 def test_a_deleted_workflow_whose_orders_all_expired_has_no_history(clocked_api, clock):
     workflow = clocked_api.create_workflow()
     placed = clock.now() - 10
-    clocked_api.record_ok(workflow["id"], placed_at=_iso(placed))
+    clocked_api.record_ok(workflow["id"], placed_at=iso(placed))
     clocked_api.delete_workflow(workflow["id"])
     assert clocked_api.history(workflow["id"]).status_code == 200
 
@@ -89,8 +84,8 @@ def test_placed_at_is_refused_from_the_second_it_would_already_be_expired(clocke
     workflow = clocked_api.create_workflow()
     now = clock.now()
 
-    expired = clocked_api.record(workflow["id"], placed_at=_iso(now - RETENTION))
-    last_second = clocked_api.record(workflow["id"], placed_at=_iso(now - RETENTION + 1))
+    expired = clocked_api.record(workflow["id"], placed_at=iso(now - RETENTION))
+    last_second = clocked_api.record(workflow["id"], placed_at=iso(now - RETENTION + 1))
 
     assert expired.status_code == 400
     assert last_second.status_code == 201
@@ -100,8 +95,8 @@ def test_placed_at_may_be_at_most_five_minutes_ahead(clocked_api, clock):
     workflow = clocked_api.create_workflow()
     now = clock.now()
 
-    at_limit = clocked_api.record(workflow["id"], placed_at=_iso(now + FUTURE_TOLERANCE))
-    beyond = clocked_api.record(workflow["id"], placed_at=_iso(now + FUTURE_TOLERANCE + 1))
+    at_limit = clocked_api.record(workflow["id"], placed_at=iso(now + FUTURE_TOLERANCE))
+    beyond = clocked_api.record(workflow["id"], placed_at=iso(now + FUTURE_TOLERANCE + 1))
 
     assert at_limit.status_code == 201
     assert beyond.status_code == 400
@@ -112,24 +107,24 @@ def test_an_order_without_placed_at_is_placed_at_the_service_clock(clocked_api, 
 
     order = clocked_api.record_ok(workflow["id"])
 
-    assert (order["placed_at"], order["expires_at"]) == (_iso(clock.now()), _iso(clock.now() + RETENTION))
+    assert (order["placed_at"], order["expires_at"]) == (iso(clock.now()), iso(clock.now() + RETENTION))
 
 
 def test_replacing_a_workflow_moves_updated_at_to_the_clock_and_keeps_created_at(clocked_api, clock, workflow_body):
     created = clocked_api.create_workflow()
-    assert created["created_at"] == created["updated_at"] == _iso(clock.now())
+    assert created["created_at"] == created["updated_at"] == iso(clock.now())
 
     clock.advance(90)
     replaced = clocked_api.send("PUT", f"/v1/workflows/{created['id']}", workflow_body(cfd="X")).json()
 
     assert replaced["created_at"] == created["created_at"]
-    assert replaced["updated_at"] == _iso(clock.now())
+    assert replaced["updated_at"] == iso(clock.now())
 
 
 def test_a_replay_of_an_expired_order_is_409(clocked_api, clock):
     workflow = clocked_api.create_workflow()
     placed = clock.now() - 10
-    clocked_api.record_ok(workflow["id"], id=ORDER_ID, placed_at=_iso(placed))
+    clocked_api.record_ok(workflow["id"], id=ORDER_ID, placed_at=iso(placed))
 
     clock.set(placed + RETENTION)
     response = clocked_api.record(workflow["id"], id=ORDER_ID)

@@ -1,7 +1,7 @@
 """The OpenAPI document the service serves describes the contract's paths, codes and fields."""
 
 import pytest
-from contract_fields import (
+from api_field_names import (
     ORDER_DETAIL,
     ORDER_LIST_ITEM,
     ORDER_SUMMARY,

@@ -4,9 +4,10 @@ import base64
 from decimal import Decimal
 
 import pytest
-from contract_fields import ORDER_LIST_ITEM
+from api_field_names import ORDER_LIST_ITEM
 
-UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
+from builders import UNKNOWN_ID
+
 LIST_ITEM_FIELDS = ORDER_LIST_ITEM
 
 

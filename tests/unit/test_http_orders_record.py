@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from contract_fields import ORDER_DETAIL
+from api_field_names import ORDER_DETAIL
+
+from builders import ORDER_ID, UNKNOWN_ID
 
 EXACT = "12345.12345678901234567"
 EXACT_QUANTITY = "98765.43210987654321098"
-ORDER_ID = "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f"
-UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
 RETENTION = 604_800
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 DETAIL_FIELDS = ORDER_DETAIL

@@ -5,10 +5,11 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from contract_fields import ORDER_SUMMARY, WORKFLOW_DETAIL, WORKFLOW_LIST_ITEM
+from api_field_names import ORDER_SUMMARY, WORKFLOW_DETAIL, WORKFLOW_LIST_ITEM
+
+from builders import UNKNOWN_ID
 
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
 DETAIL_FIELDS = WORKFLOW_DETAIL
 SUMMARY_FIELDS = ORDER_SUMMARY
 LIST_ITEM_FIELDS = WORKFLOW_LIST_ITEM

@@ -14,7 +14,7 @@ from adapters.sqlite.mapping import (
     workflow_from_row,
     workflow_to_row,
 )
-from contracts.builders import make_order, make_workflow, rich_spec
+from builders import make_order, make_workflow, rich_spec
 from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.workflow import Workflow
 

@@ -10,11 +10,9 @@ from fakes import FixedClock, SequentialIds
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from contracts.builders import make_spec
-from domain.model.draft import OrderDraft
+from builders import NOW, UNKNOWN_ID, make_draft, make_spec, newest_first
 from domain.model.enums import (
     OrderDirection,
-    OrderType,
 )
 from domain.model.errors import (
     InvalidCursorError,
@@ -28,14 +26,8 @@ from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHi
 from domain.use_cases.record_order import RecordOrder
 from domain.use_cases.workflows import CreateWorkflow, DeleteWorkflow
 
-NOW = 1_771_770_600
-UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
 BUY, SELL = OrderDirection.BUY, OrderDirection.SELL
 EVERYTHING = HistoryFilter()
-
-
-def newest_first(orders: list[WorkflowOrder]) -> list[WorkflowOrder]:
-    return sorted(orders, key=lambda order: order.sort_key, reverse=True)
 
 
 @dataclass
@@ -54,12 +46,10 @@ class Env:
     async def order(
         self, workflow_id: str, placed_at: int, direction: OrderDirection = BUY, order_id: str | None = None
     ) -> WorkflowOrder:
-        draft = OrderDraft(
-            order_code="FRA40.I",
+        draft = make_draft(
             order_price=Decimal("100.5"),
             order_quantity=Decimal("1"),
             order_direction=direction,
-            order_type=OrderType.LIMIT,
             id=order_id,
             placed_at=placed_at,
         )

@@ -11,8 +11,7 @@ from fakes import FixedClock, SequentialIds
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from contracts import builders
-from domain.model.draft import OrderDraft
+from builders import NOW, ORDER_ID, UNKNOWN_ID, count_of, make_draft, make_spec
 from domain.model.enums import (
     AssetType,
     OrderDirection,
@@ -29,26 +28,6 @@ from domain.model.workflow import Workflow, WorkflowSpec
 from domain.use_cases.order_queries import GetOrder
 from domain.use_cases.record_order import RecordOrder
 from domain.use_cases.workflows import CreateWorkflow, DeleteWorkflow, ReplaceWorkflow
-
-NOW = 1_771_770_600
-ORDER_ID = "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f"
-UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
-
-
-def make_spec(name: str = "DAX Breakout") -> WorkflowSpec:
-    return builders.make_spec(name)
-
-
-def make_draft(**overrides: Any) -> OrderDraft:
-    fields: dict[str, Any] = {
-        "order_code": "FRA40.I",
-        "order_price": Decimal("7850.25"),
-        "order_quantity": Decimal("10"),
-        "order_direction": OrderDirection.BUY,
-        "order_type": OrderType.LIMIT,
-    }
-    fields.update(overrides)
-    return OrderDraft(**fields)
 
 
 class RenamingWorkflowRepository:
@@ -84,9 +63,7 @@ class Env:
     workflow_id: str
 
     async def stored_count(self, workflow_id: str | None = None) -> int:
-        return await builders.count_of(
-            self.orders, workflow_id or self.workflow_id, HistoryFilter(), now=self.clock.now()
-        )
+        return await count_of(self.orders, workflow_id or self.workflow_id, HistoryFilter(), now=self.clock.now())
 
 
 @pytest.fixture
@@ -95,7 +72,7 @@ async def env() -> AsyncIterator[Env]:
     clock, ids = FixedClock(NOW), SequentialIds()
     workflows, orders = SqliteWorkflowRepository(database), SqliteOrderRepository(database)
     create = CreateWorkflow(workflows, clock, ids)
-    workflow_id = (await create.execute(make_spec())).workflow.id
+    workflow_id = (await create.execute(make_spec("DAX Breakout"))).workflow.id
     yield Env(
         clock=clock,
         database=database,

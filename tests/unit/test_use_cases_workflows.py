@@ -7,22 +7,20 @@ from decimal import Decimal
 import pytest
 from fakes import FixedClock, SequentialIds
 
+import builders
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from domain.model.draft import OrderDraft
+from builders import NOW, UNKNOWN_ID, make_condition, make_draft
 from domain.model.enums import (
     CloseDirection,
     IndicatorName,
     OrderDirection,
-    OrderType,
-    TriggerLocation,
-    TriggerSignal,
     UnitTime,
 )
 from domain.model.errors import WorkflowNameTakenError, WorkflowNotFoundError
 from domain.model.order import RETENTION_SECONDS
-from domain.model.workflow import Close, Condition, Indicator, Trigger, WorkflowSpec
+from domain.model.workflow import WorkflowSpec
 from domain.use_cases.order_queries import GetOrder
 from domain.use_cases.record_order import RecordOrder
 from domain.use_cases.workflows import (
@@ -33,9 +31,6 @@ from domain.use_cases.workflows import (
     ReplaceWorkflow,
 )
 
-NOW = 1_771_770_600
-UNKNOWN_ID = "9b2e4c1a-7d3f-4e8b-a1c2-d3e4f5a6b7c8"
-
 
 def make_spec(
     name: str = "DAX Breakout",
@@ -44,36 +39,9 @@ def make_spec(
     indicator: IndicatorName = IndicatorName.MA50,
     ut: UnitTime = UnitTime.H1,
 ) -> WorkflowSpec:
-    return WorkflowSpec(
-        name=name,
-        index="DAX.I",
-        cfd="GER40.I",
-        conditions=(
-            Condition(
-                indicator=Indicator(indicator, ut),
-                close=Close(CloseDirection.ABOVE, ut, Decimal("0.5")),
-            ),
-            Condition(
-                indicator=Indicator(IndicatorName.BBB, UnitTime.WEEKLY),
-                close=Close(CloseDirection.BELOW, UnitTime.WEEKLY, Decimal("0")),
-            ),
-        ),
-        trigger=Trigger(UnitTime.M15, TriggerSignal.BREAKOUT, TriggerLocation.HIGHER, OrderDirection.BUY, Decimal("1")),
-        enable=enable,
-    )
-
-
-def make_draft(
-    placed_at: int | None = None, direction: OrderDirection = OrderDirection.BUY, quantity: str = "2"
-) -> OrderDraft:
-    return OrderDraft(
-        order_code="FRA40.I",
-        order_price=Decimal("7850.25"),
-        order_quantity=Decimal(quantity),
-        order_direction=direction,
-        order_type=OrderType.LIMIT,
-        placed_at=placed_at,
-    )
+    """Two conditions: the first gives the workflow its primary indicator and unit time."""
+    second = make_condition(IndicatorName.BBB, UnitTime.WEEKLY, spread=Decimal("0"), direction=CloseDirection.BELOW)
+    return builders.make_spec(name, enable=enable, conditions=(make_condition(indicator, ut), second))
 
 
 @dataclass
@@ -173,9 +141,9 @@ async def test_getting_a_deleted_workflow_is_not_found(env: Env) -> None:
 async def test_order_summary_counts_only_visible_orders_and_shows_the_newest(env: Env) -> None:
     workflow_id = (await env.create.execute(make_spec())).workflow.id
     await env.record.execute(workflow_id, make_draft(placed_at=NOW - RETENTION_SECONDS + 10))
-    await env.record.execute(workflow_id, make_draft(placed_at=NOW - 100, quantity="3"))
+    await env.record.execute(workflow_id, make_draft(placed_at=NOW - 100, order_quantity=Decimal("3")))
     newest = await env.record.execute(
-        workflow_id, make_draft(placed_at=NOW - 50, direction=OrderDirection.SELL, quantity="4")
+        workflow_id, make_draft(placed_at=NOW - 50, order_direction=OrderDirection.SELL, order_quantity=Decimal("4"))
     )
     await env.record.execute(workflow_id, make_draft(placed_at=NOW - 200))
     env.clock.advance(10)  # the first order has just expired
@@ -334,7 +302,7 @@ async def test_listing_shows_each_workflows_newest_visible_order(env: Env) -> No
     b = (await env.create.execute(make_spec("B"))).workflow.id
     c = (await env.create.execute(make_spec("C"))).workflow.id
     await env.record.execute(a, make_draft(placed_at=NOW - 30))
-    newest_a = await env.record.execute(a, make_draft(placed_at=NOW - 10, direction=OrderDirection.SELL))
+    newest_a = await env.record.execute(a, make_draft(placed_at=NOW - 10, order_direction=OrderDirection.SELL))
     await env.record.execute(a, make_draft(placed_at=NOW - 20))
     newest_b = await env.record.execute(b, make_draft(placed_at=NOW - 5))
 

@@ -25,6 +25,8 @@ TOKENS = {"workflow-engine": "engine-token", "orders-dashboard": "dashboard-toke
 """The token the provider test sends for each consumer; the pacts carry example values only."""
 SERVICE_TOKENS = "engine-token=write,dashboard-token=read"
 
+pytestmark = pytest.mark.slow  # the verification starts the service as a process, on SQLite and on moto
+
 
 @dataclass(frozen=True)
 class Provider:

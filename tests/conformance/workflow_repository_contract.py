@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from contracts.builders import NOW, decimal_texts, make_spec, make_workflow, new_id, rich_spec
+from builders import NOW, decimal_texts, make_spec, make_workflow, new_id, rich_spec
 from domain.model.errors import WorkflowNameTakenError, WorkflowNotFoundError
 from domain.model.workflow import Workflow
 from ports.workflows import WorkflowRepository

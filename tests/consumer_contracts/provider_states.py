@@ -21,19 +21,16 @@ from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepositor
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
+from builders import make_order, make_spec
 from domain.model.enums import (
     AssetType,
     CloseDirection,
     ConditionElement,
     IndicatorName,
-    OrderDirection,
-    OrderType,
-    TriggerLocation,
-    TriggerSignal,
     UnitTime,
 )
-from domain.model.order import RETENTION_SECONDS, WorkflowOrder
-from domain.model.workflow import Close, Condition, Indicator, Trigger, Workflow, WorkflowSpec
+from domain.model.order import WorkflowOrder
+from domain.model.workflow import Close, Condition, Indicator, Workflow, WorkflowSpec
 from ports.orders import OrderRepository
 from ports.workflows import WorkflowRepository
 
@@ -131,22 +128,15 @@ def order_id_for(workflow_id: str, position: int) -> str:
     return str(uuid.UUID(bytes=digest[:16], version=4))
 
 
+ZONE_CONDITION = Condition(
+    indicator=Indicator(IndicatorName.ZONE, UnitTime.H1, value=Decimal("18250.5"), zone_value=Decimal(25)),
+    close=Close(CloseDirection.ABOVE, UnitTime.M15, spread=Decimal("0.5")),
+    element=ConditionElement.CLOSE,
+)
+
+
 def _spec(name: str) -> WorkflowSpec:
-    return WorkflowSpec(
-        name=name,
-        index="DAX.I",
-        cfd="GER40.I",
-        conditions=(
-            Condition(
-                indicator=Indicator(IndicatorName.ZONE, UnitTime.H1, value=Decimal("18250.5"), zone_value=Decimal(25)),
-                close=Close(CloseDirection.ABOVE, UnitTime.M15, spread=Decimal("0.5")),
-                element=ConditionElement.CLOSE,
-            ),
-        ),
-        trigger=Trigger(
-            UnitTime.M15, TriggerSignal.BREAKOUT, TriggerLocation.HIGHER, OrderDirection.BUY, quantity=Decimal(10)
-        ),
-    )
+    return make_spec(name, quantity="10", conditions=(ZONE_CONDITION,))
 
 
 async def _ensure_workflow(repositories: Repositories, params: Params) -> Workflow:
@@ -164,27 +154,20 @@ async def _ensure_order(repositories: Repositories, order: WorkflowOrder) -> Non
         await repositories.orders.add(order)
 
 
-def _decimal(value: Any) -> Decimal:
-    return Decimal(str(value))
-
-
 def _order(workflow: Workflow, order_id: str, placed_at: int, params: Params) -> WorkflowOrder:
     """An order of `workflow`; fields named in `params` win over these defaults."""
-    asset_type = params.get("asset_type", AssetType.CFD_ON_INDEX.value)
     trigger_close = params.get("trigger_close", "18251.5")
-    return WorkflowOrder(
-        id=order_id,
-        workflow_id=workflow.id,
-        workflow_name=workflow.name,
+    return make_order(
+        workflow,
+        order_id=order_id,
         placed_at=placed_at,
         order_code=str(params.get("order_code", "FRA40.I")),
-        order_price=_decimal(params.get("order_price", "7850.25")),
-        order_quantity=_decimal(params.get("order_quantity", "10")),
-        order_direction=OrderDirection(params.get("order_direction", "BUY")),
-        order_type=OrderType(params.get("order_type", "LIMIT")),
-        ttl=placed_at + RETENTION_SECONDS,
-        asset_type=None if asset_type is None else AssetType(asset_type),
-        trigger_close=None if trigger_close is None else _decimal(trigger_close),
+        price=str(params.get("order_price", "7850.25")),
+        quantity=str(params.get("order_quantity", "10")),
+        direction=params.get("order_direction", "BUY"),
+        order_type=params.get("order_type", "LIMIT"),
+        asset_type=params.get("asset_type", AssetType.CFD_ON_INDEX),
+        trigger_close=None if trigger_close is None else str(trigger_close),
         execution_context=params.get("execution_context", "breakout h1"),
     )
 

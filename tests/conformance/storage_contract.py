@@ -6,10 +6,10 @@ Fixtures, each on a fresh, empty storage per test (the repositories share one st
 on a storage that cannot answer. Every test passes `now` explicitly, so no clock is needed.
 """
 
-from contracts.order_history_contract import OrderHistoryContract
-from contracts.order_records_contract import OrderRecordsContract
-from contracts.storage_health_contract import StorageHealthContract, UnavailableStorageContract
-from contracts.workflow_repository_contract import WorkflowRepositoryContract
+from conformance.order_history_contract import OrderHistoryContract
+from conformance.order_records_contract import OrderRecordsContract
+from conformance.storage_health_contract import StorageHealthContract, UnavailableStorageContract
+from conformance.workflow_repository_contract import WorkflowRepositoryContract
 
 
 class OrderRepositoryContract(OrderRecordsContract, OrderHistoryContract):

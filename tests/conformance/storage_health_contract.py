@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from contracts.builders import NOW, make_order, make_workflow, new_id
+from builders import NOW, make_order, make_workflow, new_id
 from domain.model.errors import StorageUnavailableError
 from domain.model.history import HistoryFilter
 from ports.health import StorageHealth

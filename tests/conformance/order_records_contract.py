@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.builders import (
+from builders import (
     NOW,
     add_all,
     count_of,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contracts.builders import NOW, add_all, count_of, live_workflow, make_order, new_id, newest_first, sorted_ids
+from builders import NOW, add_all, count_of, live_workflow, make_order, new_id, newest_first, sorted_ids
 from domain.model.enums import OrderDirection
 from domain.model.history import HistoryFilter, Position
 from domain.model.order import RETENTION_SECONDS
