@@ -3,6 +3,8 @@
 import time
 import uuid
 
+from domain.model.ids import Id
+
 
 class SystemClock:
     """Clock port on the system's wall clock, in whole UTC epoch seconds."""
@@ -14,5 +16,5 @@ class SystemClock:
 class Uuid4IdGenerator:
     """IdGenerator port on random UUID v4s."""
 
-    def new_id(self) -> str:
-        return str(uuid.uuid4())
+    def new_id(self) -> Id:
+        return Id(str(uuid.uuid4()))

@@ -1,11 +1,10 @@
 """A demo dataset for `workflow-orders seed-demo`: five workflows with orders from the last 7 days."""
 
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from app.container import Container
+from app.container import Container, running
 from app.settings import Settings
 from domain.model.draft import OrderDraft
 from domain.model.enums import (
@@ -203,23 +202,16 @@ def demo_workflows() -> tuple[DemoWorkflow, ...]:
     )
 
 
-async def _resolved(value: T | Awaitable[T]) -> T:
-    """A container provider's value: awaited when it depends on an async resource."""
-    if isinstance(value, Awaitable):
-        return await value
-    return value
-
-
 async def seed_demo(settings: Settings, now: int | None = None) -> list[str]:
     """Create each demo workflow that no live workflow's name already has, with its orders.
 
     Idempotent by name: a second run creates nothing. Returns one line per demo workflow.
     """
     container = Container(settings=settings)
-    try:
-        list_workflows: ListWorkflows = await _resolved(container.list_workflows())
-        create_workflow: CreateWorkflow = await _resolved(container.create_workflow())
-        record_order: RecordOrder = await _resolved(container.record_order())
+    async with running(container):
+        list_workflows: ListWorkflows = await container.list_workflows()  # type: ignore[misc]
+        create_workflow: CreateWorkflow = await container.create_workflow()  # type: ignore[misc]
+        record_order: RecordOrder = await container.record_order()  # type: ignore[misc]
         clock: Clock = container.clock()
         now = clock.now() if now is None else now
         existing = {listed.workflow.name for listed in await list_workflows.execute()}
@@ -239,7 +231,3 @@ async def seed_demo(settings: Settings, now: int | None = None) -> list[str]:
                 await record_order.execute(created.workflow.id, draft)
             report.append(f"created {name!r} ({created.workflow.id}) with {len(drafts)} orders")
         return report
-    finally:
-        shutdown = container.shutdown_resources()
-        if shutdown is not None:
-            await shutdown

@@ -1,6 +1,7 @@
 """create_app(): builds settings, container and the Litestar app; nothing happens at import."""
 
-from collections.abc import AsyncIterator, Callable, Coroutine
+import inspect
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -24,7 +25,7 @@ from adapters.http.query import reject_repeated_parameters
 from adapters.http.responses import JsonResponse
 from adapters.http.shutdown import ShutdownState
 from adapters.http.workflow_controller import WorkflowController
-from app.container import SERVED, Container
+from app.container import SERVED, Container, running
 from app.logging import configure_logging
 from app.settings import DEFAULT_CURSOR_SECRET, Settings
 from ports.clock import Clock
@@ -34,28 +35,23 @@ API_VERSION = "1.0.0"
 
 
 def _provider(container: Container, name: str) -> Provide:
-    """A Litestar dependency resolved once from the container, then cached for the app's life."""
+    """A Litestar dependency that asks the container on every request: the container's provider
+    alone decides the object's lifetime. Providers that depend on the storage resource give an
+    awaitable, which is awaited here."""
     provider: providers.Provider[Any] = getattr(container, name)
 
     async def resolve() -> Any:
         value = provider()
-        if isinstance(value, Coroutine) or hasattr(value, "__await__"):
-            value = await value
-        return value
+        return await value if inspect.isawaitable(value) else value
 
-    return Provide(resolve, use_cache=True)
+    return Provide(resolve)
 
 
 def _lifespan(container: Container) -> Callable[[Litestar], Any]:
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        try:
-            await _provider(container, "storage_health").dependency()  # opens storage at start-up
+        async with running(container):  # the storage opens before the first request
             yield
-        finally:
-            result = container.shutdown_resources()
-            if result is not None:
-                await result
 
     return lifespan
 
@@ -97,7 +93,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         route_handlers=[api, HealthController, metrics_endpoint],
         dependencies={
             **{name: _provider(container, name) for name in SERVED},
-            "shutdown": Provide(lambda: shutdown, use_cache=True, sync_to_thread=False),
+            "shutdown": Provide(lambda: shutdown, sync_to_thread=False),
         },
         state=State({"shutdown": shutdown}),
         exception_handlers=exception_handlers(),

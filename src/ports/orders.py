@@ -4,6 +4,7 @@ from typing import Protocol
 
 from domain.model.enums import OrderDirection
 from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
+from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
 
 
@@ -31,13 +32,13 @@ class OrderRepository(Protocol):
         """
         ...
 
-    async def get(self, order_id: str) -> WorkflowOrder | None:
-        """The order with this id (any case), expired or not, or None when storage has none."""
+    async def get(self, order_id: Id) -> WorkflowOrder | None:
+        """The order with this id, expired or not, or None when storage has none."""
         ...
 
     async def page(
         self,
-        workflow_id: str,
+        workflow_id: Id,
         history_filter: HistoryFilter,
         *,
         now: int,
@@ -54,7 +55,7 @@ class OrderRepository(Protocol):
         """
         ...
 
-    async def has_visible_orders(self, workflow_id: str, *, now: int) -> bool:
+    async def has_visible_orders(self, workflow_id: Id, *, now: int) -> bool:
         """True when the workflow (live or deleted) has at least one visible order; cheaper than
         a page, which also counts."""
         ...

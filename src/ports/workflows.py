@@ -2,6 +2,7 @@
 
 from typing import Protocol
 
+from domain.model.ids import Id
 from domain.model.workflow import Workflow
 
 
@@ -19,8 +20,8 @@ class WorkflowRepository(Protocol):
         """
         ...
 
-    async def get(self, workflow_id: str) -> Workflow | None:
-        """The live workflow with this id (any case), or None when it never existed or was deleted."""
+    async def get(self, workflow_id: Id) -> Workflow | None:
+        """The live workflow with this id, or None when it never existed or was deleted."""
         ...
 
     async def replace(self, workflow: Workflow) -> None:
@@ -31,8 +32,9 @@ class WorkflowRepository(Protocol):
         """
         ...
 
-    async def delete(self, workflow_id: str) -> None:
-        """Delete the live workflow: it no longer appears in get or list, and takes no new orders.
+    async def delete(self, workflow_id: Id, *, now: int) -> None:
+        """Delete the live workflow at `now`: it no longer appears in get or list, and takes no new
+        orders.
 
         Its orders are not deleted: they stay readable until they expire, and its newest order
         still appears in OrderRepository.latest. Raises WorkflowNotFoundError when no live
@@ -43,4 +45,21 @@ class WorkflowRepository(Protocol):
     async def list(self, enable: bool | None = None) -> list[Workflow]:
         """Every live workflow (only those whose `enable` equals the filter, when given),
         sorted by name in Unicode code point order."""
+        ...
+
+
+class WorkflowNames(Protocol):
+    """The names of live workflows, for stamping on new orders; may answer from memory.
+
+    A name answered from memory may have gone stale (the workflow was renamed or deleted since).
+    That is safe because OrderRepository.add writes only if the workflow still has that name; a
+    caller told so by StaleWorkflowError or WorkflowNotFoundError calls `forget` and asks again.
+    """
+
+    async def name_of(self, workflow_id: Id) -> str | None:
+        """The workflow's name, or None when no live workflow has this id."""
+        ...
+
+    def forget(self, workflow_id: Id) -> None:
+        """Drop what is remembered about this workflow: the next name_of reads the storage."""
         ...

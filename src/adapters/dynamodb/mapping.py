@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Context, Decimal
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from domain.model.enums import ASSET_TYPES, ORDER_DIRECTIONS, ORDER_TYPES
+from adapters.stored_orders import ASSET_TYPE_BY_VALUE, DIRECTION_BY_VALUE, TYPE_BY_VALUE, trusted_stored_order
+from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
 from domain.model.rules import MAX_SIGNIFICANT_DIGITS, canonical_decimal
 
@@ -44,6 +45,11 @@ def read_s(item: Any, name: str) -> str:
     return str(item[name]["S"])
 
 
+def read_id(item: Any, name: str) -> Id:
+    """An id this service stored (always in canonical form)."""
+    return Id(item[name]["S"])
+
+
 def read_int(item: Any, name: str) -> int:
     return int(Decimal(item[name]["N"]))
 
@@ -63,11 +69,11 @@ def read_optional_decimal(item: Any, name: str) -> Decimal | None:
 # --- keys ----------------------------------------------------------------------------------
 
 
-def order_sort_key(placed_at: int, order_id: str) -> str:
-    """Sorts as (placed_at, id): fixed-width seconds, then the lowercase id as the tie-break."""
+def order_sort_key(placed_at: int, order_id: Id) -> str:
+    """Sorts as (placed_at, id): fixed-width seconds, then the id as the tie-break."""
     if not 0 <= placed_at <= MAX_PLACED_AT:
         raise ValueError(f"placed_at {placed_at} is outside the storable range")
-    return f"{placed_at:011d}#{order_id.lower()}"
+    return f"{placed_at:011d}#{order_id}"
 
 
 def sort_key_floor(placed_at: int) -> str:
@@ -109,23 +115,24 @@ def order_to_item(order: WorkflowOrder) -> Item:
 def item_to_order(item: Any) -> WorkflowOrder:
     """The order stored in an item (extra attributes such as keys are ignored).
 
-    It was validated when it was recorded, so it is restored without the checks; decimals are
-    brought back to their canonical form, whatever form the engine answers numbers in.
+    It was validated when it was recorded, so it is rebuilt without the checks (see
+    adapters.stored_orders); decimals are brought back to their canonical form, whatever form the
+    engine answers numbers in.
     """
     asset_type = read_optional_s(item, "asset_type")
     trigger_close = read_optional_decimal(item, "trigger_close")
-    return WorkflowOrder.restore(
-        read_s(item, "id"),
-        read_s(item, "workflow_id"),
+    return trusted_stored_order(
+        read_id(item, "id"),
+        read_id(item, "workflow_id"),
         read_s(item, "workflow_name"),
         read_int(item, "placed_at"),
         read_s(item, "order_code"),
         canonical_decimal(read_decimal(item, "order_price")),
         canonical_decimal(read_decimal(item, "order_quantity")),
-        ORDER_DIRECTIONS[read_s(item, "order_direction")],
-        ORDER_TYPES[read_s(item, "order_type")],
+        DIRECTION_BY_VALUE[read_s(item, "order_direction")],
+        TYPE_BY_VALUE[read_s(item, "order_type")],
         read_int(item, "ttl"),
-        None if asset_type is None else ASSET_TYPES[asset_type],
+        None if asset_type is None else ASSET_TYPE_BY_VALUE[asset_type],
         None if trigger_close is None else canonical_decimal(trigger_close),
         read_optional_s(item, "execution_context"),
     )

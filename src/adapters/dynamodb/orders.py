@@ -29,7 +29,9 @@ from domain.model.errors import (
     WorkflowNotFoundError,
 )
 from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
+from domain.model.ids import Id
 from domain.model.order import WorkflowOrder, oldest_visible_placed_at
+from ports.orders import OrderRepository
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
@@ -41,7 +43,7 @@ WRITER = "writer"
 """Attribute naming the add() call that wrote an order, so a retried write recognises itself."""
 
 
-class DynamoDbOrderRepository:
+class DynamoDbOrderRepository(OrderRepository):
     """OrderRepository on three tables (see adapters.dynamodb.tables).
 
     add: one TransactWriteItems of [workflow Update-or-ConditionCheck, order Put, id-guard Put].
@@ -117,7 +119,7 @@ class DynamoDbOrderRepository:
         step["ExpressionAttributeValues"] |= {":order": {"M": item}, ":sk": s(sort_key)}
         return {"Update": step}  # type: ignore[typeddict-item]
 
-    async def _written_by(self, order_id: str, write_token: str, stored: dict[str, Any] | None) -> bool:
+    async def _written_by(self, order_id: Id, write_token: str, stored: dict[str, Any] | None) -> bool:
         """True when the stored order with this id was written by the add() holding `write_token`.
 
         `stored` is the id guard as the refused transaction saw it; it is read only when missing.
@@ -130,17 +132,15 @@ class DynamoDbOrderRepository:
             )
         return response.get("Item", {}).get(WRITER) == s(write_token)
 
-    async def get(self, order_id: str) -> WorkflowOrder | None:
+    async def get(self, order_id: Id) -> WorkflowOrder | None:
         async with storage_errors("get order"):
-            response = await self._client.get_item(
-                TableName=self._ids, Key={"id": s(order_id.lower())}, ConsistentRead=True
-            )
+            response = await self._client.get_item(TableName=self._ids, Key={"id": s(order_id)}, ConsistentRead=True)
         item = response.get("Item")
         return None if item is None else item_to_order(item)
 
     async def page(
         self,
-        workflow_id: str,
+        workflow_id: Id,
         history_filter: HistoryFilter,
         *,
         now: int,
@@ -156,12 +156,12 @@ class DynamoDbOrderRepository:
         )
         return HistoryPage(orders, next_position, total)
 
-    async def has_visible_orders(self, workflow_id: str, *, now: int) -> bool:
+    async def has_visible_orders(self, workflow_id: Id, *, now: int) -> bool:
         orders, _ = await self._orders_after(workflow_id, HistoryFilter(), now, 1, None)
         return bool(orders)
 
     async def _orders_after(
-        self, workflow_id: str, history_filter: HistoryFilter, now: int, limit: int, after: Position | None
+        self, workflow_id: Id, history_filter: HistoryFilter, now: int, limit: int, after: Position | None
     ) -> tuple[list[WorkflowOrder], Position | None]:
         request = self._query(workflow_id, history_filter, now, after)
         if request is None:
@@ -184,7 +184,7 @@ class DynamoDbOrderRepository:
         last = found[limit - 1]
         return found[:limit], Position(last.placed_at, last.id)
 
-    async def _count(self, workflow_id: str, history_filter: HistoryFilter, now: int) -> int:
+    async def _count(self, workflow_id: Id, history_filter: HistoryFilter, now: int) -> int:
         request = self._query(workflow_id, history_filter, now, None)
         if request is None:
             return 0
@@ -228,7 +228,7 @@ class DynamoDbOrderRepository:
         return sorted(newest, key=lambda order: order.sort_key, reverse=True)
 
     def _query(
-        self, workflow_id: str, history_filter: HistoryFilter, now: int, after: Position | None
+        self, workflow_id: Id, history_filter: HistoryFilter, now: int, after: Position | None
     ) -> dict[str, Any] | None:
         """The Query request for visible matching orders strictly after `after`, or None when the
         key range is empty. Visibility is a key bound: placed_at >= oldest_visible_placed_at(now)."""
@@ -241,7 +241,7 @@ class DynamoDbOrderRepository:
             # BETWEEN is inclusive: the item at `after` itself comes back and is skipped by page()
             ceiling = order_sort_key(after.placed_at, after.order_id)
         condition = "#ttl > :now"
-        values = {":wid": s(workflow_id.lower()), ":low": s(sort_key_floor(low)), ":high": s(ceiling),
+        values = {":wid": s(workflow_id), ":low": s(sort_key_floor(low)), ":high": s(ceiling),
                   ":now": n(now)}  # fmt: skip
         if history_filter.direction is not None:
             condition += " AND #order_direction = :direction"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb.errors import storage_errors
@@ -10,7 +9,7 @@ from adapters.dynamodb.expressions import ABSENT, live, names
 from adapters.dynamodb.mapping import boolean, n, read_s, s
 from adapters.dynamodb.transactions import CONFLICT_ATTEMPTS, failed, transact
 from adapters.dynamodb.workflow_mapping import (
-    REPLACED_ATTRIBUTES,
+    SPEC_ATTRIBUTES,
     WORKFLOW_ATTRIBUTES,
     WORKFLOW_KIND,
     item_to_workflow,
@@ -20,31 +19,36 @@ from adapters.dynamodb.workflow_mapping import (
     workflow_pk,
     workflow_to_item,
 )
+from adapters.spec_json import DecodedSpecs
 from domain.model.errors import (
     ConflictError,
     StorageUnavailableError,
     WorkflowNameTakenError,
     WorkflowNotFoundError,
 )
+from domain.model.ids import Id
 from domain.model.workflow import Workflow
+from ports.workflows import WorkflowRepository
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
     from types_aiobotocore_dynamodb.type_defs import TransactWriteItemTypeDef
 
 
-class DynamoDbWorkflowRepository:
+class DynamoDbWorkflowRepository(WorkflowRepository):
     """WorkflowRepository on the workflows table.
 
     A name is reserved by a guard item `NAME#<name>` written, moved or deleted in the same
     transaction as the workflow item, so names are unique among live workflows. Deleting leaves a
     tombstone (`deleted`) that keeps the workflow's latest-order copy for OrderRepository.latest;
     the tombstone's `ttl` is that order's expiry, so DynamoDB TTL removes it when it no longer
-    matters. Listing is a paginated, strongly consistent Scan of this small table.
+    matters. Listing is a paginated, strongly consistent Scan of this small table. Each stored
+    spec text is decoded once (DecodedSpecs).
     """
 
     def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client, self._table = client, table_name
+        self._specs = DecodedSpecs()
 
     async def add(self, workflow: Workflow) -> None:
         items: list[TransactWriteItemTypeDef] = [
@@ -60,17 +64,13 @@ class DynamoDbWorkflowRepository:
             raise WorkflowNameTakenError(workflow.name)
         raise ConflictError(f"A workflow with id {workflow.id} already exists.")
 
-    async def get(self, workflow_id: str) -> Workflow | None:
+    async def get(self, workflow_id: Id) -> Workflow | None:
         item = await self._read(workflow_id, WORKFLOW_ATTRIBUTES)
-        return None if item is None else item_to_workflow(item)
+        return None if item is None else item_to_workflow(item, self._specs)
 
     async def replace(self, workflow: Workflow) -> None:
         spec = spec_to_attributes(workflow.spec)
-        present = [a for a in REPLACED_ATTRIBUTES if a in spec]
-        absent = [a for a in REPLACED_ATTRIBUTES if a not in spec]
-        update = "SET " + ", ".join(f"#{a} = :{a}" for a in (*present, "updated_at"))
-        if absent:
-            update += " REMOVE " + ", ".join(f"#{a}" for a in absent)
+        update = "SET " + ", ".join(f"#{a} = :{a}" for a in (*SPEC_ATTRIBUTES, "updated_at"))
         for _ in range(CONFLICT_ATTEMPTS):
             current = await self._read(workflow.id, ("name",))
             if current is None:
@@ -82,8 +82,8 @@ class DynamoDbWorkflowRepository:
                     "Key": {"pk": s(workflow_pk(workflow.id))},
                     "UpdateExpression": update,
                     "ConditionExpression": live(":old_name"),
-                    "ExpressionAttributeNames": names("pk", "deleted", "updated_at", *REPLACED_ATTRIBUTES),
-                    "ExpressionAttributeValues": {f":{a}": spec[a] for a in present}
+                    "ExpressionAttributeNames": names("pk", "deleted", "updated_at", *SPEC_ATTRIBUTES),
+                    "ExpressionAttributeValues": {f":{a}": spec[a] for a in SPEC_ATTRIBUTES}
                     | {":updated_at": n(workflow.updated_at), ":old_name": s(old_name)},
                 }},
             ]  # fmt: skip
@@ -97,7 +97,7 @@ class DynamoDbWorkflowRepository:
             # Deleted or renamed since it was read: the next round reads it again and decides.
         raise StorageUnavailableError("The workflow kept changing while being replaced; try again shortly.")
 
-    async def delete(self, workflow_id: str) -> None:
+    async def delete(self, workflow_id: Id, *, now: int) -> None:
         for _ in range(CONFLICT_ATTEMPTS):
             current = await self._read(workflow_id, ("name",))
             if current is None:
@@ -108,11 +108,11 @@ class DynamoDbWorkflowRepository:
                     "TableName": self._table,
                     "Key": {"pk": s(workflow_pk(workflow_id))},
                     # The tombstone matters as long as its latest order is visible; without one,
-                    # TTL may remove it at once (wall clock: TTL skips items 5 years overdue).
+                    # TTL may remove it at once (TTL skips items more than 5 years overdue).
                     "UpdateExpression": "SET #deleted = :true, #ttl = if_not_exists(#latest.#ttl, :now)",
                     "ConditionExpression": live(":name"),
                     "ExpressionAttributeNames": names("pk", "deleted", "name", "ttl", "latest"),
-                    "ExpressionAttributeValues": {":true": boolean(True), ":now": n(int(time.time())),
+                    "ExpressionAttributeValues": {":true": boolean(True), ":now": n(now),
                                                   ":name": s(name)},
                 }},
                 self._release_name(workflow_id, name),
@@ -121,7 +121,7 @@ class DynamoDbWorkflowRepository:
                 return
         raise StorageUnavailableError("The workflow kept changing while being deleted; try again shortly.")
 
-    async def _read(self, workflow_id: str, attributes: tuple[str, ...]) -> dict[str, Any] | None:
+    async def _read(self, workflow_id: Id, attributes: tuple[str, ...]) -> dict[str, Any] | None:
         """The live workflow item (strongly consistent) with these attributes, or None."""
         attributes = (*attributes, "deleted")
         async with storage_errors("get workflow"):
@@ -137,13 +137,13 @@ class DynamoDbWorkflowRepository:
             return None
         return dict(item)
 
-    def _release_name(self, workflow_id: str, name: str) -> TransactWriteItemTypeDef:
+    def _release_name(self, workflow_id: Id, name: str) -> TransactWriteItemTypeDef:
         return {"Delete": {"TableName": self._table, "Key": {"pk": s(name_pk(name))},
                            "ConditionExpression": "#owner = :owner",
                            "ExpressionAttributeNames": names("owner"),
-                           "ExpressionAttributeValues": {":owner": s(workflow_id.lower())}}}  # fmt: skip
+                           "ExpressionAttributeValues": {":owner": s(workflow_id)}}}  # fmt: skip
 
-    def _move_name(self, workflow_id: str, old: str, new: str) -> list[TransactWriteItemTypeDef]:
+    def _move_name(self, workflow_id: Id, old: str, new: str) -> list[TransactWriteItemTypeDef]:
         return [
             self._release_name(workflow_id, old),
             {"Put": {"TableName": self._table, "Item": name_guard_item(new, workflow_id),
@@ -168,7 +168,7 @@ class DynamoDbWorkflowRepository:
         while True:
             async with storage_errors("list workflows"):
                 response = await self._client.scan(**request)
-            workflows.extend(item_to_workflow(item) for item in response.get("Items", []))
+            workflows.extend(item_to_workflow(item, self._specs) for item in response.get("Items", []))
             if "LastEvaluatedKey" not in response:
                 break
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]

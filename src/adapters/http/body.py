@@ -3,8 +3,7 @@
 import re
 from collections.abc import Generator
 from decimal import Decimal
-from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import msgspec
 from litestar.dto import AbstractDTO
@@ -19,16 +18,15 @@ _NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]*)`")
 _PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 
 
-@cache
-def _decoder(body_type: type[Any]) -> msgspec.json.Decoder[Any]:
+def strict_decoder(body_type: type[T]) -> msgspec.json.Decoder[T]:
+    """A decoder that keeps the digits of numbers and converts no types (a string is no number)."""
     return msgspec.json.Decoder(body_type, strict=True, dec_hook=decode_hook, float_hook=Decimal)
 
 
-def decode_json_body(raw: bytes, body_type: type[T]) -> T:
-    """Decode `raw` into `body_type`, or raise InvalidInputError naming the offending field."""
+def decode_json_body(raw: bytes, decoder: msgspec.json.Decoder[T]) -> T:
+    """Decode `raw` with `decoder`, or raise InvalidInputError naming the offending field."""
     try:
-        decoded: T = _decoder(body_type).decode(raw)  # type: ignore[arg-type]
-        return decoded
+        return decoder.decode(raw)
     except msgspec.ValidationError as error:
         raise InvalidInputError([_field_error(str(error))]) from error
     except (msgspec.DecodeError, UnicodeDecodeError) as error:
@@ -49,8 +47,16 @@ class StrictJsonBody(AbstractDTO[T], Generic[T]):
     """Litestar DTO that decodes `data` with `decode_json_body` and documents it as its Struct.
 
     Litestar's default decoding goes through Python floats and lenient conversion; this keeps
-    the digits a client sent and refuses strings where numbers or booleans belong.
+    the digits a client sent and refuses strings where numbers or booleans belong. Each concrete
+    DTO class (`StrictJsonBody[SomeStruct]`) builds its decoder once, when Litestar creates it.
     """
+
+    decoder: ClassVar[msgspec.json.Decoder[Any]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if (model_type := getattr(cls, "model_type", None)) is not None:
+            cls.decoder = strict_decoder(model_type)
 
     @classmethod
     def generate_field_definitions(cls, model_type: type[Any]) -> Generator[Any, None, None]:
@@ -75,4 +81,4 @@ class StrictJsonBody(AbstractDTO[T], Generic[T]):
             raise HTTPException(
                 status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE, detail="The body must be application/json."
             )
-        return decode_json_body(value, self.model_type)
+        return decode_json_body(value, self.decoder)

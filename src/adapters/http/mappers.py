@@ -99,8 +99,8 @@ def _workflow_fields(workflow: Workflow) -> dict[str, Any]:
 
 
 def workflow_detail(details: WorkflowDetails) -> WorkflowDetail:
-    workflow, summary = details.workflow, details.order_summary
-    spec, last = workflow.spec, summary.last_order
+    workflow, last = details.workflow, details.last_order
+    spec = workflow.spec
     trigger = spec.trigger
     return WorkflowDetail(
         **_workflow_fields(workflow),
@@ -113,7 +113,7 @@ def workflow_detail(details: WorkflowDetails) -> WorkflowDetail:
             JsonNumber(trigger.quantity),
         ),
         order_summary=OrderSummary(
-            total_count=summary.total_count,
+            total_count=details.order_count,
             last_order_timestamp=None if last is None else to_datetime(last.placed_at),
             last_order_direction=None if last is None else last.order_direction,
             last_order_price=None if last is None else last.order_price,

@@ -55,8 +55,7 @@ class WorkflowOrderController(Controller):
     async def record(
         self, workflow_id: WorkflowId, data: JSONBody[RecordOrderRequest], record_order: NamedDependency[RecordOrder]
     ) -> JsonResponse[WorkflowOrderDetail]:
-        workflow_id = checked_id(workflow_id, "workflow_id")
-        recorded = await record_order.execute(workflow_id, draft_from_request(data))
+        recorded = await record_order.execute(checked_id(workflow_id, "workflow_id"), draft_from_request(data))
         return JsonResponse(
             order_detail(recorded.order),
             status_code=201 if recorded.created else 200,
@@ -84,12 +83,13 @@ class WorkflowOrderController(Controller):
             until=None if until is None else parse_instant(until, "until"),
             direction=direction,
         )
-        result = await get_order_history.execute(checked_id(workflow_id, "workflow_id"), history_filter, limit, cursor)
+        checked = checked_id(workflow_id, "workflow_id")
+        result = await get_order_history.execute(checked, history_filter, limit, cursor)
         return WorkflowOrderHistoryResponse(
-            workflow_id=result.workflow_id,
+            workflow_id=checked,
             orders=[order_list_item(order) for order in result.orders],
             total_count=result.total_count,
-            limit=result.limit,
+            limit=limit,
             next_cursor=result.next_cursor,
         )
 
@@ -110,8 +110,8 @@ class OrderController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LATEST_LIMIT,
         direction: Direction = None,
     ) -> LatestOrdersResponse:
-        result = await get_latest_orders.execute(limit, direction)
-        return LatestOrdersResponse([latest_order_item(o) for o in result.orders], result.total_count, limit)
+        page = await get_latest_orders.execute(limit, direction)
+        return LatestOrdersResponse([latest_order_item(o) for o in page.orders], page.total_count, limit)
 
     @get(
         "/{order_id:str}",

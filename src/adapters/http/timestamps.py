@@ -1,7 +1,6 @@
 """Instants on the wire: RFC 3339 in, UTC whole seconds with a `Z` out."""
 
 import calendar
-import functools
 from datetime import UTC, datetime
 
 import msgspec
@@ -9,13 +8,8 @@ import msgspec
 from domain.model.errors import InvalidInputError
 
 
-@functools.lru_cache(maxsize=16384)
 def to_datetime(epoch_seconds: int) -> datetime:
-    """The instant as an aware UTC datetime; msgspec writes it as `2026-02-22T14:30:00Z`.
-
-    Remembered (datetimes are immutable): the instants of recent orders and of workflows come back
-    in every list and page, and building one costs more than looking it up.
-    """
+    """The instant as an aware UTC datetime; msgspec writes it as `2026-02-22T14:30:00Z`."""
     return datetime.fromtimestamp(epoch_seconds, tz=UTC)
 
 

@@ -78,8 +78,8 @@ class WorkflowController(Controller):
         data: JSONBody[WorkflowRequest],
         replace_workflow: NamedDependency[ReplaceWorkflow],
     ) -> WorkflowDetail:
-        workflow_id = checked_id(workflow_id, "workflow_id")
-        return workflow_detail(await replace_workflow.execute(workflow_id, spec_from_request(data)))
+        checked = checked_id(workflow_id, "workflow_id")
+        return workflow_detail(await replace_workflow.execute(checked, spec_from_request(data)))
 
     @delete(
         "/{workflow_id:str}",

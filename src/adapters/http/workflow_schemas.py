@@ -71,7 +71,9 @@ class OrderSummary(Body):
     last_order_quantity: Decimal | None
 
 
-class WorkflowDetail(Body):
+class WorkflowFields(Body):
+    """The fields a workflow detail and a workflow list item both start with."""
+
     id: str
     name: str
     index: str
@@ -80,6 +82,9 @@ class WorkflowDetail(Body):
     dry_run: bool
     is_us: bool
     end_date: date | None
+
+
+class WorkflowDetail(WorkflowFields):
     conditions: list[ConditionBody]
     trigger: TriggerBody
     created_at: datetime
@@ -87,15 +92,7 @@ class WorkflowDetail(Body):
     order_summary: OrderSummary
 
 
-class WorkflowListItem(Body):
-    id: str
-    name: str
-    index: str
-    cfd: str
-    enable: bool
-    dry_run: bool
-    is_us: bool
-    end_date: date | None
+class WorkflowListItem(WorkflowFields):
     primary_indicator: IndicatorName | None
     primary_unit_time: UnitTime | None
     created_at: datetime

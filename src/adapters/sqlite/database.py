@@ -1,14 +1,13 @@
-"""An async facade over stdlib sqlite3: one writer thread, a small reader pool, bounded waits."""
+"""An async facade over stdlib sqlite3: one writer thread and a small reader pool."""
 
 import asyncio
 import contextlib
-import queue
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from adapters.sqlite.lanes import Lane
 from adapters.sqlite.schema import SCHEMA
 from domain.model.errors import StorageUnavailableError
 
@@ -16,115 +15,11 @@ T = TypeVar("T")
 
 MEMORY = ":memory:"
 READERS = 2
-DEFAULT_TIMEOUT = 5.0
 DEFAULT_BUSY_TIMEOUT = 2.0
 
 # Programming errors (bad SQL, a closed cursor, a constraint the caller did not translate) are bugs,
 # not outages: they propagate unchanged instead of becoming a 503.
 _BUGS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
-
-
-class _Job:
-    """One call for a lane's thread; it runs at most once, and never after it was abandoned.
-
-    Whoever takes `_claim` first decides: the lane's thread (the call runs) or the event loop
-    (the caller timed out or was cancelled before the call started: it never runs).
-    """
-
-    __slots__ = ("_claim", "_fn", "_future", "_loop")
-
-    def __init__(self, fn: Callable[[Any], Any], loop: asyncio.AbstractEventLoop) -> None:
-        self._fn, self._loop = fn, loop
-        self._future: asyncio.Future[Any] = loop.create_future()
-        self._claim = threading.Lock()
-
-    async def result(self, seconds: float) -> Any:
-        """The call's result; StorageUnavailableError when it has not answered within `seconds`."""
-        timer = self._loop.call_later(seconds, _expire, self._future, seconds)
-        try:
-            return await self._future
-        finally:
-            timer.cancel()
-            self._claim.acquire(blocking=False)  # abandon it, unless its thread already took it
-
-    def __call__(self, connection: sqlite3.Connection | None) -> None:
-        """Run on the lane's thread; the outcome is handed back to the event loop."""
-        if not self._claim.acquire(blocking=False):
-            return
-        error: BaseException | None = None
-        result = None
-        try:
-            result = self._fn(connection)
-        except _BUGS as bug:
-            error = bug
-        except sqlite3.Error as fault:
-            error = StorageUnavailableError()
-            error.__cause__ = fault
-        except BaseException as other:  # a domain error raised by `fn`, for instance
-            error = other
-        with contextlib.suppress(RuntimeError):  # the event loop is closed: nobody waits any more
-            self._loop.call_soon_threadsafe(_settle, self._future, result, error)
-
-
-def _settle(future: "asyncio.Future[Any]", result: Any, error: BaseException | None) -> None:
-    if future.done():  # expired or cancelled meanwhile
-        return
-    if error is None:
-        future.set_result(result)
-    else:
-        future.set_exception(error)
-
-
-def _expire(future: "asyncio.Future[Any]", seconds: float) -> None:
-    if not future.done():
-        future.set_exception(StorageUnavailableError(f"The storage did not answer within {seconds:g} s."))
-
-
-class _Lane:
-    """Threads that each own one connection and take calls, in order, from one shared queue.
-
-    A queue and a lock per call, handed back with call_soon_threadsafe: cheaper than a thread
-    pool's futures plus asyncio.wait_for (one order by id: 287 -> 230 µs of CPU per request).
-    """
-
-    def __init__(self, name: str, size: int) -> None:
-        self.connections: list[sqlite3.Connection] = []
-        """One per thread, in thread order; empty until the database is opened (by a first call)."""
-        self._jobs: queue.SimpleQueue[Callable[[sqlite3.Connection | None], None] | None] = queue.SimpleQueue()
-        self._threads = [
-            threading.Thread(target=self._serve, args=(index,), name=f"{name}-{index}", daemon=True)
-            for index in range(size)
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    async def run(self, fn: Callable[[Any], T], seconds: float) -> T:
-        """`fn(connection)` on one of the lane's threads, bounded by `seconds`."""
-        job = _Job(fn, asyncio.get_running_loop())
-        self._jobs.put(job)
-        result: T = await job.result(seconds)
-        return result
-
-    def submit(self, task: Callable[[sqlite3.Connection | None], None]) -> None:
-        """Queue `task` without waiting for it (its errors are not reported)."""
-        self._jobs.put(task)
-
-    def stop(self, *, wait: bool = True) -> None:
-        """Let the calls already submitted run, then end the threads and close the connections.
-
-        With `wait`, blocks until then: call it from a thread of its own, not the event loop.
-        """
-        for _ in self._threads:
-            self._jobs.put(None)
-        if wait:
-            for thread in self._threads:
-                thread.join()
-
-    def _serve(self, index: int) -> None:
-        while (job := self._jobs.get()) is not None:
-            job(self.connections[index] if index < len(self.connections) else None)
-        if index < len(self.connections):
-            self.connections[index].close()
 
 
 class SqliteDatabase:
@@ -138,17 +33,16 @@ class SqliteDatabase:
     The path ":memory:" gives a private in-memory database. Separate connections to ":memory:"
     would be separate databases, so reads then share the writer's thread and connection.
 
-    Every call is bounded by `call_timeout` seconds; a timeout, a lock held past the busy timeout or
-    an engine fault (unable to open, read-only, disk I/O, not a database) is raised as
-    StorageUnavailableError. A call that timed out before its thread took it never runs; one that
-    had started keeps running until SQLite returns: a write reported as unavailable may still
+    A lock held past the busy timeout or an engine fault (unable to open, read-only, disk I/O, not a
+    database) is raised as StorageUnavailableError. Calls have no deadline of their own (the caller
+    sets one: adapters.storage_calls): a call cancelled before its thread took it never runs; one
+    that had started keeps running until SQLite returns, so a write whose caller gave up may still
     have committed.
     """
 
-    def __init__(self, writer: _Lane, readers: _Lane, *, call_timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, writer: Lane, readers: Lane) -> None:
         self._writer = writer
         self._readers = readers
-        self._call_timeout = call_timeout
         self._closed = False
 
     @classmethod
@@ -156,7 +50,6 @@ class SqliteDatabase:
         cls,
         path: str,
         *,
-        call_timeout: float = DEFAULT_TIMEOUT,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         readers: int = READERS,
     ) -> "SqliteDatabase":
@@ -164,7 +57,7 @@ class SqliteDatabase:
 
         `busy_timeout` is how long a statement waits for another connection's lock; `readers` is
         the size of the reader pool (unused for ":memory:"). Raises StorageUnavailableError when
-        the file cannot be opened or written in time.
+        the file cannot be opened or written.
         """
         memory = path == MEMORY
         opened: list[sqlite3.Connection] = []
@@ -176,20 +69,20 @@ class SqliteDatabase:
                 # Opened after the schema exists, so a reader never sees a half-created file.
                 opened.extend(_connect(path, busy_timeout, query_only=True) for _ in range(readers))
 
-        writer = _Lane("sqlite-writer", 1)
+        writer = Lane("sqlite-writer", 1)
         try:
-            await writer.run(connect, call_timeout)
+            await writer.run(connect)
         except BaseException:
-            # Queued behind `connect`, so it also closes what a timed-out `connect` opens later.
+            # Queued behind `connect`, so it also closes what a cancelled `connect` opens later.
             writer.submit(lambda _: _close_all(opened))
             writer.stop(wait=False)
             raise
         writer.connections = opened[:1]
         if memory:
-            return cls(writer, writer, call_timeout=call_timeout)
-        reader_lane = _Lane("sqlite-reader", readers)
+            return cls(writer, writer)
+        reader_lane = Lane("sqlite-reader", readers)
         reader_lane.connections = opened[1:]
-        return cls(writer, reader_lane, call_timeout=call_timeout)
+        return cls(writer, reader_lane)
 
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run `fn` on the writer connection inside one BEGIN IMMEDIATE transaction.
@@ -220,10 +113,10 @@ class SqliteDatabase:
         if self._readers is not self._writer:
             self._readers.stop()
 
-    async def _call(self, lane: _Lane, fn: Callable[[sqlite3.Connection], T]) -> T:
+    async def _call(self, lane: Lane, fn: Callable[[sqlite3.Connection], T]) -> T:
         if self._closed:
             raise StorageUnavailableError("The storage is closed.")
-        return await lane.run(fn, self._call_timeout)
+        return await lane.run(fn)
 
 
 def _connect(path: str, busy_timeout: float, *, query_only: bool = False) -> sqlite3.Connection:

@@ -1,12 +1,11 @@
 """Pure conversions between SQLite rows and domain entities (orders, workflows)."""
 
-import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from adapters.spec_json import spec_from_json, spec_to_json
-from domain.model.enums import ASSET_TYPES, ORDER_DIRECTIONS, ORDER_TYPES
+from adapters.spec_json import DecodedSpecs, spec_to_json
+from adapters.stored_orders import ASSET_TYPE_BY_VALUE, DIRECTION_BY_VALUE, TYPE_BY_VALUE, trusted_stored_order
 from domain.model.order import WorkflowOrder
 from domain.model.workflow import Workflow
 
@@ -27,17 +26,14 @@ ORDER_COLUMNS: tuple[str, ...] = (
 )
 """The columns of `orders`, in the order of order_to_row and order_from_row."""
 
-WORKFLOW_COLUMNS: tuple[str, ...] = ("id", "name", "enable", "spec", "created_at", "updated_at")
-"""The columns of `workflows` a live workflow is read from and written to, in row order."""
-
 Row = tuple[Any, ...]
 
 
 def order_to_row(order: WorkflowOrder) -> Row:
-    """Decimals as their canonical text, enums by value, absent optionals as NULL, ids lowercase."""
+    """Decimals as their canonical text, enums by value, absent optionals as NULL."""
     return (
-        order.id.lower(),
-        order.workflow_id.lower(),
+        order.id,
+        order.workflow_id,
         order.workflow_name,
         order.placed_at,
         order.order_code,
@@ -53,7 +49,7 @@ def order_to_row(order: WorkflowOrder) -> Row:
 
 
 def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
-    """The inverse of order_to_row."""
+    """The inverse of order_to_row, for rows this adapter wrote (see adapters.stored_orders)."""
     (
         order_id,
         workflow_id,
@@ -69,7 +65,7 @@ def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
         trigger_close,
         execution_context,
     ) = row
-    return WorkflowOrder.restore(
+    return trusted_stored_order(
         order_id,
         workflow_id,
         workflow_name,
@@ -77,19 +73,20 @@ def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
         order_code,
         Decimal(order_price),
         Decimal(order_quantity),
-        ORDER_DIRECTIONS[order_direction],
-        ORDER_TYPES[order_type],
+        DIRECTION_BY_VALUE[order_direction],
+        TYPE_BY_VALUE[order_type],
         expires_at,
-        None if asset_type is None else ASSET_TYPES[asset_type],
+        None if asset_type is None else ASSET_TYPE_BY_VALUE[asset_type],
         None if trigger_close is None else Decimal(trigger_close),
         execution_context,
     )
 
 
 def workflow_to_row(workflow: Workflow) -> Row:
-    """Name and enable are copied out of the spec so the engine can index and filter them."""
+    """id, name, enable, spec, created_at, updated_at: name and enable are copied out of the spec
+    so the engine can index and filter them."""
     return (
-        workflow.id.lower(),
+        workflow.id,
         workflow.spec.name,
         int(workflow.spec.enable),
         spec_to_json(workflow.spec),
@@ -98,16 +95,7 @@ def workflow_to_row(workflow: Workflow) -> Row:
     )
 
 
-WORKFLOWS_REMEMBERED = 4096
-"""Decoded workflows kept by their row: more than the live workflows of any deployment we know."""
-
-
-@functools.lru_cache(maxsize=WORKFLOWS_REMEMBERED)
-def workflow_from_row(row: tuple[Any, ...]) -> Workflow:
-    """The inverse of workflow_to_row; the spec JSON is the source of truth for every spec field.
-
-    A Workflow is immutable and a row determines it, so each stored row decodes once and later
-    reads of it share the value.
-    """
+def workflow_from_row(row: Sequence[Any], specs: DecodedSpecs) -> Workflow:
+    """The inverse of workflow_to_row; the spec JSON is the source of truth for every spec field."""
     workflow_id, _name, _enable, spec, created_at, updated_at = row
-    return Workflow(id=workflow_id, spec=spec_from_json(spec), created_at=created_at, updated_at=updated_at)
+    return Workflow(id=workflow_id, spec=specs.decode(spec), created_at=created_at, updated_at=updated_at)

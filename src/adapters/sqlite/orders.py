@@ -7,7 +7,9 @@ from adapters.sqlite.mapping import ORDER_COLUMNS, order_from_row, order_to_row
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StaleWorkflowError, WorkflowNotFoundError
 from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
+from domain.model.ids import Id
 from domain.model.order import WorkflowOrder, oldest_visible_placed_at
+from ports.orders import OrderRepository
 
 _COLUMNS = ", ".join(ORDER_COLUMNS)
 _O_COLUMNS = ", ".join(f"o.{column}" for column in ORDER_COLUMNS)
@@ -62,7 +64,7 @@ _ADVANCE_LATEST = """
 """
 
 
-class SqliteOrderRepository:
+class SqliteOrderRepository(OrderRepository):
     """OrderRepository on SQLite.
 
     Visibility is a lower bound on placed_at (oldest_visible_placed_at), so expired rows are
@@ -74,7 +76,7 @@ class SqliteOrderRepository:
 
     async def add(self, order: WorkflowOrder) -> None:
         row = order_to_row(order)
-        order_id, workflow_id = row[0], row[1]
+        order_id, workflow_id = order.id, order.workflow_id
 
         # Every check runs under the write lock BEGIN IMMEDIATE took, so nothing can change between
         # a check and the insert. A taken id is reported first: the caller answers a replay from
@@ -92,16 +94,16 @@ class SqliteOrderRepository:
 
         await self._database.write(insert)
 
-    async def get(self, order_id: str) -> WorkflowOrder | None:
+    async def get(self, order_id: Id) -> WorkflowOrder | None:
         def select(connection: sqlite3.Connection) -> WorkflowOrder | None:
-            found = connection.execute(_GET, (order_id.lower(),)).fetchone()
+            found = connection.execute(_GET, (order_id,)).fetchone()
             return None if found is None else order_from_row(found)
 
         return await self._database.read(select)
 
     async def page(
         self,
-        workflow_id: str,
+        workflow_id: Id,
         history_filter: HistoryFilter,
         *,
         now: int,
@@ -113,9 +115,8 @@ class SqliteOrderRepository:
         lowest, highest = _placed_at_range(history_filter, now)
         bound = (highest + 1, "")  # ids are never empty, so this means placed_at <= highest
         if after is not None:
-            bound = min(bound, (after.placed_at, after.order_id.lower()))
+            bound = min(bound, (after.placed_at, after.order_id))
         # One row more than asked tells whether another page follows, without a second query.
-        workflow_id = workflow_id.lower()
         page: tuple[str | int, ...]
         count: tuple[str | int, ...]
         if history_filter.direction is None:
@@ -137,8 +138,8 @@ class SqliteOrderRepository:
 
         return await self._database.read_snapshot(select)
 
-    async def has_visible_orders(self, workflow_id: str, *, now: int) -> bool:
-        params = (workflow_id.lower(), oldest_visible_placed_at(now))
+    async def has_visible_orders(self, workflow_id: Id, *, now: int) -> bool:
+        params = (workflow_id, oldest_visible_placed_at(now))
 
         def select(connection: sqlite3.Connection) -> bool:
             return connection.execute(_ANY_VISIBLE, params).fetchone() is not None

@@ -1,12 +1,14 @@
 """Workflows in SQLite: soft-deleted rows, names unique among live ones."""
 
 import sqlite3
-import time
 
+from adapters.spec_json import DecodedSpecs
 from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.mapping import workflow_from_row, workflow_to_row
+from adapters.sqlite.mapping import Row, workflow_from_row, workflow_to_row
 from domain.model.errors import WorkflowNameTakenError, WorkflowNotFoundError
+from domain.model.ids import Id
 from domain.model.workflow import Workflow
+from ports.workflows import WorkflowRepository
 
 _INSERT = """
     INSERT INTO workflows (id, name, enable, spec, created_at, updated_at, deleted_at)
@@ -33,14 +35,16 @@ _LIST_LIVE_BY_ENABLE = """
 """
 
 
-class SqliteWorkflowRepository:
+class SqliteWorkflowRepository(WorkflowRepository):
     """WorkflowRepository on SQLite: delete sets deleted_at, which frees the name for reuse.
 
     A deleted row stays, so its orders keep their parent and its id is never handed out again.
+    Each stored spec text is decoded once (DecodedSpecs).
     """
 
     def __init__(self, database: SqliteDatabase) -> None:
         self._database = database
+        self._specs = DecodedSpecs()
 
     async def add(self, workflow: Workflow) -> None:
         row = workflow_to_row(workflow)
@@ -54,12 +58,13 @@ class SqliteWorkflowRepository:
 
         await self._database.write(insert)
 
-    async def get(self, workflow_id: str) -> Workflow | None:
-        def select(connection: sqlite3.Connection) -> Workflow | None:
-            found = connection.execute(_SELECT_LIVE, (workflow_id.lower(),)).fetchone()
-            return None if found is None else workflow_from_row(found)
+    async def get(self, workflow_id: Id) -> Workflow | None:
+        def select(connection: sqlite3.Connection) -> Row | None:
+            row: Row | None = connection.execute(_SELECT_LIVE, (workflow_id,)).fetchone()
+            return row
 
-        return await self._database.read(select)
+        found = await self._database.read(select)
+        return None if found is None else workflow_from_row(found, self._specs)
 
     async def replace(self, workflow: Workflow) -> None:
         workflow_id, name, enable, spec, _created_at, updated_at = workflow_to_row(workflow)
@@ -75,26 +80,21 @@ class SqliteWorkflowRepository:
 
         await self._database.write(update)
 
-    async def delete(self, workflow_id: str) -> None:
-        workflow_id = workflow_id.lower()
-        # Bookkeeping only: nothing reads deleted_at but "IS NULL", so the port needs no `now`.
-        deleted_at = int(time.time())
-
+    async def delete(self, workflow_id: Id, *, now: int) -> None:
         def soft_delete(connection: sqlite3.Connection) -> None:
-            if connection.execute(_DELETE_LIVE, (deleted_at, workflow_id)).rowcount == 0:
+            if connection.execute(_DELETE_LIVE, (now, workflow_id)).rowcount == 0:
                 raise WorkflowNotFoundError(workflow_id)
 
         await self._database.write(soft_delete)
 
     async def list(self, enable: bool | None = None) -> list[Workflow]:
-        def select(connection: sqlite3.Connection) -> list[Workflow]:
+        def select(connection: sqlite3.Connection) -> list[Row]:
             if enable is None:
-                rows = connection.execute(_LIST_LIVE).fetchall()
-            else:
-                rows = connection.execute(_LIST_LIVE_BY_ENABLE, (int(enable),)).fetchall()
-            return [workflow_from_row(row) for row in rows]
+                return connection.execute(_LIST_LIVE).fetchall()
+            return connection.execute(_LIST_LIVE_BY_ENABLE, (int(enable),)).fetchall()
 
-        return await self._database.read(select)
+        rows = await self._database.read(select)
+        return [workflow_from_row(row, self._specs) for row in rows]
 
 
 def _raise_if_name_taken(connection: sqlite3.Connection, name: str, workflow_id: str) -> None:

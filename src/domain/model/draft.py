@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.errors import InvalidInputError
+from domain.model.ids import Id, parse_order_id
 from domain.model.order import RETENTION_SECONDS, WorkflowOrder, collect_order_field_problems
-from domain.model.rules import Problems, canonicalize_decimal_fields, is_uuid4
+from domain.model.rules import Problems, canonicalize_decimal_fields
 
 FUTURE_TOLERANCE_SECONDS = 300
 """placed_at may be at most 5 minutes ahead of the service's clock."""
@@ -14,7 +15,10 @@ FUTURE_TOLERANCE_SECONDS = 300
 
 @dataclass(frozen=True, slots=True)
 class OrderDraft:
-    """An order as the client sent it; `id` and `placed_at` (epoch seconds) may be omitted."""
+    """An order as the client sent it; `id` and `placed_at` (epoch seconds) may be omitted.
+
+    `id` is the client's text, any case; once the draft is made it is in canonical form.
+    """
 
     order_code: str
     order_price: Decimal
@@ -29,8 +33,8 @@ class OrderDraft:
 
     def __post_init__(self) -> None:
         problems = Problems()
-        if self.id is not None:
-            problems.check("id", is_uuid4(self.id), "must be a UUID v4")
+        order_id = None if self.id is None else parse_order_id(self.id)
+        problems.check("id", self.id is None or order_id is not None, "must be a UUID v4")
         collect_order_field_problems(
             problems,
             order_code=self.order_code,
@@ -41,9 +45,13 @@ class OrderDraft:
         )
         if problems.errors:
             raise InvalidInputError(problems.errors)
-        if self.id is not None:
-            object.__setattr__(self, "id", self.id.lower())
+        object.__setattr__(self, "id", order_id)
         canonicalize_decimal_fields(self)
+
+    @property
+    def order_id(self) -> Id | None:
+        """The id the client chose, if any."""
+        return None if self.id is None else Id(self.id)
 
     def check_placed_at(self, now: int) -> None:
         """400 when placed_at is more than 5 minutes ahead or already expired."""
@@ -54,7 +62,7 @@ class OrderDraft:
         if self.placed_at + RETENTION_SECONDS <= now:
             raise InvalidInputError.single("placed_at", "is older than 7 days: the order would be expired")
 
-    def to_order(self, order_id: str, workflow_id: str, workflow_name: str, now: int) -> WorkflowOrder:
+    def to_order(self, order_id: Id, workflow_id: Id, workflow_name: str, now: int) -> WorkflowOrder:
         placed_at = now if self.placed_at is None else self.placed_at
         return WorkflowOrder(
             id=order_id,
@@ -72,10 +80,10 @@ class OrderDraft:
             execution_context=self.execution_context,
         )
 
-    def is_replay_of(self, stored: WorkflowOrder, workflow_id: str) -> bool:
+    def is_replay_of(self, stored: WorkflowOrder, workflow_id: Id) -> bool:
         """Same workflow and the same value for every field; an omitted placed_at matches any."""
         return (
-            stored.workflow_id == workflow_id.lower()
+            stored.workflow_id == workflow_id
             and (self.placed_at is None or self.placed_at == stored.placed_at)
             and self.order_code == stored.order_code
             and self.order_price == stored.order_price

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from domain.model.enums import OrderDirection
 from domain.model.errors import InvalidCursorError
+from domain.model.ids import Id, parse_id
 from domain.model.order import WorkflowOrder
-from domain.model.rules import is_uuid
 
 MAX_LIMIT = 100
 DEFAULT_HISTORY_LIMIT = 20
@@ -39,7 +39,7 @@ class Position:
     """Where a page ended: the sort key of its last order. The next page starts strictly after it."""
 
     placed_at: int
-    order_id: str
+    order_id: Id
 
     def is_after(self, order: WorkflowOrder) -> bool:
         """True when `order` comes after this position in newest-first order."""
@@ -75,18 +75,16 @@ class CursorCodec:
     def __init__(self, key: bytes) -> None:
         self._key = key
 
-    def _mac(self, workflow_id: str, history_filter: HistoryFilter, payload: bytes) -> bytes:
-        bound = json.dumps(
-            [workflow_id.lower(), history_filter.since, history_filter.until, history_filter.direction]
-        ).encode()
+    def _mac(self, workflow_id: Id, history_filter: HistoryFilter, payload: bytes) -> bytes:
+        bound = json.dumps([workflow_id, history_filter.since, history_filter.until, history_filter.direction]).encode()
         return hmac.new(self._key, bound + b"|" + payload, hashlib.sha256).digest()[:16]
 
-    def encode(self, workflow_id: str, history_filter: HistoryFilter, position: Position) -> str:
+    def encode(self, workflow_id: Id, history_filter: HistoryFilter, position: Position) -> str:
         payload = json.dumps([position.placed_at, position.order_id], separators=(",", ":")).encode()
         mac = self._mac(workflow_id, history_filter, payload)
         return f"{_b64(payload)}.{_b64(mac)}"
 
-    def decode(self, token: str, workflow_id: str, history_filter: HistoryFilter) -> Position:
+    def decode(self, token: str, workflow_id: Id, history_filter: HistoryFilter) -> Position:
         try:
             payload_text, mac_text = token.split(".")
             payload, mac = _unb64(payload_text), _unb64(mac_text)
@@ -98,14 +96,10 @@ class CursorCodec:
             placed_at, order_id = json.loads(payload)
         except (ValueError, TypeError) as error:
             raise InvalidCursorError() from error
-        if not (
-            type(placed_at) is int
-            and 0 <= placed_at <= LATEST_POSSIBLE_PLACED_AT
-            and isinstance(order_id, str)
-            and is_uuid(order_id)
-        ):
+        order_id = parse_id(order_id) if isinstance(order_id, str) else None
+        if not (type(placed_at) is int and 0 <= placed_at <= LATEST_POSSIBLE_PLACED_AT and order_id is not None):
             raise InvalidCursorError()
-        return Position(placed_at, order_id.lower())
+        return Position(placed_at, order_id)
 
 
 def _b64(raw: bytes) -> str:

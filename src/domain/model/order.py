@@ -1,19 +1,22 @@
 """A workflow order: the immutable, write-once record that a workflow placed an order."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.errors import InvalidInputError
-from domain.model.rules import NON_NEGATIVE, Problems, canonicalize_decimal_fields, is_uuid4
+from domain.model.ids import Id, parse_order_id
+from domain.model.rules import (
+    CODE_MAX,
+    CONTEXT_MAX,
+    NAME_MAX,
+    NON_NEGATIVE,
+    Problems,
+    canonicalize_decimal_fields,
+)
 
 RETENTION_SECONDS = 604_800
 """An order expires exactly 7 days after it was placed."""
-
-NAME_MAX = 200
-CODE_MAX = 50
-CONTEXT_MAX = 200
 
 
 def oldest_visible_placed_at(now: int) -> int:
@@ -40,10 +43,13 @@ def collect_order_field_problems(
 
 @dataclass(frozen=True, slots=True)
 class WorkflowOrder:
-    """One order placement; `ttl` (= expires_at) is exactly `placed_at` + 7 days."""
+    """One order placement; `ttl` (= expires_at) is exactly `placed_at` + 7 days.
 
-    id: str
-    workflow_id: str
+    Validated when created; decimals are kept in their shortest exact form.
+    """
+
+    id: Id
+    workflow_id: Id
     workflow_name: str
     placed_at: int
     order_code: str
@@ -58,7 +64,7 @@ class WorkflowOrder:
 
     def __post_init__(self) -> None:
         problems = Problems()
-        problems.check("id", is_uuid4(self.id), "must be a UUID v4")
+        problems.check("id", parse_order_id(self.id) == self.id, "must be a UUID v4 in lowercase")
         problems.text("workflow_name", self.workflow_name, max_length=NAME_MAX)
         collect_order_field_problems(
             problems,
@@ -71,18 +77,7 @@ class WorkflowOrder:
         problems.check("ttl", self.ttl == self.placed_at + RETENTION_SECONDS, "must be placed_at + 604800")
         if problems.errors:
             raise InvalidInputError(problems.errors)
-        object.__setattr__(self, "id", self.id.lower())
         canonicalize_decimal_fields(self)
-
-    @classmethod
-    def restore(cls, *values: Any) -> "WorkflowOrder":
-        """An order as storage gives it back: it was validated and canonicalized when it was
-        recorded, so the checks are not run again (reads are the hot path). `values` are every
-        field, in declaration order."""
-        order = object.__new__(cls)
-        for set_field, value in zip(_FIELD_SETTERS, values, strict=True):
-            set_field(order, value)
-        return order
 
     @property
     def expires_at(self) -> int:
@@ -96,7 +91,3 @@ class WorkflowOrder:
     def sort_key(self) -> tuple[int, str]:
         """Newest first means descending by this key: placed_at, then id as the fixed tie-break."""
         return (self.placed_at, self.id)
-
-
-# The slot descriptors' setters, in field order: they write a frozen dataclass's fields directly.
-_FIELD_SETTERS = tuple(vars(WorkflowOrder)[field.name].__set__ for field in fields(WorkflowOrder))

@@ -1,6 +1,5 @@
 """Field rules shared by entities: exact decimals, bounded text, ids, timestamps."""
 
-import uuid
 from collections.abc import Callable
 from dataclasses import fields
 from decimal import Context, Decimal, localcontext
@@ -12,6 +11,13 @@ SMALLEST_MAGNITUDE = Decimal("1E-130")
 LARGEST_MAGNITUDE = Decimal("9.99E+125")
 _WIDE = Context(prec=200)
 _WRITTEN_OUT_DIGITS = 40
+
+NAME_MAX = 200
+"""Longest workflow name, in characters (orders carry their workflow's name too)."""
+CODE_MAX = 50
+"""Longest index, CFD or order code."""
+CONTEXT_MAX = 200
+"""Longest execution context of an order."""
 
 
 def canonical_decimal(value: Decimal) -> Decimal:
@@ -63,24 +69,6 @@ def text_problem(value: str, *, max_length: int) -> str | None:
     if not 1 <= len(value) <= max_length:
         return f"must be 1 to {max_length} characters"
     return None
-
-
-def is_uuid4(value: str) -> bool:
-    """True for a canonical UUID v4 string in any case."""
-    try:
-        parsed = uuid.UUID(value)
-    except (ValueError, AttributeError, TypeError):
-        return False
-    return parsed.version == 4 and str(parsed) == value.lower()
-
-
-def is_uuid(value: str) -> bool:
-    """True for any canonical 36-character UUID string in any case."""
-    try:
-        parsed = uuid.UUID(value)
-    except (ValueError, AttributeError, TypeError):
-        return False
-    return str(parsed) == value.lower()
 
 
 class Problems:

@@ -14,10 +14,16 @@ from domain.model.enums import (
     UnitTime,
 )
 from domain.model.errors import InvalidInputError
-from domain.model.rules import ANY_SIGN, NON_NEGATIVE, POSITIVE, Problems, canonicalize_decimal_fields
-
-NAME_MAX = 200
-CODE_MAX = 50
+from domain.model.ids import Id
+from domain.model.rules import (
+    ANY_SIGN,
+    CODE_MAX,
+    NAME_MAX,
+    NON_NEGATIVE,
+    POSITIVE,
+    Problems,
+    canonicalize_decimal_fields,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +116,7 @@ class WorkflowSpec:
 class Workflow:
     """A stored workflow: its spec plus identity and timestamps (epoch seconds)."""
 
-    id: str
+    id: Id
     spec: WorkflowSpec
     created_at: int
     updated_at: int = field(default=0)

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from domain.model.enums import OrderDirection
 from domain.model.errors import InvalidInputError, OrderNotFoundError, WorkflowNotFoundError
-from domain.model.history import CursorCodec, HistoryFilter
+from domain.model.history import CursorCodec, HistoryFilter, LatestPage
+from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
 from ports.clock import Clock
 from ports.orders import OrderRepository
@@ -14,18 +15,12 @@ from ports.workflows import WorkflowRepository
 
 @dataclass(frozen=True, slots=True)
 class HistoryResult:
-    workflow_id: str
+    """One page of a history: its orders, the count of every matching order, and the cursor of the
+    next page (None on the last one)."""
+
     orders: list[WorkflowOrder]
     total_count: int
-    limit: int
     next_cursor: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class LatestOrders:
-    orders: list[WorkflowOrder]
-    total_count: int
-    limit: int
 
 
 class GetOrder:
@@ -34,7 +29,7 @@ class GetOrder:
     def __init__(self, orders: OrderRepository, clock: Clock) -> None:
         self._orders, self._clock = orders, clock
 
-    async def execute(self, order_id: str) -> WorkflowOrder:
+    async def execute(self, order_id: Id) -> WorkflowOrder:
         order = await self._orders.get(order_id)
         if order is None or not order.is_visible(self._clock.now()):
             raise OrderNotFoundError(order_id)
@@ -54,9 +49,8 @@ class GetOrderHistory:
         self._workflows, self._orders, self._clock, self._cursors = workflows, orders, clock, cursors
 
     async def execute(
-        self, workflow_id: str, history_filter: HistoryFilter, limit: int, cursor: str | None = None
+        self, workflow_id: Id, history_filter: HistoryFilter, limit: int, cursor: str | None = None
     ) -> HistoryResult:
-        workflow_id = workflow_id.lower()
         if (
             history_filter.since is not None
             and history_filter.until is not None
@@ -73,9 +67,9 @@ class GetOrderHistory:
             if page.next_position is None
             else self._cursors.encode(workflow_id, history_filter, page.next_position)
         )
-        return HistoryResult(workflow_id, page.orders, page.total_count, limit, next_cursor)
+        return HistoryResult(page.orders, page.total_count, next_cursor)
 
-    async def _require_workflow_or_orders(self, workflow_id: str, now: int) -> None:
+    async def _require_workflow_or_orders(self, workflow_id: Id, now: int) -> None:
         workflow, any_order = await asyncio.gather(
             self._workflows.get(workflow_id), self._orders.has_visible_orders(workflow_id, now=now)
         )
@@ -90,6 +84,5 @@ class GetLatestOrders:
     def __init__(self, orders: OrderRepository, clock: Clock) -> None:
         self._orders, self._clock = orders, clock
 
-    async def execute(self, limit: int, direction: OrderDirection | None = None) -> LatestOrders:
-        page = await self._orders.latest(now=self._clock.now(), direction=direction, limit=limit)
-        return LatestOrders(page.orders, page.total_count, limit)
+    async def execute(self, limit: int, direction: OrderDirection | None = None) -> LatestPage:
+        return await self._orders.latest(now=self._clock.now(), direction=direction, limit=limit)

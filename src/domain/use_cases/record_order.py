@@ -9,11 +9,12 @@ from domain.model.errors import (
     StaleWorkflowError,
     WorkflowNotFoundError,
 )
+from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
 from ports.clock import Clock
 from ports.ids import IdGenerator
 from ports.orders import OrderRepository
-from ports.workflows import WorkflowRepository
+from ports.workflows import WorkflowNames
 
 _RENAME_RETRIES = 5
 
@@ -31,39 +32,30 @@ class RecordOrder:
     A replay (same id, same content) answers the stored order without writing; the same id with
     other content, or for another workflow, is an OrderIdConflictError.
 
-    The order carries its workflow's name. Names read earlier are remembered per workflow id and
-    used without reading the workflow again: the write itself checks that the workflow is live
-    and still has that name (OrderRepository.add), so a remembered name that went stale costs one
-    failed write and a fresh read, never a wrong record. In the steady state, recording an order
-    is one storage call.
+    The order carries its workflow's name, as `names` knows it. The write itself checks that the
+    workflow is live and still has that name (OrderRepository.add), so a name that went stale
+    costs one refused write and a fresh read, never a wrong record.
     """
 
-    NAMES_REMEMBERED = 10_000
+    def __init__(self, names: WorkflowNames, orders: OrderRepository, clock: Clock, ids: IdGenerator) -> None:
+        self._names, self._orders, self._clock, self._ids = names, orders, clock, ids
 
-    def __init__(self, workflows: WorkflowRepository, orders: OrderRepository, clock: Clock, ids: IdGenerator) -> None:
-        self._workflows, self._orders, self._clock, self._ids = workflows, orders, clock, ids
-        self._names: dict[str, str] = {}
-
-    async def execute(self, workflow_id: str, draft: OrderDraft) -> RecordedOrder:
-        workflow_id = workflow_id.lower()
+    async def execute(self, workflow_id: Id, draft: OrderDraft) -> RecordedOrder:
         now = self._clock.now()
         draft.check_placed_at(now)
-        order_id = draft.id or self._ids.new_id()
+        order_id = draft.order_id or self._ids.new_id()
         for _ in range(_RENAME_RETRIES):
-            name = self._names.get(workflow_id)
+            name = await self._names.name_of(workflow_id)
             if name is None:
-                workflow = await self._workflows.get(workflow_id)
-                if workflow is None:
-                    return await self._replay_for_missing_workflow(draft, workflow_id, now)
-                name = self._remember(workflow_id, workflow.name)
+                return await self._replay_for_missing_workflow(draft, workflow_id, now)
             order = draft.to_order(order_id, workflow_id, name, now)
             try:
                 await self._orders.add(order)
             except StaleWorkflowError:
-                self._names.pop(workflow_id, None)
+                self._names.forget(workflow_id)
                 continue
             except WorkflowNotFoundError:
-                self._names.pop(workflow_id, None)
+                self._names.forget(workflow_id)
                 raise
             except DuplicateOrderIdError:
                 stored = await self._orders.get(order_id)
@@ -73,21 +65,15 @@ class RecordOrder:
             return RecordedOrder(order, created=True)
         raise StaleWorkflowError(workflow_id)
 
-    def _remember(self, workflow_id: str, name: str) -> str:
-        if len(self._names) >= self.NAMES_REMEMBERED:
-            self._names.clear()
-        self._names[workflow_id] = name
-        return name
-
-    async def _replay_for_missing_workflow(self, draft: OrderDraft, workflow_id: str, now: int) -> RecordedOrder:
+    async def _replay_for_missing_workflow(self, draft: OrderDraft, workflow_id: Id, now: int) -> RecordedOrder:
         """A workflow that is not live takes no new order, but a replay of one it took before
         still answers the stored order."""
-        if draft.id is not None and (stored := await self._orders.get(draft.id)) is not None:
+        if draft.order_id is not None and (stored := await self._orders.get(draft.order_id)) is not None:
             return self._replay(draft, stored, workflow_id, now)
         raise WorkflowNotFoundError(workflow_id)
 
     @staticmethod
-    def _replay(draft: OrderDraft, stored: WorkflowOrder, workflow_id: str, now: int) -> RecordedOrder:
+    def _replay(draft: OrderDraft, stored: WorkflowOrder, workflow_id: Id, now: int) -> RecordedOrder:
         if stored.is_visible(now) and draft.is_replay_of(stored, workflow_id):
             return RecordedOrder(stored, created=False)
         raise OrderIdConflictError(stored.id)

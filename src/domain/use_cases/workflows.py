@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from domain.model.errors import WorkflowNotFoundError
 from domain.model.history import HistoryFilter
+from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
 from domain.model.workflow import Workflow, WorkflowSpec
 from ports.clock import Clock
@@ -14,17 +15,12 @@ from ports.workflows import WorkflowRepository
 
 
 @dataclass(frozen=True, slots=True)
-class OrderSummary:
-    """Count and newest order over a workflow's visible orders."""
-
-    total_count: int
-    last_order: WorkflowOrder | None
-
-
-@dataclass(frozen=True, slots=True)
 class WorkflowDetails:
+    """A workflow with the count of its visible orders and the newest of them."""
+
     workflow: Workflow
-    order_summary: OrderSummary
+    order_count: int
+    last_order: WorkflowOrder | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +38,7 @@ class CreateWorkflow:
     async def execute(self, spec: WorkflowSpec) -> WorkflowDetails:
         workflow = Workflow(id=self._ids.new_id(), spec=spec, created_at=self._clock.now())
         await self._workflows.add(workflow)
-        return WorkflowDetails(workflow, OrderSummary(0, None))
+        return WorkflowDetails(workflow, 0, None)
 
 
 class GetWorkflow:
@@ -51,8 +47,7 @@ class GetWorkflow:
     def __init__(self, workflows: WorkflowRepository, orders: OrderRepository, clock: Clock) -> None:
         self._workflows, self._orders, self._clock = workflows, orders, clock
 
-    async def execute(self, workflow_id: str) -> WorkflowDetails:
-        workflow_id = workflow_id.lower()
+    async def execute(self, workflow_id: Id) -> WorkflowDetails:
         now = self._clock.now()
         everything = HistoryFilter()
         workflow, newest = await asyncio.gather(
@@ -61,7 +56,7 @@ class GetWorkflow:
         if workflow is None:
             raise WorkflowNotFoundError(workflow_id)
         last = newest.orders[0] if newest.orders else None
-        return WorkflowDetails(workflow, OrderSummary(newest.total_count, last))
+        return WorkflowDetails(workflow, newest.total_count, last)
 
 
 class ReplaceWorkflow:
@@ -71,7 +66,7 @@ class ReplaceWorkflow:
         self._workflows, self._clock = workflows, clock
         self._details = GetWorkflow(workflows, orders, clock)
 
-    async def execute(self, workflow_id: str, spec: WorkflowSpec) -> WorkflowDetails:
+    async def execute(self, workflow_id: Id, spec: WorkflowSpec) -> WorkflowDetails:
         current = await self._workflows.get(workflow_id)
         if current is None:
             raise WorkflowNotFoundError(workflow_id)
@@ -82,11 +77,11 @@ class ReplaceWorkflow:
 class DeleteWorkflow:
     """Delete a live workflow; its orders stay readable until they expire."""
 
-    def __init__(self, workflows: WorkflowRepository) -> None:
-        self._workflows = workflows
+    def __init__(self, workflows: WorkflowRepository, clock: Clock) -> None:
+        self._workflows, self._clock = workflows, clock
 
-    async def execute(self, workflow_id: str) -> None:
-        await self._workflows.delete(workflow_id)
+    async def execute(self, workflow_id: Id) -> None:
+        await self._workflows.delete(workflow_id, now=self._clock.now())
 
 
 class ListWorkflows:

@@ -1,0 +1,121 @@
+"""Every storage port call bounded by one deadline, and counted and timed by operation and outcome.
+
+The deadline lives here and nowhere else: the storage adapters keep their own engine-level
+timeouts (SQLite's busy timeout, botocore's connect/read timeouts and retries), but whatever they
+would do, a port call answers within `deadline` seconds or raises StorageUnavailableError.
+"""
+
+import asyncio
+import time
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from adapters.telemetry.metrics import Metrics
+from domain.model.enums import OrderDirection
+from domain.model.errors import ConflictError, NotFoundError, StorageUnavailableError, UnavailableError
+from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
+from domain.model.ids import Id
+from domain.model.order import WorkflowOrder
+from domain.model.workflow import Workflow
+from ports.health import StorageHealth
+from ports.orders import OrderRepository
+from ports.workflows import WorkflowRepository
+
+T = TypeVar("T")
+
+
+def outcome_of(error: BaseException) -> str:
+    if isinstance(error, UnavailableError):
+        return "unavailable"
+    if isinstance(error, ConflictError):
+        return "conflict"
+    if isinstance(error, NotFoundError):
+        return "not_found"
+    return "error"
+
+
+class StorageCalls:
+    """Runs one storage call under the deadline and reports it to Metrics as `operation`."""
+
+    def __init__(self, metrics: Metrics, deadline: float) -> None:
+        self._metrics, self.deadline = metrics, deadline
+
+    async def run(self, operation: str, call: Awaitable[T]) -> T:
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await call
+        except TimeoutError as error:
+            outcome = "unavailable"
+            raise StorageUnavailableError(f"The storage did not answer within {self.deadline:g} s.") from error
+        except BaseException as error:
+            outcome = outcome_of(error)
+            raise
+        finally:
+            self._metrics.observe_storage(operation, outcome, time.perf_counter() - started)
+
+
+class GuardedWorkflowRepository:
+    """WorkflowRepository whose every call goes through StorageCalls."""
+
+    def __init__(self, inner: WorkflowRepository, calls: StorageCalls) -> None:
+        self._inner, self._calls = inner, calls
+
+    async def add(self, workflow: Workflow) -> None:
+        await self._calls.run("workflows.add", self._inner.add(workflow))
+
+    async def get(self, workflow_id: Id) -> Workflow | None:
+        return await self._calls.run("workflows.get", self._inner.get(workflow_id))
+
+    async def replace(self, workflow: Workflow) -> None:
+        await self._calls.run("workflows.replace", self._inner.replace(workflow))
+
+    async def delete(self, workflow_id: Id, *, now: int) -> None:
+        await self._calls.run("workflows.delete", self._inner.delete(workflow_id, now=now))
+
+    async def list(self, enable: bool | None = None) -> list[Workflow]:
+        return await self._calls.run("workflows.list", self._inner.list(enable))
+
+
+class GuardedOrderRepository:
+    """OrderRepository whose every call goes through StorageCalls."""
+
+    def __init__(self, inner: OrderRepository, calls: StorageCalls) -> None:
+        self._inner, self._calls = inner, calls
+
+    async def add(self, order: WorkflowOrder) -> None:
+        await self._calls.run("orders.add", self._inner.add(order))
+
+    async def get(self, order_id: Id) -> WorkflowOrder | None:
+        return await self._calls.run("orders.get", self._inner.get(order_id))
+
+    async def page(
+        self,
+        workflow_id: Id,
+        history_filter: HistoryFilter,
+        *,
+        now: int,
+        limit: int,
+        after: Position | None = None,
+    ) -> HistoryPage:
+        page = self._inner.page(workflow_id, history_filter, now=now, limit=limit, after=after)
+        return await self._calls.run("orders.page", page)
+
+    async def has_visible_orders(self, workflow_id: Id, *, now: int) -> bool:
+        return await self._calls.run("orders.has_visible_orders", self._inner.has_visible_orders(workflow_id, now=now))
+
+    async def latest(
+        self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None
+    ) -> LatestPage:
+        return await self._calls.run("orders.latest", self._inner.latest(now=now, direction=direction, limit=limit))
+
+
+class GuardedStorageHealth:
+    """StorageHealth whose check goes through StorageCalls."""
+
+    def __init__(self, inner: StorageHealth, calls: StorageCalls) -> None:
+        self._inner, self._calls = inner, calls
+
+    async def check(self) -> None:
+        await self._calls.run("health.check", self._inner.check())
