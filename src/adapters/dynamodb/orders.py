@@ -8,16 +8,14 @@ from typing import TYPE_CHECKING, Any
 from adapters.dynamodb.concurrency import both
 from adapters.dynamodb.errors import storage_errors
 from adapters.dynamodb.expressions import live, names
+from adapters.dynamodb.history_query import history_query
 from adapters.dynamodb.mapping import (
-    MAX_PLACED_AT,
     item_to_order,
     n,
     order_sort_key,
     order_to_item,
     read_s,
     s,
-    sort_key_ceiling,
-    sort_key_floor,
 )
 from adapters.dynamodb.transactions import CONFLICT_ATTEMPTS, failed, old_item, transact
 from adapters.dynamodb.workflow_mapping import workflow_pk
@@ -30,7 +28,7 @@ from domain.model.errors import (
 )
 from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
 from domain.model.ids import Id
-from domain.model.order import WorkflowOrder, oldest_visible_placed_at
+from domain.model.order import WorkflowOrder
 from ports.orders import OrderRepository
 
 if TYPE_CHECKING:
@@ -163,7 +161,7 @@ class DynamoDbOrderRepository(OrderRepository):
     async def _orders_after(
         self, workflow_id: Id, history_filter: HistoryFilter, now: int, limit: int, after: Position | None
     ) -> tuple[list[WorkflowOrder], Position | None]:
-        request = self._query(workflow_id, history_filter, now, after)
+        request = history_query(self._orders, workflow_id, history_filter, now, after)
         if request is None:
             return [], None
         # Limit counts items read before the filter: read on until limit + 1 match or none remain.
@@ -185,7 +183,7 @@ class DynamoDbOrderRepository(OrderRepository):
         return found[:limit], Position(last.placed_at, last.id)
 
     async def _count(self, workflow_id: Id, history_filter: HistoryFilter, now: int) -> int:
-        request = self._query(workflow_id, history_filter, now, None)
+        request = history_query(self._orders, workflow_id, history_filter, now, None)
         if request is None:
             return 0
         request["Select"] = "COUNT"
@@ -226,33 +224,3 @@ class DynamoDbOrderRepository(OrderRepository):
                 break
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         return sorted(newest, key=lambda order: order.sort_key, reverse=True)
-
-    def _query(
-        self, workflow_id: Id, history_filter: HistoryFilter, now: int, after: Position | None
-    ) -> dict[str, Any] | None:
-        """The Query request for visible matching orders strictly after `after`, or None when the
-        key range is empty. Visibility is a key bound: placed_at >= oldest_visible_placed_at(now)."""
-        low = max(oldest_visible_placed_at(now), history_filter.since or 0, 0)
-        high = MAX_PLACED_AT if history_filter.until is None else min(history_filter.until, MAX_PLACED_AT)
-        if low > high or (after is not None and after.placed_at < low):
-            return None
-        ceiling = sort_key_ceiling(high)
-        if after is not None and after.placed_at <= high:
-            # BETWEEN is inclusive: the item at `after` itself comes back and is skipped by page()
-            ceiling = order_sort_key(after.placed_at, after.order_id)
-        condition = "#ttl > :now"
-        values = {":wid": s(workflow_id), ":low": s(sort_key_floor(low)), ":high": s(ceiling),
-                  ":now": n(now)}  # fmt: skip
-        if history_filter.direction is not None:
-            condition += " AND #order_direction = :direction"
-            values[":direction"] = s(history_filter.direction.value)
-        return {
-            "TableName": self._orders,
-            "KeyConditionExpression": "#workflow_id = :wid AND #sort_key BETWEEN :low AND :high",
-            "FilterExpression": condition,
-            "ExpressionAttributeNames": names("workflow_id", "sort_key", "ttl")
-            | ({"#order_direction": "order_direction"} if history_filter.direction else {}),
-            "ExpressionAttributeValues": values,
-            "ScanIndexForward": False,
-            "ConsistentRead": True,
-        }

@@ -50,35 +50,21 @@ def order_to_row(order: WorkflowOrder) -> Row:
 
 def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
     """The inverse of order_to_row, for rows this adapter wrote (see adapters.stored_orders)."""
-    (
-        order_id,
-        workflow_id,
-        workflow_name,
-        placed_at,
-        order_code,
-        order_price,
-        order_quantity,
-        order_direction,
-        order_type,
-        expires_at,
-        asset_type,
-        trigger_close,
-        execution_context,
-    ) = row
+    order_id, workflow_id, name, placed_at, code, price, quantity, direction, kind, expires, asset, close, context = row
     return trusted_stored_order(
         order_id,
         workflow_id,
-        workflow_name,
+        name,
         placed_at,
-        order_code,
-        Decimal(order_price),
-        Decimal(order_quantity),
-        DIRECTION_BY_VALUE[order_direction],
-        TYPE_BY_VALUE[order_type],
-        expires_at,
-        None if asset_type is None else ASSET_TYPE_BY_VALUE[asset_type],
-        None if trigger_close is None else Decimal(trigger_close),
-        execution_context,
+        code,
+        Decimal(price),
+        Decimal(quantity),
+        DIRECTION_BY_VALUE[direction],
+        TYPE_BY_VALUE[kind],
+        expires,
+        None if asset is None else ASSET_TYPE_BY_VALUE[asset],
+        None if close is None else Decimal(close),
+        context,
     )
 
 
