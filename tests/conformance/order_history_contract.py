@@ -141,10 +141,9 @@ class OrderHistoryContract:
         assert not await order_repository.has_visible_orders(workflow.id, now=NOW)
 
         await order_repository.add(make_order(workflow, placed_at=NOW - 60, direction=SELL))
-        await workflow_repository.delete(workflow.id)
+        await workflow_repository.delete(workflow.id, now=NOW)
 
         assert await order_repository.has_visible_orders(workflow.id, now=NOW)
-        assert await order_repository.has_visible_orders(workflow.id.upper(), now=NOW)
         assert await order_repository.has_visible_orders(workflow.id, now=NOW - 60 + RETENTION_SECONDS - 1)
         assert not await order_repository.has_visible_orders(workflow.id, now=NOW - 60 + RETENTION_SECONDS)
         assert not await order_repository.has_visible_orders(new_id(), now=NOW)

@@ -48,13 +48,13 @@ class OrderRecordsContract:
 
         assert await order_repository.get(order.id) == order
 
-    async def test_get_finds_an_order_by_its_id_in_any_case(
+    async def test_get_finds_an_order_by_its_id(
         self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
     ) -> None:
         order = make_order(await live_workflow(workflow_repository))
         await order_repository.add(order)
 
-        assert await order_repository.get(order.id.upper()) == order
+        assert await order_repository.get(order.id) == order
 
     async def test_get_of_an_unknown_id_is_none(self, order_repository: OrderRepository) -> None:
         assert await order_repository.get(new_id()) is None
@@ -155,7 +155,7 @@ class OrderRecordsContract:
         self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
     ) -> None:
         workflow = await live_workflow(workflow_repository)
-        await workflow_repository.delete(workflow.id)
+        await workflow_repository.delete(workflow.id, now=NOW)
         order = make_order(workflow)
 
         with pytest.raises(WorkflowNotFoundError):
@@ -189,7 +189,7 @@ class OrderRecordsContract:
         older, newer = make_order(workflow, placed_at=NOW - 60), make_order(workflow, placed_at=NOW - 30)
         await add_all(order_repository, older, newer)
 
-        await workflow_repository.delete(workflow.id)
+        await workflow_repository.delete(workflow.id, now=NOW)
 
         assert await order_repository.get(older.id) == older
         assert (await order_repository.page(workflow.id, EVERYTHING, now=NOW, limit=10)).orders == [
@@ -226,7 +226,7 @@ class OrderRecordsContract:
             d.id: make_order(d, placed_at=NOW - 40, direction=BUY),
         }
         await add_all(order_repository, make_order(b, placed_at=NOW - 90, direction=BUY), *newest.values())
-        await workflow_repository.delete(d.id)  # deleted workflows keep their row
+        await workflow_repository.delete(d.id, now=NOW)  # deleted workflows keep their row
         everything = newest_first(list(newest.values()))
         buys = [order for order in everything if order.order_direction == BUY]
 

@@ -18,7 +18,7 @@ WORKFLOW_CALLS: dict[str, Callable[[WorkflowRepository], Awaitable[Any]]] = {
     "add": lambda repository: repository.add(make_workflow()),
     "get": lambda repository: repository.get(new_id()),
     "replace": lambda repository: repository.replace(WORKFLOW),
-    "delete": lambda repository: repository.delete(WORKFLOW.id),
+    "delete": lambda repository: repository.delete(WORKFLOW.id, now=NOW),
     "list": lambda repository: repository.list(),
     "list enabled": lambda repository: repository.list(True),
 }

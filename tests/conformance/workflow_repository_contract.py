@@ -29,11 +29,11 @@ class WorkflowRepositoryContract:
         assert stored is not None
         assert decimal_texts(stored.spec) == decimal_texts(workflow.spec)
 
-    async def test_get_finds_a_workflow_by_its_id_in_any_case(self, workflow_repository: WorkflowRepository) -> None:
+    async def test_get_finds_a_workflow_by_its_id(self, workflow_repository: WorkflowRepository) -> None:
         workflow = make_workflow()
         await workflow_repository.add(workflow)
 
-        assert await workflow_repository.get(workflow.id.upper()) == workflow
+        assert await workflow_repository.get(workflow.id) == workflow
 
     async def test_get_of_an_id_that_never_existed_is_none(self, workflow_repository: WorkflowRepository) -> None:
         assert await workflow_repository.get(new_id()) is None
@@ -62,7 +62,7 @@ class WorkflowRepositoryContract:
     async def test_a_deleted_workflows_name_can_be_used_again(self, workflow_repository: WorkflowRepository) -> None:
         old = make_workflow("Breakout")
         await workflow_repository.add(old)
-        await workflow_repository.delete(old.id)
+        await workflow_repository.delete(old.id, now=NOW)
         new = make_workflow("Breakout")
 
         await workflow_repository.add(new)
@@ -98,7 +98,7 @@ class WorkflowRepositoryContract:
         deleted, workflow = make_workflow("Old"), make_workflow("New")
         for each in (deleted, workflow):
             await workflow_repository.add(each)
-        await workflow_repository.delete(deleted.id)
+        await workflow_repository.delete(deleted.id, now=NOW)
         replacement = workflow.replaced_by(make_spec("Old"), NOW + 60)
 
         await workflow_repository.replace(replacement)
@@ -142,7 +142,7 @@ class WorkflowRepositoryContract:
     ) -> None:
         workflow = make_workflow("Breakout")
         await workflow_repository.add(workflow)
-        await workflow_repository.delete(workflow.id)
+        await workflow_repository.delete(workflow.id, now=NOW)
 
         with pytest.raises(WorkflowNotFoundError):
             await workflow_repository.replace(workflow.replaced_by(make_spec("Other"), NOW + 60))
@@ -155,7 +155,7 @@ class WorkflowRepositoryContract:
         for each in (kept, deleted):
             await workflow_repository.add(each)
 
-        await workflow_repository.delete(deleted.id.upper())
+        await workflow_repository.delete(deleted.id, now=NOW)
 
         assert await workflow_repository.get(deleted.id) is None
         assert await workflow_repository.list() == [kept]
@@ -164,17 +164,17 @@ class WorkflowRepositoryContract:
         self, workflow_repository: WorkflowRepository
     ) -> None:
         with pytest.raises(WorkflowNotFoundError):
-            await workflow_repository.delete(new_id())
+            await workflow_repository.delete(new_id(), now=NOW)
 
     async def test_deleting_a_workflow_twice_raises_not_found_the_second_time(
         self, workflow_repository: WorkflowRepository
     ) -> None:
         workflow = make_workflow()
         await workflow_repository.add(workflow)
-        await workflow_repository.delete(workflow.id)
+        await workflow_repository.delete(workflow.id, now=NOW)
 
         with pytest.raises(WorkflowNotFoundError):
-            await workflow_repository.delete(workflow.id)
+            await workflow_repository.delete(workflow.id, now=NOW)
 
     async def test_list_sorts_names_in_unicode_code_point_order(self, workflow_repository: WorkflowRepository) -> None:
         # U+1F600 sorts after U+FF21 by code point, but before it by UTF-16 code units.

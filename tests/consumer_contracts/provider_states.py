@@ -200,7 +200,7 @@ async def _no_workflow(repositories: Repositories, params: Params) -> None:
     """params: workflow_id. No live workflow has this id (deleted if one had)."""
     workflow_id = str(params["workflow_id"])
     if await repositories.workflows.get(workflow_id) is not None:
-        await repositories.workflows.delete(workflow_id)
+        await repositories.workflows.delete(workflow_id, now=int(time.time()))
 
 
 async def _no_order(repositories: Repositories, params: Params) -> None:

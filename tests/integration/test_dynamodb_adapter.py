@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames, create_tables
-from adapters.dynamodb.workflow_mapping import LEGACY_SPEC_ATTRIBUTES
 from builders import (
     NOW,
     add_all,
     count_of,
     live_workflow,
     make_order,
-    make_spec,
     make_workflow,
     newest_first,
 )
@@ -23,7 +21,6 @@ from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, WorkflowNameTakenError
 from domain.model.history import HistoryFilter
 from domain.model.order import RETENTION_SECONDS
-from domain.model.workflow import WorkflowSpec
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
@@ -99,7 +96,7 @@ async def test_a_deleted_workflow_leaves_a_tombstone_that_expires_with_its_lates
     workflow = await live_workflow(workflow_repository, "Gone")
     await add_all(order_repository, make_order(workflow, placed_at=NOW - 5), make_order(workflow, placed_at=NOW - 9))
 
-    await workflow_repository.delete(workflow.id)
+    await workflow_repository.delete(workflow.id, now=NOW)
 
     def key(pk: str) -> dict[str, dict[str, str]]:
         return {"pk": {"S": pk}}
@@ -154,51 +151,3 @@ async def test_repositories_on_separate_prefixes_do_not_see_each_other(
     assert await DynamoDbWorkflowRepository(dynamodb_client, other.workflows).get(workflow.id) is None
     assert (await there.latest(now=NOW)).orders == []
     assert await there.get(order.id) is None
-
-
-def legacy_spec_attributes(spec: WorkflowSpec) -> dict[str, Any]:
-    """How the previous version stored make_spec()'s spec: one attribute per field, nested maps."""
-    (condition,) = spec.conditions
-    trigger = spec.trigger
-    return {
-        "index": {"S": spec.index},
-        "cfd": {"S": spec.cfd},
-        "dry_run": {"BOOL": spec.dry_run},
-        "is_us": {"BOOL": spec.is_us},
-        "conditions": {"L": [{"M": {
-            "indicator": {"M": {"name": {"S": condition.indicator.name.value},
-                                "ut": {"S": condition.indicator.ut.value}}},
-            "close": {"M": {"direction": {"S": condition.close.direction.value}, "ut": {"S": condition.close.ut.value},
-                            "spread": {"N": str(condition.close.spread)}}},
-        }}]},
-        "trigger": {"M": {"ut": {"S": trigger.ut.value}, "signal": {"S": trigger.signal.value},
-                          "location": {"S": trigger.location.value},
-                          "order_direction": {"S": trigger.order_direction.value},
-                          "quantity": {"N": str(trigger.quantity)}}},
-    }  # fmt: skip
-
-
-async def test_a_workflow_stored_in_the_legacy_form_is_read_and_a_replace_rewrites_it(
-    workflow_repository: DynamoDbWorkflowRepository, dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames
-) -> None:
-    workflow = await live_workflow(workflow_repository, "Legacy")
-    key = {"pk": {"S": f"WORKFLOW#{workflow.id}"}}
-    legacy = legacy_spec_attributes(workflow.spec)
-    await dynamodb_client.update_item(
-        TableName=dynamodb_tables.workflows,
-        Key=key,
-        UpdateExpression="SET " + ", ".join(f"#{a} = :{a}" for a in legacy) + " REMOVE #spec",
-        ExpressionAttributeNames={f"#{a}": a for a in [*legacy, "spec"]},
-        ExpressionAttributeValues={f":{a}": value for a, value in legacy.items()},
-    )
-
-    assert await workflow_repository.get(workflow.id) == workflow
-    assert await workflow_repository.list() == [workflow]
-
-    renamed = workflow.replaced_by(make_spec("Legacy renamed", quantity="2.50"), NOW + 1)
-    await workflow_repository.replace(renamed)
-
-    item = (await dynamodb_client.get_item(TableName=dynamodb_tables.workflows, Key=key))["Item"]
-    assert "spec" in item
-    assert not set(LEGACY_SPEC_ATTRIBUTES) & item.keys()
-    assert await workflow_repository.get(workflow.id) == renamed

@@ -12,6 +12,8 @@ from adapters.dynamodb import (
     DynamoDbWorkflowRepository,
     TableNames,
 )
+from adapters.storage_calls import GuardedStorageHealth, StorageCalls
+from adapters.telemetry.metrics import Metrics
 from builders import NOW, count_of, live_workflow, make_order, new_id
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StorageUnavailableError
@@ -143,15 +145,17 @@ async def test_a_conflict_that_persists_is_storage_unavailable_and_writes_nothin
     assert await orders.get(order.id) is None
 
 
-async def test_health_gives_up_at_its_deadline_when_the_storage_hangs(
+async def test_health_gives_up_at_the_storage_deadline_when_the_storage_hangs(
     proxied_client: DynamoDBClient, faults: FaultProxy, dynamodb_tables: TableNames
 ) -> None:
-    health = DynamoDbStorageHealth(
-        proxied_client,
-        workflows_table=dynamodb_tables.workflows,
-        orders_table=dynamodb_tables.orders,
-        order_ids_table=dynamodb_tables.order_ids,
-        timeout_seconds=0.2,
+    health = GuardedStorageHealth(
+        DynamoDbStorageHealth(
+            proxied_client,
+            workflows_table=dynamodb_tables.workflows,
+            orders_table=dynamodb_tables.orders,
+            order_ids_table=dynamodb_tables.order_ids,
+        ),
+        StorageCalls(Metrics(), deadline=0.2),
     )
     faults.hang("GetItem")
 

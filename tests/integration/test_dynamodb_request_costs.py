@@ -26,7 +26,8 @@ from domain.use_cases.record_order import RecordOrder
 if TYPE_CHECKING:
     from dynamodb_server import RequestLog
 
-    from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames
+from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames
+from adapters.workflow_names import RememberedWorkflowNames
 
 pytest_plugins = ["dynamodb_server"]
 pytestmark = pytest.mark.slow  # every test here needs the moto server
@@ -155,7 +156,7 @@ async def test_no_repository_method_scans_the_orders_or_order_ids_tables(
     await order_repository.latest(now=NOW)
     await workflow_repository.list(True)
     await workflow_repository.replace(workflow.replaced_by(workflow.spec, NOW + 1))
-    await workflow_repository.delete(workflow.id)
+    await workflow_repository.delete(workflow.id, now=NOW)
 
     scanned = {table for operation, table in request_log.calls if operation == "Scan"}
     assert scanned == {dynamodb_tables.workflows}
@@ -178,7 +179,7 @@ async def test_recording_through_the_use_case_is_one_transaction_once_the_workfl
     request_log: RequestLog,
 ) -> None:
     workflow = await live_workflow(workflow_repository)
-    record = RecordOrder(workflow_repository, order_repository, FixedClock(), NoIds())
+    record = RecordOrder(RememberedWorkflowNames(workflow_repository), order_repository, FixedClock(), NoIds())
     first = make_draft(order_quantity=Decimal("2"), id=new_id(), placed_at=NOW - 9)
     second = make_draft(order_price=Decimal("7851"), order_quantity=Decimal("1"), id=new_id(), placed_at=NOW)
     request_log.clear()
@@ -190,7 +191,7 @@ async def test_recording_through_the_use_case_is_one_transaction_once_the_workfl
     assert request_log.operations() == {"TransactWriteItems": 1}
 
     # Strongly consistent reads by id: a replay right after the write (even after a delete) finds it.
-    await workflow_repository.delete(workflow.id)
+    await workflow_repository.delete(workflow.id, now=NOW)
     request_log.clear()
     replayed = await record.execute(workflow.id, first)
 
@@ -208,7 +209,7 @@ async def test_each_workflow_write_is_one_transaction_after_at_most_one_read(
         lambda: workflow_repository.add(workflow),
         lambda: workflow_repository.get(workflow.id),
         lambda: workflow_repository.replace(workflow.replaced_by(make_spec("Renamed"), NOW + 1)),
-        lambda: workflow_repository.delete(workflow.id),
+        lambda: workflow_repository.delete(workflow.id, now=NOW),
     ]
     for call in calls:
         request_log.clear()

@@ -15,6 +15,8 @@ from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
+from adapters.storage_calls import StorageCalls
+from adapters.telemetry.metrics import Metrics
 from builders import NOW, count_of, make_order, make_workflow, new_id
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StorageUnavailableError
@@ -136,7 +138,7 @@ REQUEST_PATHS: dict[str, Callable[[SqliteDatabase, str, WorkflowOrder], Awaitabl
     "order add": lambda db, w, _o: orders_of(db).add(make_order(make_workflow("seeded", workflow_id=w))),
     "workflow replace": lambda db, w, _o: workflows_of(db).replace(make_workflow("renamed", workflow_id=w)),
     "workflow get": lambda db, w, _o: workflows_of(db).get(w),
-    "workflow delete": lambda db, w, _o: workflows_of(db).delete(w),
+    "workflow delete": lambda db, w, _o: workflows_of(db).delete(w, now=NOW),
     "health": lambda db, _w, _o: SqliteStorageHealth(db).check(),
 }
 
@@ -275,14 +277,15 @@ async def test_writes_while_another_connection_holds_the_lock_raise_storage_unav
         await database.close()
 
 
-async def test_a_call_stuck_past_the_call_timeout_raises_storage_unavailable_and_then_the_thread_serves_again(
+async def test_a_call_stuck_past_its_deadline_raises_storage_unavailable_and_then_the_thread_serves_again(
     path: str,
 ) -> None:
-    database = await SqliteDatabase.open(path, call_timeout=0.5, readers=1)
+    database = await SqliteDatabase.open(path, readers=1)
+    calls = StorageCalls(Metrics(), deadline=0.5)
     stuck = Stuck()
     try:
         with pytest.raises(StorageUnavailableError):
-            await database.read(stuck)
+            await calls.run("stuck", database.read(stuck))
     finally:
         stuck.released.set()
     try:
@@ -292,12 +295,15 @@ async def test_a_call_stuck_past_the_call_timeout_raises_storage_unavailable_and
 
 
 async def test_a_write_queued_behind_a_stuck_write_times_out_and_never_runs(path: str) -> None:
-    database = await SqliteDatabase.open(path, call_timeout=0.2)
+    database = await SqliteDatabase.open(path)
+    calls = StorageCalls(Metrics(), deadline=0.2)
     stuck = Stuck()
     workflow = make_workflow()
     try:
         results = await asyncio.gather(
-            database.write(stuck), workflows_of(database).add(workflow), return_exceptions=True
+            calls.run("stuck", database.write(stuck)),
+            calls.run("add", workflows_of(database).add(workflow)),
+            return_exceptions=True,
         )
         assert [type(result) for result in results] == [StorageUnavailableError] * 2
     finally:
@@ -320,7 +326,7 @@ async def test_a_taken_id_is_reported_before_a_deleted_workflow(database: Sqlite
     await workflows_of(database).add(workflow)
     stored = make_order(workflow)
     await orders_of(database).add(stored)
-    await workflows_of(database).delete(workflow.id)
+    await workflows_of(database).delete(workflow.id, now=NOW)
 
     with pytest.raises(DuplicateOrderIdError):
         await orders_of(database).add(make_order(workflow, order_id=stored.id))

@@ -129,13 +129,6 @@ def test_a_cursor_is_url_safe_ascii(codec: CursorCodec) -> None:
     assert set(token) <= set(BASE64URL + ".")
 
 
-def test_a_cursor_accepts_the_workflow_id_in_any_case(codec: CursorCodec) -> None:
-    position = Position(PLACED_AT, ORDER_ID)
-    token = codec.encode(WORKFLOW_ID.upper(), HistoryFilter(), position)
-
-    assert codec.decode(token, WORKFLOW_ID, HistoryFilter()) == position
-
-
 # CursorCodec: refusals
 
 

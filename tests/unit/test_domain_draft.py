@@ -196,12 +196,6 @@ def test_a_different_placed_at_is_not_a_replay() -> None:
     assert not make_draft(id=ORDER_ID, placed_at=NOW - 3599).is_replay_of(stored, WORKFLOW_ID)
 
 
-def test_workflow_id_is_compared_in_any_case() -> None:
-    stored = stored_from(make_draft(id=ORDER_ID))
-
-    assert make_draft(id=ORDER_ID).is_replay_of(stored, WORKFLOW_ID.upper())
-
-
 def test_the_same_draft_for_another_workflow_is_not_a_replay() -> None:
     draft = make_draft(id=ORDER_ID)
 

@@ -224,10 +224,10 @@ def test_lengths_count_characters_not_bytes() -> None:
     assert order.order_code == "é" * 50
 
 
-def test_id_is_stored_lowercase() -> None:
-    order = make_order(id=ORDER_ID.upper())
-
-    assert order.id == ORDER_ID
+def test_an_id_not_in_its_canonical_lowercase_form_is_refused() -> None:
+    """Ids are parsed into their canonical form at the edge (domain.model.ids.parse_id)."""
+    with pytest.raises(InvalidInputError):
+        make_order(id=ORDER_ID.upper())
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Field rules: exact decimals, decimal bounds, UUID checks and the collection of field problems."""
+"""Field rules: exact decimals, decimal bounds and the collection of field problems."""
 
 from decimal import Decimal
 
@@ -14,12 +14,7 @@ from domain.model.rules import (
     Problems,
     canonical_decimal,
     decimal_problem,
-    is_uuid,
-    is_uuid4,
 )
-
-UUID4 = "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f"
-UUID1 = "a8098c1a-f86e-11da-bd1a-00112444be1e"
 
 storable_decimals = st.decimals(
     min_value=Decimal("-9.99E+125"),
@@ -184,63 +179,6 @@ def test_any_sign_rule_accepts_negative_zero_and_positive_values(text: str) -> N
 @pytest.mark.parametrize("text", ["-1E+126", "-1E-131", "-" + "1" * 39])
 def test_any_sign_rule_still_applies_bounds_to_negative_values(text: str) -> None:
     assert decimal_problem(Decimal(text), sign=ANY_SIGN) is not None
-
-
-# is_uuid4 / is_uuid
-
-
-def test_lowercase_uuid4_is_a_uuid4() -> None:
-    assert is_uuid4(UUID4)
-
-
-def test_uppercase_uuid4_is_accepted() -> None:
-    assert is_uuid4(UUID4.upper())
-    assert is_uuid(UUID4.upper())
-
-
-def test_uuid1_is_a_uuid_but_not_a_uuid4() -> None:
-    assert is_uuid(UUID1)
-    assert not is_uuid4(UUID1)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "",
-        "not-a-uuid",
-        UUID4.replace("-", ""),
-        "{" + UUID4 + "}",
-        "urn:uuid:" + UUID4,
-        UUID4 + " ",
-        " " + UUID4,
-        UUID4[:-1],
-        UUID4[:-1] + "g",
-        UUID4 + "0",
-        "3f1c1b7e-8a2b-4c1d-9e2f-0a1b2c3d4e5f\n",
-    ],
-)
-def test_garbage_is_neither_a_uuid_nor_a_uuid4(text: str) -> None:
-    assert not is_uuid(text)
-    assert not is_uuid4(text)
-
-
-def test_uuid_with_a_non_rfc_variant_is_not_a_uuid4() -> None:
-    # version nibble 4, but variant bits 0xxx (NCS) instead of 10xx
-    assert not is_uuid4("3f1c1b7e-8a2b-4c1d-1e2f-0a1b2c3d4e5f")
-
-
-@given(st.uuids(version=4))
-def test_every_uuid4_in_either_case_is_accepted(value: object) -> None:
-    text = str(value)
-
-    assert is_uuid4(text)
-    assert is_uuid4(text.upper())
-
-
-@given(st.text(max_size=60))
-def test_arbitrary_text_never_makes_the_uuid_checks_raise(text: str) -> None:
-    assert is_uuid4(text) in (True, False)
-    assert is_uuid(text) in (True, False)
 
 
 # Problems

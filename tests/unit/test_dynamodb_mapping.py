@@ -17,7 +17,6 @@ from adapters.dynamodb.mapping import (
     sort_key_floor,
 )
 from adapters.dynamodb.workflow_mapping import (
-    LEGACY_SPEC_ATTRIBUTES,
     SPEC_ATTRIBUTES,
     WORKFLOW_ATTRIBUTES,
     item_to_workflow,
@@ -25,17 +24,12 @@ from adapters.dynamodb.workflow_mapping import (
     spec_to_attributes,
     workflow_to_item,
 )
+from adapters.spec_json import DecodedSpecs
 from builders import NOW, ORDER_ID, WORKFLOW_ID, make_order, rich_spec
 from domain.model.enums import (
     AssetType,
-    CloseDirection,
-    ConditionElement,
-    IndicatorName,
     OrderDirection,
     OrderType,
-    TriggerLocation,
-    TriggerSignal,
-    UnitTime,
 )
 from domain.model.order import RETENTION_SECONDS
 from domain.model.workflow import Workflow
@@ -146,8 +140,8 @@ def test_the_floor_and_ceiling_of_a_second_enclose_exactly_that_seconds_orders()
     assert same < sort_key_ceiling(NOW) < order_sort_key(NOW + 1, "00000000-0000-4000-8000-000000000000")
 
 
-def test_a_sort_key_uses_the_lowercase_id() -> None:
-    assert order_sort_key(NOW, ORDER_ID.upper()) == f"0{NOW}#{ORDER_ID}"
+def test_a_sort_key_is_the_fixed_width_second_then_the_id() -> None:
+    assert order_sort_key(NOW, ORDER_ID) == f"0{NOW}#{ORDER_ID}"
 
 
 @pytest.mark.parametrize("placed_at", [-1, 10**11])
@@ -165,14 +159,14 @@ def test_a_workflow_with_every_optional_field_survives_the_round_trip() -> None:
     )
 
     item = workflow_to_item(original)
-    back = item_to_workflow(item)
+    back = item_to_workflow(item, DecodedSpecs())
 
     assert back == original
     assert str(back.spec.trigger.quantity) == str(original.spec.trigger.quantity)
     assert str(back.spec.conditions[0].indicator.value) == "12345.12345678901234567"
     assert item["pk"] == {"S": f"WORKFLOW#{WORKFLOW_ID}"}
     assert item["kind"] == {"S": "workflow"}
-    assert set(WORKFLOW_ATTRIBUTES) - set(LEGACY_SPEC_ATTRIBUTES) <= item.keys()
+    assert set(WORKFLOW_ATTRIBUTES) <= item.keys()
 
 
 def test_a_spec_is_stored_as_its_name_its_enable_flag_and_json_text_with_exact_decimals() -> None:
@@ -187,44 +181,8 @@ def test_a_spec_is_stored_as_its_name_its_enable_flag_and_json_text_with_exact_d
     assert stored["conditions"][1]["close"]["spread"] == "1E-130"
 
 
-def test_an_item_written_in_the_legacy_form_is_still_read_exactly() -> None:
-    condition = {
-        "indicator": {"M": {"name": {"S": IndicatorName.ZONE.value}, "ut": {"S": UnitTime.H4.value},
-                            "value": {"N": "12345.12345678901234567"}, "zone_value": {"N": "-0.1"}}},
-        "close": {"M": {"direction": {"S": CloseDirection.BELOW.value}, "ut": {"S": UnitTime.DAILY.value},
-                        "spread": {"N": "0"}}},
-        "element": {"S": ConditionElement.LOW.value},
-    }  # fmt: skip
-    plain = {
-        "indicator": {"M": {"name": {"S": IndicatorName.MA50.value}, "ut": {"S": UnitTime.M15.value}}},
-        "close": {"M": {"direction": {"S": CloseDirection.ABOVE.value}, "ut": {"S": UnitTime.H1.value},
-                        "spread": {"N": "1E-130"}}},
-    }  # fmt: skip
-    legacy = {
-        "pk": {"S": f"WORKFLOW#{WORKFLOW_ID}"}, "kind": {"S": "workflow"}, "id": {"S": WORKFLOW_ID},
-        "created_at": {"N": str(NOW)}, "updated_at": {"N": str(NOW + 60)},
-        "name": {"S": "Zone SELL"}, "index": {"S": "DAX.I"}, "cfd": {"S": "GER40.I"},
-        "enable": {"BOOL": False}, "dry_run": {"BOOL": True}, "is_us": {"BOOL": True},
-        "end_date": {"S": "2026-12-31"},
-        "conditions": {"L": [{"M": condition}, {"M": plain}]},
-        "trigger": {"M": {"ut": {"S": UnitTime.WEEKLY.value}, "signal": {"S": TriggerSignal.BREAKOUT.value},
-                          "location": {"S": TriggerLocation.LOWER.value},
-                          "order_direction": {"S": "SELL"}, "quantity": {"N": "9.99E+125"}}},
-    }  # fmt: skip
-
-    workflow = item_to_workflow(legacy)
-
-    assert workflow == Workflow(
-        id=WORKFLOW_ID,
-        spec=rich_spec("Zone SELL"),
-        created_at=NOW,
-        updated_at=NOW + 60,
-    )
-    assert str(workflow.spec.trigger.quantity) == "9.99E+125"
-
-
-def test_a_name_guard_names_its_owner_in_lowercase() -> None:
-    assert name_guard_item("Breakout", WORKFLOW_ID.upper()) == {
+def test_a_name_guard_names_its_owner() -> None:
+    assert name_guard_item("Breakout", WORKFLOW_ID) == {
         "pk": {"S": "NAME#Breakout"},
         "kind": {"S": "name"},
         "owner": {"S": WORKFLOW_ID},

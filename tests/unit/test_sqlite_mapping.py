@@ -5,10 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.spec_json import spec_from_json, spec_to_json
+from adapters.spec_json import DecodedSpecs, spec_from_json, spec_to_json
 from adapters.sqlite.mapping import (
     ORDER_COLUMNS,
-    WORKFLOW_COLUMNS,
     order_from_row,
     order_to_row,
     workflow_from_row,
@@ -19,6 +18,7 @@ from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.workflow import Workflow
 
 WORKFLOW = make_workflow("Breakout")
+WORKFLOW_COLUMNS = ("id", "name", "enable", "spec", "created_at", "updated_at")
 
 
 def column(row: tuple[object, ...], name: str) -> object:
@@ -54,15 +54,6 @@ def test_enums_are_stored_by_value() -> None:
         "OPEN_STOP",
         "CfdOnIndex",
     )
-
-
-def test_ids_are_stored_in_lowercase() -> None:
-    workflow = make_workflow(workflow_id=WORKFLOW.id.upper())
-
-    row = order_to_row(make_order(workflow))
-
-    assert column(row, "workflow_id") == WORKFLOW.id
-    assert workflow_to_row(workflow)[0] == WORKFLOW.id
 
 
 def test_expires_at_is_the_orders_ttl() -> None:
@@ -133,4 +124,17 @@ def test_a_spec_comes_back_from_its_json_unchanged() -> None:
 def test_a_workflow_comes_back_from_its_row_unchanged() -> None:
     workflow = Workflow(id=WORKFLOW.id, spec=rich_spec("Zone"), created_at=10, updated_at=20)
 
-    assert workflow_from_row(workflow_to_row(workflow)) == workflow
+    assert workflow_from_row(workflow_to_row(workflow), DecodedSpecs()) == workflow
+
+
+def test_each_spec_text_is_decoded_once_while_it_is_remembered() -> None:
+    specs = DecodedSpecs(capacity=1)
+    text, other = spec_to_json(rich_spec("Zone")), spec_to_json(rich_spec("Other"))
+
+    first = specs.decode(text)
+    assert specs.decode(text) is first
+    specs.decode(other)  # pushes the first text out
+    again = specs.decode(text)
+
+    assert again == first
+    assert again is not first

@@ -11,6 +11,7 @@ from fakes import FixedClock, SequentialIds
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
+from adapters.workflow_names import RememberedWorkflowNames
 from builders import NOW, ORDER_ID, UNKNOWN_ID, count_of, make_draft, make_spec
 from domain.model.enums import (
     AssetType,
@@ -78,11 +79,11 @@ async def env() -> AsyncIterator[Env]:
         database=database,
         workflows=workflows,
         orders=orders,
-        record=RecordOrder(workflows, orders, clock, ids),
+        record=RecordOrder(RememberedWorkflowNames(workflows), orders, clock, ids),
         get_order=GetOrder(orders, clock),
         create=create,
         replace=ReplaceWorkflow(workflows, orders, clock),
-        delete=DeleteWorkflow(workflows),
+        delete=DeleteWorkflow(workflows, clock),
         workflow_id=workflow_id,
     )
     await database.close()
@@ -136,12 +137,6 @@ async def test_a_client_id_in_uppercase_is_stored_lowercase(env: Env) -> None:
     assert result.order.id == ORDER_ID
 
 
-async def test_an_order_can_be_recorded_with_the_workflow_id_in_uppercase(env: Env) -> None:
-    result = await env.record.execute(env.workflow_id.upper(), make_draft())
-
-    assert result.order.workflow_id == env.workflow_id
-
-
 async def test_two_orders_in_the_same_second_are_two_records(env: Env) -> None:
     await env.record.execute(env.workflow_id, make_draft(placed_at=NOW))
     await env.record.execute(env.workflow_id, make_draft(placed_at=NOW))
@@ -186,7 +181,7 @@ class CountingWorkflowRepository:
 @pytest.fixture
 def counted(env: Env) -> tuple[CountingWorkflowRepository, RecordOrder]:
     workflows = CountingWorkflowRepository(env.workflows)
-    return workflows, RecordOrder(workflows, env.orders, env.clock, SequentialIds(start=500))
+    return workflows, RecordOrder(RememberedWorkflowNames(workflows), env.orders, env.clock, SequentialIds(start=500))
 
 
 async def test_later_orders_of_a_workflow_are_recorded_without_reading_it_again(
@@ -262,10 +257,10 @@ async def test_a_replay_without_placed_at_matches_the_stored_one(env: Env) -> No
     assert replay.order.placed_at == first.order.placed_at == NOW
 
 
-async def test_a_replay_in_uppercase_matches_the_stored_order(env: Env) -> None:
+async def test_a_replay_with_the_id_in_uppercase_matches_the_stored_order(env: Env) -> None:
     await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID))
 
-    replay = await env.record.execute(env.workflow_id.upper(), make_draft(id=ORDER_ID.upper()))
+    replay = await env.record.execute(env.workflow_id, make_draft(id=ORDER_ID.upper()))
 
     assert replay.created is False
 
@@ -377,7 +372,7 @@ async def test_a_rename_between_reading_the_workflow_and_writing_is_retried_with
     env: Env,
 ) -> None:
     racing = RenamingWorkflowRepository(env.workflows, make_spec("Renamed meanwhile"))
-    record = RecordOrder(racing, env.orders, env.clock, SequentialIds(start=1000))
+    record = RecordOrder(RememberedWorkflowNames(racing), env.orders, env.clock, SequentialIds(start=1000))
 
     result = await record.execute(env.workflow_id, make_draft(id=ORDER_ID))
 

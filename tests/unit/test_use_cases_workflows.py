@@ -11,6 +11,7 @@ import builders
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
+from adapters.workflow_names import RememberedWorkflowNames
 from builders import NOW, UNKNOWN_ID, make_condition, make_draft
 from domain.model.enums import (
     CloseDirection,
@@ -70,9 +71,9 @@ async def env() -> AsyncIterator[Env]:
         create=CreateWorkflow(workflows, clock, ids),
         get=GetWorkflow(workflows, orders, clock),
         replace=ReplaceWorkflow(workflows, orders, clock),
-        delete=DeleteWorkflow(workflows),
+        delete=DeleteWorkflow(workflows, clock),
         list=ListWorkflows(workflows, orders, clock),
-        record=RecordOrder(workflows, orders, clock, ids),
+        record=RecordOrder(RememberedWorkflowNames(workflows), orders, clock, ids),
         get_order=GetOrder(orders, clock),
     )
     await database.close()
@@ -87,8 +88,8 @@ async def test_a_created_workflow_has_a_fresh_id_and_no_orders(env: Env) -> None
     assert details.workflow.id == "00000000-0000-4000-8000-000000000001"
     assert details.workflow.created_at == NOW
     assert details.workflow.updated_at == NOW
-    assert details.order_summary.total_count == 0
-    assert details.order_summary.last_order is None
+    assert details.order_count == 0
+    assert details.last_order is None
 
 
 async def test_a_created_workflow_reads_back_with_its_whole_spec(env: Env) -> None:
@@ -148,10 +149,10 @@ async def test_order_summary_counts_only_visible_orders_and_shows_the_newest(env
     await env.record.execute(workflow_id, make_draft(placed_at=NOW - 200))
     env.clock.advance(10)  # the first order has just expired
 
-    summary = (await env.get.execute(workflow_id)).order_summary
+    details = await env.get.execute(workflow_id)
 
-    assert summary.total_count == 3
-    assert summary.last_order == newest.order
+    assert details.order_count == 3
+    assert details.last_order == newest.order
 
 
 async def test_order_summary_is_empty_when_every_order_expired(env: Env) -> None:
@@ -159,20 +160,10 @@ async def test_order_summary_is_empty_when_every_order_expired(env: Env) -> None
     await env.record.execute(workflow_id, make_draft())
     env.clock.advance(RETENTION_SECONDS)
 
-    summary = (await env.get.execute(workflow_id)).order_summary
+    details = await env.get.execute(workflow_id)
 
-    assert summary.total_count == 0
-    assert summary.last_order is None
-
-
-async def test_a_workflow_can_be_read_by_its_id_in_uppercase_with_its_orders(env: Env) -> None:
-    workflow_id = (await env.create.execute(make_spec())).workflow.id
-    await env.record.execute(workflow_id, make_draft())
-
-    details = await env.get.execute(workflow_id.upper())
-
-    assert details.workflow.id == workflow_id
-    assert details.order_summary.total_count == 1
+    assert details.order_count == 0
+    assert details.last_order is None
 
 
 # ReplaceWorkflow
@@ -198,8 +189,8 @@ async def test_replacing_answers_with_the_order_summary(env: Env) -> None:
 
     replaced = await env.replace.execute(workflow_id, make_spec("After"))
 
-    assert replaced.order_summary.total_count == 1
-    assert replaced.order_summary.last_order == recorded.order
+    assert replaced.order_count == 1
+    assert replaced.last_order == recorded.order
 
 
 async def test_replacing_an_unknown_workflow_is_not_found(env: Env) -> None:
