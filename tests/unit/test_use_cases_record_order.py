@@ -195,6 +195,19 @@ async def test_later_orders_of_a_workflow_are_recorded_without_reading_it_again(
     assert await env.stored_count() == 3
 
 
+async def test_names_beyond_the_memorys_capacity_are_read_again(env: Env) -> None:
+    counting = CountingWorkflowRepository(env.workflows)
+    record = RecordOrder(RememberedWorkflowNames(counting, capacity=1), env.orders, env.clock, SequentialIds(500))
+    other = (await env.create.execute(make_spec("Other"))).workflow.id
+
+    await record.execute(env.workflow_id, make_draft())
+    await record.execute(other, make_draft())  # pushes the first name out
+    await record.execute(env.workflow_id, make_draft())
+
+    assert counting.gets == 3
+    assert await env.stored_count() == 2
+
+
 async def test_a_rename_after_the_name_was_remembered_is_noticed_by_the_write(
     env: Env, counted: tuple[CountingWorkflowRepository, RecordOrder]
 ) -> None:
