@@ -6,10 +6,11 @@ msgspec writes decimals as JSON strings, so every digit is kept.
 import msgspec
 
 from adapters.bounded_cache import BoundedCache
-from domain.model.workflow import WorkflowSpec
+from domain.model.ids import Id
+from domain.model.workflow import Workflow, WorkflowSpec
 
-SPECS_REMEMBERED = 4096
-"""Decoded specs a repository keeps: more than the live workflows of any deployment we know."""
+WORKFLOWS_REMEMBERED = 4096
+"""Decoded workflows a repository keeps: more than the live workflows of any deployment we know."""
 
 
 def spec_to_json(spec: WorkflowSpec) -> str:
@@ -21,20 +22,24 @@ def spec_from_json(text: str) -> WorkflowSpec:
     return msgspec.json.decode(text, type=WorkflowSpec)
 
 
-class DecodedSpecs:
-    """spec_from_json with a memory: each text is decoded (and validated) once.
+class DecodedWorkflows:
+    """Workflows rebuilt from their stored fields, each stored form decoded (and validated) once.
 
     Decoding validates the whole spec, which costs tens of microseconds per workflow and would
-    dominate a workflow list. A WorkflowSpec is immutable, so one decoded value serves every later
-    read of the same text.
+    dominate a workflow list. A Workflow is immutable and its stored fields determine it, so one
+    decoded value serves every later read of the same stored form; a replaced workflow is stored
+    anew (its updated_at moves) and decoded anew.
     """
 
-    def __init__(self, capacity: int = SPECS_REMEMBERED) -> None:
-        self._specs: BoundedCache[str, WorkflowSpec] = BoundedCache("decoded workflow specs", capacity)
+    def __init__(self, capacity: int = WORKFLOWS_REMEMBERED) -> None:
+        self._workflows: BoundedCache[tuple[str, str, int, int], Workflow] = BoundedCache(
+            "decoded workflows by stored form", capacity
+        )
 
-    def decode(self, text: str) -> WorkflowSpec:
-        spec = self._specs.get(text)
-        if spec is None:
-            spec = spec_from_json(text)
-            self._specs.put(text, spec)
-        return spec
+    def workflow(self, workflow_id: Id, spec_json: str, created_at: int, updated_at: int) -> Workflow:
+        key = (workflow_id, spec_json, created_at, updated_at)
+        workflow = self._workflows.get(key)
+        if workflow is None:
+            workflow = Workflow(workflow_id, spec_from_json(spec_json), created_at, updated_at)
+            self._workflows.put(key, workflow)
+        return workflow

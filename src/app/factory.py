@@ -1,6 +1,5 @@
 """create_app(): builds settings, container and the Litestar app; nothing happens at import."""
 
-import inspect
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -25,7 +24,7 @@ from adapters.http.query import reject_repeated_parameters
 from adapters.http.responses import JsonResponse
 from adapters.http.shutdown import ShutdownState
 from adapters.http.workflow_controller import WorkflowController
-from app.container import SERVED, Container, running
+from app.container import SERVED, SERVED_AT_ONCE, Container, running
 from app.logging import configure_logging
 from app.settings import DEFAULT_CURSOR_SECRET, Settings
 from ports.clock import Clock
@@ -41,10 +40,19 @@ def _provider(container: Container, name: str) -> Provide:
     provider: providers.Provider[Any] = getattr(container, name)
 
     async def resolve() -> Any:
-        value = provider()
-        return await value if inspect.isawaitable(value) else value
+        return await provider()
 
     return Provide(resolve)
+
+
+def _plain_provider(container: Container, name: str) -> Provide:
+    """Like _provider, for a provider that gives its object at once."""
+    provider: providers.Provider[Any] = getattr(container, name)
+
+    def resolve() -> Any:
+        return provider()
+
+    return Provide(resolve, sync_to_thread=False)
 
 
 def _lifespan(container: Container) -> Callable[[Litestar], Any]:
@@ -93,6 +101,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         route_handlers=[api, HealthController, metrics_endpoint],
         dependencies={
             **{name: _provider(container, name) for name in SERVED},
+            **{name: _plain_provider(container, name) for name in SERVED_AT_ONCE},
             "shutdown": Provide(lambda: shutdown, sync_to_thread=False),
         },
         state=State({"shutdown": shutdown}),

@@ -24,7 +24,7 @@ from adapters.dynamodb.workflow_mapping import (
     spec_to_attributes,
     workflow_to_item,
 )
-from adapters.spec_json import DecodedSpecs
+from adapters.spec_json import DecodedWorkflows
 from builders import NOW, ORDER_ID, WORKFLOW_ID, make_order, rich_spec
 from domain.model.enums import (
     AssetType,
@@ -159,7 +159,7 @@ def test_a_workflow_with_every_optional_field_survives_the_round_trip() -> None:
     )
 
     item = workflow_to_item(original)
-    back = item_to_workflow(item, DecodedSpecs())
+    back = item_to_workflow(item, DecodedWorkflows())
 
     assert back == original
     assert str(back.spec.trigger.quantity) == str(original.spec.trigger.quantity)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.spec_json import DecodedSpecs, spec_from_json, spec_to_json
+from adapters.spec_json import DecodedWorkflows, spec_from_json, spec_to_json
 from adapters.sqlite.mapping import (
     ORDER_COLUMNS,
     order_from_row,
@@ -124,17 +124,18 @@ def test_a_spec_comes_back_from_its_json_unchanged() -> None:
 def test_a_workflow_comes_back_from_its_row_unchanged() -> None:
     workflow = Workflow(id=WORKFLOW.id, spec=rich_spec("Zone"), created_at=10, updated_at=20)
 
-    assert workflow_from_row(workflow_to_row(workflow), DecodedSpecs()) == workflow
+    assert workflow_from_row(workflow_to_row(workflow), DecodedWorkflows()) == workflow
 
 
-def test_each_spec_text_is_decoded_once_while_it_is_remembered() -> None:
-    specs = DecodedSpecs(capacity=1)
-    text, other = spec_to_json(rich_spec("Zone")), spec_to_json(rich_spec("Other"))
+def test_each_stored_workflow_is_decoded_once_while_it_is_remembered() -> None:
+    decoded = DecodedWorkflows(capacity=1)
+    row = workflow_to_row(Workflow(id=WORKFLOW.id, spec=rich_spec("Zone"), created_at=10, updated_at=20))
+    other = workflow_to_row(make_workflow("Other"))
 
-    first = specs.decode(text)
-    assert specs.decode(text) is first
-    specs.decode(other)  # pushes the first text out
-    again = specs.decode(text)
+    first = workflow_from_row(row, decoded)
+    assert workflow_from_row(row, decoded) is first
+    workflow_from_row(other, decoded)  # pushes the first one out
+    again = workflow_from_row(row, decoded)
 
     assert again == first
     assert again is not first

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.dynamodb.mapping import Item, boolean, n, read_id, read_int, read_s, s
-from adapters.spec_json import DecodedSpecs, spec_to_json
+from adapters.spec_json import DecodedWorkflows, spec_to_json
 from domain.model.ids import Id
 from domain.model.workflow import Workflow, WorkflowSpec
 
@@ -46,12 +46,9 @@ def workflow_to_item(workflow: Workflow) -> Item:
     }
 
 
-def item_to_workflow(item: Any, specs: DecodedSpecs) -> Workflow:
-    return Workflow(
-        id=read_id(item, "id"),
-        spec=specs.decode(read_s(item, "spec")),
-        created_at=read_int(item, "created_at"),
-        updated_at=read_int(item, "updated_at"),
+def item_to_workflow(item: Any, decoded: DecodedWorkflows) -> Workflow:
+    return decoded.workflow(
+        read_id(item, "id"), read_s(item, "spec"), read_int(item, "created_at"), read_int(item, "updated_at")
     )
 
 

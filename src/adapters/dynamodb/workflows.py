@@ -19,7 +19,7 @@ from adapters.dynamodb.workflow_mapping import (
     workflow_pk,
     workflow_to_item,
 )
-from adapters.spec_json import DecodedSpecs
+from adapters.spec_json import DecodedWorkflows
 from domain.model.errors import (
     ConflictError,
     StorageUnavailableError,
@@ -43,12 +43,12 @@ class DynamoDbWorkflowRepository(WorkflowRepository):
     tombstone (`deleted`) that keeps the workflow's latest-order copy for OrderRepository.latest;
     the tombstone's `ttl` is that order's expiry, so DynamoDB TTL removes it when it no longer
     matters. Listing is a paginated, strongly consistent Scan of this small table. Each stored
-    spec text is decoded once (DecodedSpecs).
+    form of a workflow is decoded once (DecodedWorkflows).
     """
 
     def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client, self._table = client, table_name
-        self._specs = DecodedSpecs()
+        self._decoded = DecodedWorkflows()
 
     async def add(self, workflow: Workflow) -> None:
         items: list[TransactWriteItemTypeDef] = [
@@ -66,7 +66,7 @@ class DynamoDbWorkflowRepository(WorkflowRepository):
 
     async def get(self, workflow_id: Id) -> Workflow | None:
         item = await self._read(workflow_id, WORKFLOW_ATTRIBUTES)
-        return None if item is None else item_to_workflow(item, self._specs)
+        return None if item is None else item_to_workflow(item, self._decoded)
 
     async def replace(self, workflow: Workflow) -> None:
         spec = spec_to_attributes(workflow.spec)
@@ -168,7 +168,7 @@ class DynamoDbWorkflowRepository(WorkflowRepository):
         while True:
             async with storage_errors("list workflows"):
                 response = await self._client.scan(**request)
-            workflows.extend(item_to_workflow(item, self._specs) for item in response.get("Items", []))
+            workflows.extend(item_to_workflow(item, self._decoded) for item in response.get("Items", []))
             if "LastEvaluatedKey" not in response:
                 break
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]

@@ -9,7 +9,7 @@ from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
 from adapters.http.ids import OrderId, WorkflowId, checked_id
-from adapters.http.mappers import draft_from_request, latest_order_item, order_detail, order_list_item
+from adapters.http.mappers import draft_from_request
 from adapters.http.openapi import problems
 from adapters.http.order_schemas import (
     LatestOrdersResponse,
@@ -17,6 +17,7 @@ from adapters.http.order_schemas import (
     WorkflowOrderDetail,
     WorkflowOrderHistoryResponse,
 )
+from adapters.http.response_bodies import ResponseBodies
 from adapters.http.responses import JsonResponse
 from adapters.http.timestamps import parse_instant
 from domain.model.enums import OrderDirection
@@ -53,11 +54,15 @@ class WorkflowOrderController(Controller):
         summary="Record an order placed by a workflow (idempotent by id)",
     )
     async def record(
-        self, workflow_id: WorkflowId, data: JSONBody[RecordOrderRequest], record_order: NamedDependency[RecordOrder]
+        self,
+        workflow_id: WorkflowId,
+        data: JSONBody[RecordOrderRequest],
+        record_order: NamedDependency[RecordOrder],
+        response_bodies: NamedDependency[ResponseBodies],
     ) -> JsonResponse[WorkflowOrderDetail]:
         recorded = await record_order.execute(checked_id(workflow_id, "workflow_id"), draft_from_request(data))
         return JsonResponse(
-            order_detail(recorded.order),
+            response_bodies.order_detail(recorded.order),
             status_code=201 if recorded.created else 200,
             headers={"Location": f"/v1/orders/{recorded.order.id}"},
         )
@@ -72,6 +77,7 @@ class WorkflowOrderController(Controller):
         self,
         workflow_id: WorkflowId,
         get_order_history: NamedDependency[GetOrderHistory],
+        response_bodies: NamedDependency[ResponseBodies],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
         cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page")] = None,
         since: Instant = None,
@@ -87,7 +93,7 @@ class WorkflowOrderController(Controller):
         result = await get_order_history.execute(checked, history_filter, limit, cursor)
         return WorkflowOrderHistoryResponse(
             workflow_id=checked,
-            orders=[order_list_item(order) for order in result.orders],
+            orders=[response_bodies.order_list_item(order) for order in result.orders],
             total_count=result.total_count,
             limit=limit,
             next_cursor=result.next_cursor,
@@ -107,11 +113,13 @@ class OrderController(Controller):
     async def latest(
         self,
         get_latest_orders: NamedDependency[GetLatestOrders],
+        response_bodies: NamedDependency[ResponseBodies],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LATEST_LIMIT,
         direction: Direction = None,
     ) -> LatestOrdersResponse:
         page = await get_latest_orders.execute(limit, direction)
-        return LatestOrdersResponse([latest_order_item(o) for o in page.orders], page.total_count, limit)
+        items = [response_bodies.latest_order_item(order) for order in page.orders]
+        return LatestOrdersResponse(items, page.total_count, limit)
 
     @get(
         "/{order_id:str}",
@@ -123,5 +131,6 @@ class OrderController(Controller):
         self,
         order_id: OrderId,
         get_order: NamedDependency[GetOrder],
+        response_bodies: NamedDependency[ResponseBodies],
     ) -> WorkflowOrderDetail:
-        return order_detail(await get_order.execute(checked_id(order_id, "order_id")))
+        return response_bodies.order_detail(await get_order.execute(checked_id(order_id, "order_id")))

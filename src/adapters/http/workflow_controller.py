@@ -8,8 +8,9 @@ from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
 from adapters.http.ids import WorkflowId, checked_id
-from adapters.http.mappers import spec_from_request, workflow_detail, workflow_list_item
+from adapters.http.mappers import spec_from_request
 from adapters.http.openapi import problems
+from adapters.http.response_bodies import ResponseBodies
 from adapters.http.responses import JsonResponse
 from adapters.http.workflow_schemas import WorkflowDetail, WorkflowListResponse, WorkflowRequest
 from domain.use_cases.workflows import (
@@ -37,11 +38,14 @@ class WorkflowController(Controller):
         summary="Create a workflow",
     )
     async def create(
-        self, data: JSONBody[WorkflowRequest], create_workflow: NamedDependency[CreateWorkflow]
+        self,
+        data: JSONBody[WorkflowRequest],
+        create_workflow: NamedDependency[CreateWorkflow],
+        response_bodies: NamedDependency[ResponseBodies],
     ) -> JsonResponse[WorkflowDetail]:
         details = await create_workflow.execute(spec_from_request(data))
         return JsonResponse(
-            workflow_detail(details),
+            response_bodies.workflow_detail(details),
             status_code=201,
             headers={"Location": f"{self.path}/{details.workflow.id}"},
         )
@@ -50,10 +54,11 @@ class WorkflowController(Controller):
     async def list_all(
         self,
         list_workflows: NamedDependency[ListWorkflows],
+        response_bodies: NamedDependency[ResponseBodies],
         enable: Annotated[Literal["true", "false"] | None, Parameter(description="Only enabled or disabled")] = None,
     ) -> WorkflowListResponse:
         listed = await list_workflows.execute(None if enable is None else enable == "true")
-        return WorkflowListResponse([workflow_list_item(item) for item in listed], len(listed))
+        return WorkflowListResponse([response_bodies.workflow_list_item(item) for item in listed], len(listed))
 
     @get(
         "/{workflow_id:str}",
@@ -61,8 +66,13 @@ class WorkflowController(Controller):
         operation_id="getWorkflow",
         summary="One workflow with its order summary",
     )
-    async def get_one(self, workflow_id: WorkflowId, get_workflow: NamedDependency[GetWorkflow]) -> WorkflowDetail:
-        return workflow_detail(await get_workflow.execute(checked_id(workflow_id, "workflow_id")))
+    async def get_one(
+        self,
+        workflow_id: WorkflowId,
+        get_workflow: NamedDependency[GetWorkflow],
+        response_bodies: NamedDependency[ResponseBodies],
+    ) -> WorkflowDetail:
+        return response_bodies.workflow_detail(await get_workflow.execute(checked_id(workflow_id, "workflow_id")))
 
     @put(
         "/{workflow_id:str}",
@@ -77,9 +87,10 @@ class WorkflowController(Controller):
         workflow_id: WorkflowId,
         data: JSONBody[WorkflowRequest],
         replace_workflow: NamedDependency[ReplaceWorkflow],
+        response_bodies: NamedDependency[ResponseBodies],
     ) -> WorkflowDetail:
         checked = checked_id(workflow_id, "workflow_id")
-        return workflow_detail(await replace_workflow.execute(checked, spec_from_request(data)))
+        return response_bodies.workflow_detail(await replace_workflow.execute(checked, spec_from_request(data)))
 
     @delete(
         "/{workflow_id:str}",

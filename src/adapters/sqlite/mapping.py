@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from adapters.spec_json import DecodedSpecs, spec_to_json
+from adapters.spec_json import DecodedWorkflows, spec_to_json
 from adapters.stored_orders import ASSET_TYPE_BY_VALUE, DIRECTION_BY_VALUE, TYPE_BY_VALUE, trusted_stored_order
 from domain.model.order import WorkflowOrder
 from domain.model.workflow import Workflow
@@ -81,7 +81,7 @@ def workflow_to_row(workflow: Workflow) -> Row:
     )
 
 
-def workflow_from_row(row: Sequence[Any], specs: DecodedSpecs) -> Workflow:
+def workflow_from_row(row: Sequence[Any], decoded: DecodedWorkflows) -> Workflow:
     """The inverse of workflow_to_row; the spec JSON is the source of truth for every spec field."""
     workflow_id, _name, _enable, spec, created_at, updated_at = row
-    return Workflow(id=workflow_id, spec=specs.decode(spec), created_at=created_at, updated_at=updated_at)
+    return decoded.workflow(workflow_id, spec, created_at, updated_at)

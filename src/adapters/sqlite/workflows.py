@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from adapters.spec_json import DecodedSpecs
+from adapters.spec_json import DecodedWorkflows
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.mapping import Row, workflow_from_row, workflow_to_row
 from domain.model.errors import WorkflowNameTakenError, WorkflowNotFoundError
@@ -39,12 +39,12 @@ class SqliteWorkflowRepository(WorkflowRepository):
     """WorkflowRepository on SQLite: delete sets deleted_at, which frees the name for reuse.
 
     A deleted row stays, so its orders keep their parent and its id is never handed out again.
-    Each stored spec text is decoded once (DecodedSpecs).
+    Each stored row is decoded once (DecodedWorkflows).
     """
 
     def __init__(self, database: SqliteDatabase) -> None:
         self._database = database
-        self._specs = DecodedSpecs()
+        self._decoded = DecodedWorkflows()
 
     async def add(self, workflow: Workflow) -> None:
         row = workflow_to_row(workflow)
@@ -64,7 +64,7 @@ class SqliteWorkflowRepository(WorkflowRepository):
             return row
 
         found = await self._database.read(select)
-        return None if found is None else workflow_from_row(found, self._specs)
+        return None if found is None else workflow_from_row(found, self._decoded)
 
     async def replace(self, workflow: Workflow) -> None:
         workflow_id, name, enable, spec, _created_at, updated_at = workflow_to_row(workflow)
@@ -94,7 +94,7 @@ class SqliteWorkflowRepository(WorkflowRepository):
             return connection.execute(_LIST_LIVE_BY_ENABLE, (int(enable),)).fetchall()
 
         rows = await self._database.read(select)
-        return [workflow_from_row(row, self._specs) for row in rows]
+        return [workflow_from_row(row, self._decoded) for row in rows]
 
 
 def _raise_if_name_taken(connection: sqlite3.Connection, name: str, workflow_id: str) -> None:
