@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 
 from dependency_injector import containers, providers
 
-from adapters.http.response_bodies import ResponseBodies
 from adapters.storage_calls import (
     GuardedOrderRepository,
     GuardedStorageHealth,
@@ -46,7 +45,6 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(Uuid4IdGenerator)
     metrics = providers.Singleton(Metrics)
-    response_bodies = providers.Singleton(ResponseBodies)
     cursors = providers.Singleton(CursorCodec, key=providers.Callable(cursor_key, settings))
 
     storage = providers.Selector(
@@ -103,9 +101,7 @@ SERVED = (
     "get_order_history",
     "get_latest_orders",
     "storage_health",
+    "metrics",
 )
-"""Container providers that HTTP handlers receive by these parameter names (each depends on the
-storage resource, so it gives an awaitable)."""
-
-SERVED_AT_ONCE = ("metrics", "response_bodies")
-"""Container providers that HTTP handlers receive by these parameter names (plain objects)."""
+"""Container providers that HTTP handlers receive, by these parameter names. Each is a Singleton:
+one object for the life of the app."""

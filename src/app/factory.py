@@ -1,5 +1,6 @@
 """create_app(): builds settings, container and the Litestar app; nothing happens at import."""
 
+import inspect
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,7 +25,7 @@ from adapters.http.query import reject_repeated_parameters
 from adapters.http.responses import JsonResponse
 from adapters.http.shutdown import ShutdownState
 from adapters.http.workflow_controller import WorkflowController
-from app.container import SERVED, SERVED_AT_ONCE, Container, running
+from app.container import SERVED, Container, running
 from app.logging import configure_logging
 from app.settings import DEFAULT_CURSOR_SECRET, Settings
 from ports.clock import Clock
@@ -33,32 +34,39 @@ MAX_BODY_BYTES = 64 * 1024
 API_VERSION = "1.0.0"
 
 
-def _provider(container: Container, name: str) -> Provide:
-    """A Litestar dependency that asks the container on every request: the container's provider
-    alone decides the object's lifetime. Providers that depend on the storage resource give an
-    awaitable, which is awaited here."""
-    provider: providers.Provider[Any] = getattr(container, name)
+class ServedObjects:
+    """The container's Singletons that handlers receive by parameter name, resolved once when the
+    app starts (the storage they depend on is open by then) and handed to Litestar as they are.
 
-    async def resolve() -> Any:
-        return await provider()
+    Only Singletons may be served: a Factory would promise an object per request, which handing
+    over one object would break.
+    """
 
-    return Provide(resolve)
+    def __init__(self, container: Container, names: tuple[str, ...]) -> None:
+        for name in names:
+            if not isinstance(getattr(container, name), providers.Singleton):
+                raise TypeError(f"handlers receive container Singletons only; {name} is not one")
+        self._container, self._names = container, names
+        self._objects: dict[str, Any] = {}
+
+    async def resolve(self) -> None:
+        for name in self._names:
+            value = getattr(self._container, name)()
+            self._objects[name] = await value if inspect.isawaitable(value) else value
+
+    def dependencies(self) -> dict[str, Provide]:
+        return {name: self._dependency(name) for name in self._names}
+
+    def _dependency(self, name: str) -> Provide:
+        objects = self._objects
+        return Provide(lambda: objects[name], sync_to_thread=False)
 
 
-def _plain_provider(container: Container, name: str) -> Provide:
-    """Like _provider, for a provider that gives its object at once."""
-    provider: providers.Provider[Any] = getattr(container, name)
-
-    def resolve() -> Any:
-        return provider()
-
-    return Provide(resolve, sync_to_thread=False)
-
-
-def _lifespan(container: Container) -> Callable[[Litestar], Any]:
+def _lifespan(container: Container, served: ServedObjects) -> Callable[[Litestar], Any]:
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         async with running(container):  # the storage opens before the first request
+            await served.resolve()
             yield
 
     return lifespan
@@ -96,12 +104,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         before_request=reject_repeated_parameters,
     )
     metrics = container.metrics()
+    served = ServedObjects(container, SERVED)
     shutdown = ShutdownState()
     app = ObservedLitestar(
         route_handlers=[api, HealthController, metrics_endpoint],
         dependencies={
-            **{name: _provider(container, name) for name in SERVED},
-            **{name: _plain_provider(container, name) for name in SERVED_AT_ONCE},
+            **served.dependencies(),
             "shutdown": Provide(lambda: shutdown, sync_to_thread=False),
         },
         state=State({"shutdown": shutdown}),
@@ -110,7 +118,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         request_max_body_size=MAX_BODY_BYTES,
         plugins=[DecimalAsNumber()],
         openapi_config=openapi_config(),
-        lifespan=[_lifespan(container)],
+        lifespan=[_lifespan(container, served)],
         logging_config=None,
     )
     app.observer = RequestObserver(metrics, shutdown, access_log=settings.access_log)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, Parameter
@@ -17,7 +17,7 @@ from adapters.http.order_schemas import (
     WorkflowOrderDetail,
     WorkflowOrderHistoryResponse,
 )
-from adapters.http.response_bodies import ResponseBodies
+from adapters.http.response_bodies import ApiController
 from adapters.http.responses import JsonResponse
 from adapters.http.timestamps import parse_instant
 from domain.model.enums import OrderDirection
@@ -33,7 +33,7 @@ Direction = Annotated[OrderDirection | None, Parameter(description="Only BUY or 
 _READ = (400, 401, 503)
 
 
-class WorkflowOrderController(Controller):
+class WorkflowOrderController(ApiController):
     path = "/v1/workflows/{workflow_id:str}/orders"
     tags = ["orders"]
 
@@ -58,11 +58,10 @@ class WorkflowOrderController(Controller):
         workflow_id: WorkflowId,
         data: JSONBody[RecordOrderRequest],
         record_order: NamedDependency[RecordOrder],
-        response_bodies: NamedDependency[ResponseBodies],
     ) -> JsonResponse[WorkflowOrderDetail]:
         recorded = await record_order.execute(checked_id(workflow_id, "workflow_id"), draft_from_request(data))
         return JsonResponse(
-            response_bodies.order_detail(recorded.order),
+            self._bodies.order_detail(recorded.order),
             status_code=201 if recorded.created else 200,
             headers={"Location": f"/v1/orders/{recorded.order.id}"},
         )
@@ -77,7 +76,6 @@ class WorkflowOrderController(Controller):
         self,
         workflow_id: WorkflowId,
         get_order_history: NamedDependency[GetOrderHistory],
-        response_bodies: NamedDependency[ResponseBodies],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
         cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page")] = None,
         since: Instant = None,
@@ -93,14 +91,14 @@ class WorkflowOrderController(Controller):
         result = await get_order_history.execute(checked, history_filter, limit, cursor)
         return WorkflowOrderHistoryResponse(
             workflow_id=checked,
-            orders=[response_bodies.order_list_item(order) for order in result.orders],
+            orders=[self._bodies.order_list_item(order) for order in result.orders],
             total_count=result.total_count,
             limit=limit,
             next_cursor=result.next_cursor,
         )
 
 
-class OrderController(Controller):
+class OrderController(ApiController):
     path = "/v1/orders"
     tags = ["orders"]
 
@@ -113,12 +111,11 @@ class OrderController(Controller):
     async def latest(
         self,
         get_latest_orders: NamedDependency[GetLatestOrders],
-        response_bodies: NamedDependency[ResponseBodies],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LATEST_LIMIT,
         direction: Direction = None,
     ) -> LatestOrdersResponse:
         page = await get_latest_orders.execute(limit, direction)
-        items = [response_bodies.latest_order_item(order) for order in page.orders]
+        items = [self._bodies.latest_order_item(order) for order in page.orders]
         return LatestOrdersResponse(items, page.total_count, limit)
 
     @get(
@@ -131,6 +128,5 @@ class OrderController(Controller):
         self,
         order_id: OrderId,
         get_order: NamedDependency[GetOrder],
-        response_bodies: NamedDependency[ResponseBodies],
     ) -> WorkflowOrderDetail:
-        return response_bodies.order_detail(await get_order.execute(checked_id(order_id, "order_id")))
+        return self._bodies.order_detail(await get_order.execute(checked_id(order_id, "order_id")))

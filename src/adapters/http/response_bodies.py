@@ -3,6 +3,8 @@
 from datetime import datetime
 from typing import Any
 
+from litestar import Controller, Router
+
 from adapters.bounded_cache import BoundedCache
 from adapters.http.numbers import JsonNumber
 from adapters.http.order_schemas import LatestOrderItem, WorkflowOrderDetail, WorkflowOrderListItem
@@ -133,3 +135,12 @@ class ResponseBodies:
             execution_context=order.execution_context,
             expires_at=self._instant(order.expires_at),
         )
+
+
+class ApiController(Controller):
+    """A controller of the API. Litestar makes one instance per app; it owns the ResponseBodies
+    its handlers answer with, and so the bounded instant cache lives as long as the app."""
+
+    def __init__(self, owner: Router) -> None:
+        super().__init__(owner)
+        self._bodies = ResponseBodies()

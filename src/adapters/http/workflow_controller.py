@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from litestar import Controller, delete, get, post, put
+from litestar import delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
@@ -10,7 +10,7 @@ from adapters.http.body import StrictJsonBody
 from adapters.http.ids import WorkflowId, checked_id
 from adapters.http.mappers import spec_from_request
 from adapters.http.openapi import problems
-from adapters.http.response_bodies import ResponseBodies
+from adapters.http.response_bodies import ApiController
 from adapters.http.responses import JsonResponse
 from adapters.http.workflow_schemas import WorkflowDetail, WorkflowListResponse, WorkflowRequest
 from domain.use_cases.workflows import (
@@ -25,7 +25,7 @@ _READ = (400, 401, 503)
 _WRITE = (400, 401, 403, 413, 415, 503)
 
 
-class WorkflowController(Controller):
+class WorkflowController(ApiController):
     path = "/v1/workflows"
     tags = ["workflows"]
 
@@ -41,11 +41,10 @@ class WorkflowController(Controller):
         self,
         data: JSONBody[WorkflowRequest],
         create_workflow: NamedDependency[CreateWorkflow],
-        response_bodies: NamedDependency[ResponseBodies],
     ) -> JsonResponse[WorkflowDetail]:
         details = await create_workflow.execute(spec_from_request(data))
         return JsonResponse(
-            response_bodies.workflow_detail(details),
+            self._bodies.workflow_detail(details),
             status_code=201,
             headers={"Location": f"{self.path}/{details.workflow.id}"},
         )
@@ -54,11 +53,10 @@ class WorkflowController(Controller):
     async def list_all(
         self,
         list_workflows: NamedDependency[ListWorkflows],
-        response_bodies: NamedDependency[ResponseBodies],
         enable: Annotated[Literal["true", "false"] | None, Parameter(description="Only enabled or disabled")] = None,
     ) -> WorkflowListResponse:
         listed = await list_workflows.execute(None if enable is None else enable == "true")
-        return WorkflowListResponse([response_bodies.workflow_list_item(item) for item in listed], len(listed))
+        return WorkflowListResponse([self._bodies.workflow_list_item(item) for item in listed], len(listed))
 
     @get(
         "/{workflow_id:str}",
@@ -70,9 +68,8 @@ class WorkflowController(Controller):
         self,
         workflow_id: WorkflowId,
         get_workflow: NamedDependency[GetWorkflow],
-        response_bodies: NamedDependency[ResponseBodies],
     ) -> WorkflowDetail:
-        return response_bodies.workflow_detail(await get_workflow.execute(checked_id(workflow_id, "workflow_id")))
+        return self._bodies.workflow_detail(await get_workflow.execute(checked_id(workflow_id, "workflow_id")))
 
     @put(
         "/{workflow_id:str}",
@@ -87,10 +84,9 @@ class WorkflowController(Controller):
         workflow_id: WorkflowId,
         data: JSONBody[WorkflowRequest],
         replace_workflow: NamedDependency[ReplaceWorkflow],
-        response_bodies: NamedDependency[ResponseBodies],
     ) -> WorkflowDetail:
         checked = checked_id(workflow_id, "workflow_id")
-        return response_bodies.workflow_detail(await replace_workflow.execute(checked, spec_from_request(data)))
+        return self._bodies.workflow_detail(await replace_workflow.execute(checked, spec_from_request(data)))
 
     @delete(
         "/{workflow_id:str}",
