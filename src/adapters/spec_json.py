@@ -3,9 +3,10 @@
 msgspec writes decimals as JSON strings, so every digit is kept.
 """
 
+import functools
+
 import msgspec
 
-from adapters.bounded_cache import BoundedCache
 from domain.model.ids import Id
 from domain.model.workflow import Workflow, WorkflowSpec
 
@@ -28,18 +29,13 @@ class DecodedWorkflows:
     Decoding validates the whole spec, which costs tens of microseconds per workflow and would
     dominate a workflow list. A Workflow is immutable and its stored fields determine it, so one
     decoded value serves every later read of the same stored form; a replaced workflow is stored
-    anew (its updated_at moves) and decoded anew.
+    anew (its updated_at moves) and decoded anew. The last `capacity` stored forms are kept.
     """
 
     def __init__(self, capacity: int = WORKFLOWS_REMEMBERED) -> None:
-        self._workflows: BoundedCache[tuple[str, str, int, int], Workflow] = BoundedCache(
-            "decoded workflows by stored form", capacity
-        )
+        self.workflow = functools.lru_cache(maxsize=capacity)(_decode_workflow)
+        """(id, spec JSON, created_at, updated_at) -> Workflow, remembered."""
 
-    def workflow(self, workflow_id: Id, spec_json: str, created_at: int, updated_at: int) -> Workflow:
-        key = (workflow_id, spec_json, created_at, updated_at)
-        workflow = self._workflows.get(key)
-        if workflow is None:
-            workflow = Workflow(workflow_id, spec_from_json(spec_json), created_at, updated_at)
-            self._workflows.put(key, workflow)
-        return workflow
+
+def _decode_workflow(workflow_id: Id, spec_json: str, created_at: int, updated_at: int) -> Workflow:
+    return Workflow(workflow_id, spec_from_json(spec_json), created_at, updated_at)

@@ -1,11 +1,10 @@
 """Domain values as response bodies."""
 
-from datetime import datetime
+import functools
 from typing import Any
 
 from litestar import Controller, Router
 
-from adapters.bounded_cache import BoundedCache
 from adapters.http.numbers import JsonNumber
 from adapters.http.order_schemas import LatestOrderItem, WorkflowOrderDetail, WorkflowOrderListItem
 from adapters.http.timestamps import to_datetime
@@ -35,14 +34,8 @@ class ResponseBodies:
     """
 
     def __init__(self, instants_remembered: int = INSTANTS_REMEMBERED) -> None:
-        self._instants: BoundedCache[int, datetime] = BoundedCache("instants as datetimes", instants_remembered)
-
-    def _instant(self, epoch_seconds: int) -> datetime:
-        instant = self._instants.get(epoch_seconds)
-        if instant is None:
-            instant = to_datetime(epoch_seconds)
-            self._instants.put(epoch_seconds, instant)
-        return instant
+        self._instant = functools.lru_cache(maxsize=instants_remembered)(to_datetime)
+        """Epoch seconds -> datetime, remembered."""
 
     @staticmethod
     def _number(value: object) -> JsonNumber | None:
