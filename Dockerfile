@@ -5,6 +5,10 @@
 # virtualenv (every dependency ships wheels, so no compiler is needed even there); the second
 # copies only that virtualenv and runs it as an unprivileged user. No HEALTHCHECK: Kubernetes
 # probes /health/live and /health/ready (deploy/kubernetes/deployment.yaml).
+#
+# The dependencies are exactly those pinned, with their hashes, in requirements.lock (its first
+# lines give the command that regenerates it; the Python version there matches PYTHON_IMAGE);
+# the project itself is then installed without resolving anything.
 
 ARG PYTHON_IMAGE=python:3.11-slim
 
@@ -13,9 +17,11 @@ ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/venv
 WORKDIR /build
+COPY requirements.lock ./
+RUN /opt/venv/bin/pip install --no-deps --require-hashes --only-binary=:all: -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN /opt/venv/bin/pip install .
+RUN /opt/venv/bin/pip install --no-deps .
 
 FROM ${PYTHON_IMAGE} AS runtime
 # pip compiled the bytecode in the build stage; the root filesystem is read-only at run time.

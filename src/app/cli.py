@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
 from collections.abc import Sequence
@@ -35,13 +36,14 @@ def serve(settings: Settings, host: str, port: int) -> None:
     # uvicorn drains and stops on SIGTERM, then re-sends the signal to the previous handler;
     # a no-op there lets a clean stop end with exit code 0 instead of death by signal.
     signal.signal(signal.SIGTERM, lambda *_: None)
-    app = create_app(settings)
+    app = create_app(settings)  # configures logging: every line, uvicorn's included, in the set format
+    logging.captureWarnings(True)  # warnings too, as log lines instead of plain text on stderr
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
-        access_log=False,
-        log_config=None,
+        access_log=False,  # the service writes its own access line (adapters/http/observe.py)
+        log_config=None,  # uvicorn's loggers propagate to the root handler that app.logging installs
         lifespan="on",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         server_header=False,

@@ -1,19 +1,29 @@
-"""The Dockerfile, read as instructions (no Docker engine here): stages, user, command, port, context."""
+"""The Dockerfile, read as instructions (no Docker engine here): stages, user, command, port, context,
+and the lock file the image installs its dependencies from."""
 
 import fnmatch
 import json
+import re
 import shlex
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from app.cli import _parser
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
+LOCK = ROOT / "requirements.lock"
+LOCK_COMMAND = (
+    "uv pip compile pyproject.toml --python-version {python} --python-platform linux --generate-hashes"
+    " -o requirements.lock"
+)
+"""The command that regenerates the lock, for the Python version of the image's base."""
 SERVE_COMMAND = ["workflow-orders", "serve", "--host", "0.0.0.0", "--port", "8000"]
 
 
@@ -187,3 +197,123 @@ def test_the_build_context_holds_what_the_build_stage_copies(build: list[Stage],
 )
 def test_the_build_context_leaves_out_local_state_and_tests(path: str, ignore_patterns: list[str]) -> None:
     assert _ignored(path, ignore_patterns)
+
+
+def _pip_installs(stage: Stage) -> list[list[str]]:
+    """The words after `pip install` of each RUN that runs pip install, in order."""
+    found = []
+    for run in stage.all("RUN"):
+        for command in run.arguments.split("&&"):
+            words = shlex.split(command)
+            if len(words) >= 2 and words[0].endswith("pip") and words[1] == "install":
+                found.append(words[2:])
+    return found
+
+
+def test_the_build_stage_installs_the_locked_dependencies_with_hashes_then_the_project_alone(
+    build: list[Stage],
+) -> None:
+    installs = _pip_installs(build[0])
+    assert len(installs) == 2, installs
+    locked, project = installs
+    assert {"--no-deps", "--require-hashes", "--only-binary=:all:"} <= set(locked), locked
+    assert locked[locked.index("-r") + 1] == LOCK.name
+    assert "--no-deps" in project
+    assert project[-1] == ".", project
+
+
+def test_the_lock_is_copied_in_alone_before_the_dependencies_are_installed(build: list[Stage]) -> None:
+    """The dependency layer then stays cached while only the source changes."""
+    body = [(i.keyword, i.arguments) for i in build[0].instructions if i.keyword in ("COPY", "RUN")]
+    lock_copy = body.index(("COPY", f"{LOCK.name} ./"))
+    lock_install = next(n for n, (keyword, arguments) in enumerate(body) if LOCK.name in arguments and keyword == "RUN")
+    assert lock_copy < lock_install
+    assert all(keyword != "COPY" for keyword, _ in body[lock_copy + 1 : lock_install])
+
+
+@dataclass(frozen=True)
+class Pin:
+    name: str
+    version: str
+    hashes: tuple[str, ...]
+    via: tuple[str, ...]
+
+
+def locked_pins(text: str) -> dict[str, Pin]:
+    """The pins of a `uv pip compile --generate-hashes` file, by canonical name."""
+    pins: dict[str, Pin] = {}
+    entry: list[str] = []
+    via: list[str] = []
+    in_via = False
+
+    def close() -> None:
+        if not entry:
+            return
+        requirement, *hashes = " ".join(entry).split(" --hash=")
+        parsed = Requirement(requirement.strip())
+        [specifier] = parsed.specifier
+        assert specifier.operator == "==", f"not an exact pin: {requirement}"
+        name = canonicalize_name(parsed.name)
+        pins[name] = Pin(name, specifier.version, tuple(h.strip() for h in hashes), tuple(via))
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        if line and not line[0].isspace() and not stripped.startswith("#"):
+            close()
+            entry, via, in_via = [stripped.rstrip("\\").strip()], [], False
+        elif stripped.startswith("--hash="):
+            entry.append(stripped.rstrip("\\").strip())
+        elif stripped == "# via" or stripped.startswith("# via "):
+            in_via = True
+            via.extend(filter(None, [stripped.removeprefix("# via").strip()]))
+        elif stripped.startswith("#") and in_via:
+            via.append(stripped.lstrip("# ").strip())
+    close()
+    return pins
+
+
+@pytest.fixture(scope="module")
+def pins() -> dict[str, Pin]:
+    return locked_pins(LOCK.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def runtime_requirements() -> list[Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [Requirement(text) for text in project["dependencies"]]
+
+
+def test_the_lock_pins_every_runtime_dependency_at_a_version_the_project_accepts(
+    pins: dict[str, Pin], runtime_requirements: list[Requirement]
+) -> None:
+    assert runtime_requirements
+    for requirement in runtime_requirements:
+        pin = pins.get(canonicalize_name(requirement.name))
+        assert pin is not None, f"{requirement.name} is not in {LOCK.name}"
+        assert requirement.specifier.contains(pin.version, prereleases=True), (
+            f"{LOCK.name} pins {pin.name}=={pin.version}, outside {requirement}: regenerate the lock"
+        )
+
+
+def test_the_lock_holds_only_the_runtime_dependencies_and_what_they_need(
+    pins: dict[str, Pin], runtime_requirements: list[Requirement]
+) -> None:
+    """Compiled without the dev extra: the pins the project itself asks for are its dependencies."""
+    direct = {name for name, pin in pins.items() if "workflow-orders (pyproject.toml)" in pin.via}
+    assert direct == {canonicalize_name(requirement.name) for requirement in runtime_requirements}
+    assert "workflow-orders" not in pins
+    assert all(pin.via for pin in pins.values()), "a pin without a `# via` annotation: regenerate the lock"
+
+
+def test_every_pin_carries_sha256_hashes(pins: dict[str, Pin]) -> None:
+    for pin in pins.values():
+        assert pin.hashes, f"{pin.name} has no hash"
+        assert all(re.fullmatch(r"sha256:[0-9a-f]{64}", value) for value in pin.hashes), pin
+
+
+def test_the_lock_names_the_command_that_regenerates_it_for_the_python_of_the_image(build: list[Stage]) -> None:
+    [image] = {stage.image for stage in build}
+    python = image.removeprefix("python:").partition("-")[0]
+    header = LOCK.read_text(encoding="utf-8").splitlines()[:2]
+    assert header[0].startswith("# This file was autogenerated by uv")
+    assert header[1].removeprefix("#").strip() == LOCK_COMMAND.format(python=python)

@@ -1,6 +1,14 @@
 """The service's Prometheus instruments, in a registry of their own (one per app)."""
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST.replace("; charset=utf-8", "")
@@ -9,10 +17,15 @@ _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 
 class Metrics:
     """Request counts and latency by route template and status; storage calls by operation and
-    outcome; orders recorded, created versus replayed."""
+    outcome; orders recorded, created versus replayed; and the process itself: memory, CPU
+    seconds, open file descriptors (process_*), garbage collections (python_gc_*) and the Python
+    version (python_info). The process values are read when /metrics is scraped, not per request."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        ProcessCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
         self.requests = Counter(
             "http_requests", "HTTP requests served", ["method", "route", "status"], registry=self.registry
         )
