@@ -16,12 +16,13 @@ from domain.model.rules import (
     decimal_problem,
 )
 
-storable_decimals = st.decimals(
-    min_value=Decimal("-9.99E+125"),
-    max_value=Decimal("9.99E+125"),
-    allow_nan=False,
-    allow_infinity=False,
-)
+storable_decimals = st.builds(
+    lambda digits, exponent: Decimal(f"{digits}E{exponent}"),
+    st.integers(-(10**38) + 1, 10**38 - 1),
+    st.integers(-130, 125),
+).filter(lambda value: decimal_problem(value, sign=ANY_SIGN) is None)
+"""Decimals the rules let through: at most 38 significant digits, magnitude 1E-130 to 9.99E+125
+(or zero). Built from digits and an exponent, so that every one is exact and storable."""
 
 
 # canonical_decimal
