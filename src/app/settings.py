@@ -10,7 +10,7 @@ from adapters.http.auth import SCOPES
 STORAGES = ("sqlite", "dynamodb")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOG_FORMATS = ("json", "console")
-DEFAULT_CURSOR_SECRET = "workflow-orders-cursor-v1"  # noqa: S105 - integrity key, see README
+DEFAULT_CURSOR_SECRET = "workflow-orders-cursor-v1"  # noqa: S105 - integrity key, see docs/operations.md
 
 
 class SettingsError(ValueError):
