@@ -4,7 +4,7 @@ import sqlite3
 
 from adapters.spec_json import DecodedWorkflows
 from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.mapping import Row, workflow_from_row, workflow_to_row
+from adapters.sqlite.mapping import workflow_from_row, workflow_to_row
 from domain.model.errors import WorkflowNameTakenError, WorkflowNotFoundError
 from domain.model.ids import Id
 from domain.model.workflow import Workflow
@@ -59,12 +59,11 @@ class SqliteWorkflowRepository(WorkflowRepository):
         await self._database.write(insert)
 
     async def get(self, workflow_id: Id) -> Workflow | None:
-        def select(connection: sqlite3.Connection) -> Row | None:
-            row: Row | None = connection.execute(_SELECT_LIVE, (workflow_id,)).fetchone()
-            return row
+        def select(connection: sqlite3.Connection) -> Workflow | None:
+            found = connection.execute(_SELECT_LIVE, (workflow_id,)).fetchone()
+            return None if found is None else workflow_from_row(found, self._decoded)
 
-        found = await self._database.read(select)
-        return None if found is None else workflow_from_row(found, self._decoded)
+        return await self._database.read(select)
 
     async def replace(self, workflow: Workflow) -> None:
         workflow_id, name, enable, spec, _created_at, updated_at = workflow_to_row(workflow)
@@ -88,13 +87,14 @@ class SqliteWorkflowRepository(WorkflowRepository):
         await self._database.write(soft_delete)
 
     async def list(self, enable: bool | None = None) -> list[Workflow]:
-        def select(connection: sqlite3.Connection) -> list[Row]:
+        def select(connection: sqlite3.Connection) -> list[Workflow]:
             if enable is None:
-                return connection.execute(_LIST_LIVE).fetchall()
-            return connection.execute(_LIST_LIVE_BY_ENABLE, (int(enable),)).fetchall()
+                rows = connection.execute(_LIST_LIVE).fetchall()
+            else:
+                rows = connection.execute(_LIST_LIVE_BY_ENABLE, (int(enable),)).fetchall()
+            return [workflow_from_row(row, self._decoded) for row in rows]
 
-        rows = await self._database.read(select)
-        return [workflow_from_row(row, self._decoded) for row in rows]
+        return await self._database.read(select)
 
 
 def _raise_if_name_taken(connection: sqlite3.Connection, name: str, workflow_id: str) -> None:
