@@ -1,4 +1,4 @@
-"""The `workflow-orders` command: serve the API, or create the storage schema."""
+"""The `workflow-orders` command: serve the API; create the storage schema; export, import or back up the data."""
 
 import argparse
 import asyncio
@@ -7,7 +7,9 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from app.command_error import CommandError
 from app.settings import Settings, SettingsError
+from domain.model.errors import UnavailableError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -21,7 +23,27 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="start the HTTP service (SIGTERM stops it cleanly)")
     serve.add_argument("--host", default=DEFAULT_HOST)
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
-    commands.add_parser("create-tables", help="create the storage schema (idempotent)")
+    tables = commands.add_parser(
+        "create-tables",
+        help="create the storage schema (idempotent); on DynamoDB also report point-in-time recovery, "
+        "deletion protection and TTL of each table",
+    )
+    tables.add_argument(
+        "--repair", action="store_true", help="DynamoDB: turn on whatever of PITR, deletion protection or TTL is off"
+    )
+    export = commands.add_parser("export", help="write every workflow and visible order as NDJSON")
+    export.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE (it appears only once complete); default stdout"
+    )
+    imports = commands.add_parser("import", help="import an export file into the configured storage (idempotent)")
+    imports.add_argument("file", metavar="FILE", help="an export file, or - for stdin")
+    imports.add_argument(
+        "--continue-on-error",
+        action="store_true",
+        help="import the valid records and list the invalid ones (default: one invalid line and nothing is written)",
+    )
+    backup = commands.add_parser("backup", help="SQLite: a consistent, integrity-checked copy, taken while serving")
+    backup.add_argument("file", metavar="FILE", help="where to put the copy (replaced only by a good copy)")
     commands.add_parser("openapi", help="print the OpenAPI document the service serves")
     commands.add_parser("seed-demo", help="add demo workflows with recent orders (idempotent: skips existing names)")
     return parser
@@ -51,10 +73,39 @@ def serve(settings: Settings, host: str, port: int) -> None:
     DrainingServer(config, app.state.shutdown, settings.shutdown_drain_seconds).run()
 
 
-async def create_tables(settings: Settings) -> str:
+async def create_tables(settings: Settings, *, repair: bool) -> tuple[str, bool]:
     from app.storage_admin import create_storage_schema
 
-    return await create_storage_schema(settings)
+    return await create_storage_schema(settings, repair=repair)
+
+
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Every command but serve; returns the exit code."""
+    if args.command == "openapi":
+        from app.openapi_document import openapi_json
+
+        print(openapi_json(), end="")
+    elif args.command == "seed-demo":
+        from app.demo_data import seed_demo
+
+        print("\n".join(asyncio.run(seed_demo(settings))))
+    elif args.command == "export":
+        from app.transfer import export
+
+        return asyncio.run(export(settings, args.output))
+    elif args.command == "import":
+        from app.transfer import import_
+
+        return asyncio.run(import_(settings, args.file, continue_on_error=args.continue_on_error))
+    elif args.command == "backup":
+        from app.backup import backup_sqlite
+
+        print(backup_sqlite(settings, args.file))
+    else:
+        report, healthy = asyncio.run(create_tables(settings, repair=args.repair))
+        print(report)
+        return 0 if healthy else 1
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,17 +117,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         serve(settings, args.host, args.port)
-    elif args.command == "openapi":
-        from app.openapi_document import openapi_json
-
-        print(openapi_json(), end="")
-    elif args.command == "seed-demo":
-        from app.demo_data import seed_demo
-
-        print("\n".join(asyncio.run(seed_demo(settings))))
-    else:
-        print(asyncio.run(create_tables(settings)))
-    return 0
+        return 0
+    try:
+        return run_command(args, settings)
+    except (OSError, CommandError, UnavailableError) as error:
+        print(f"workflow-orders {args.command}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from app.settings import Settings
 from app.storage import open_dynamodb_storage, open_sqlite_storage
 from domain.model.history import CursorCodec
 from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory
+from domain.use_cases.transfer import ExportRecords, ImportRecords
 from domain.use_cases.workflows import (
     CreateWorkflow,
     DeleteWorkflow,
@@ -75,6 +76,11 @@ class Container(containers.DeclarativeContainer):
         GetOrderHistory, workflows=workflow_repository, orders=order_repository, clock=clock, cursors=cursors
     )
     get_latest_orders = providers.Singleton(GetLatestOrders, orders=order_repository, clock=clock)
+
+    # The export and import commands: long runs of storage calls outside any request, so not
+    # under the per-call deadline (the DynamoDB client's own timeouts still apply).
+    export_records = providers.Singleton(ExportRecords, archive=storage.provided.archive)
+    import_records = providers.Singleton(ImportRecords, archive=storage.provided.archive, clock=clock)
 
 
 @asynccontextmanager

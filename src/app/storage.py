@@ -14,12 +14,15 @@ from adapters.dynamodb import (
     TableNames,
     client_config,
 )
+from adapters.dynamodb.archive import DynamoDbArchive
+from adapters.sqlite.archive import SqliteArchive
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.retention import purge_periodically
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from app.settings import Settings
+from ports.archive import StorageArchive
 from ports.clock import Clock
 from ports.health import StorageHealth
 from ports.orders import OrderRepository
@@ -33,6 +36,7 @@ class StoragePorts:
     workflows: WorkflowRepository
     orders: OrderRepository
     health: StorageHealth
+    archive: StorageArchive
 
 
 async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator[StoragePorts]:
@@ -42,7 +46,10 @@ async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator
     purge = asyncio.create_task(purge_periodically(database, clock), name="sqlite-retention")
     try:
         yield StoragePorts(
-            SqliteWorkflowRepository(database), SqliteOrderRepository(database), SqliteStorageHealth(database)
+            SqliteWorkflowRepository(database),
+            SqliteOrderRepository(database),
+            SqliteStorageHealth(database),
+            SqliteArchive(database),
         )
     finally:
         purge.cancel()
@@ -64,15 +71,17 @@ async def open_dynamodb_storage(settings: Settings) -> AsyncIterator[StoragePort
     """The three DynamoDB tables under the configured prefix, through one client."""
     async for client in open_dynamodb_client(settings):
         tables = TableNames.for_prefix(settings.dynamodb_table_prefix)
+        orders = DynamoDbOrderRepository(
+            client, orders_table=tables.orders, order_ids_table=tables.order_ids, workflows_table=tables.workflows
+        )
         yield StoragePorts(
             DynamoDbWorkflowRepository(client, tables.workflows),
-            DynamoDbOrderRepository(
-                client, orders_table=tables.orders, order_ids_table=tables.order_ids, workflows_table=tables.workflows
-            ),
+            orders,
             DynamoDbStorageHealth(
                 client,
                 workflows_table=tables.workflows,
                 orders_table=tables.orders,
                 order_ids_table=tables.order_ids,
             ),
+            DynamoDbArchive(client, tables.workflows, orders),
         )

@@ -32,6 +32,7 @@ from adapters.dynamodb import (
     client_config,
     create_tables,
 )
+from adapters.dynamodb.archive import DynamoDbArchive
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
@@ -127,7 +128,13 @@ async def dynamodb_tables(dynamodb_client: DynamoDBClient) -> AsyncIterator[Tabl
     names = TableNames.for_prefix(prefix)
     yield names
     for table in names.all():
-        await dynamodb_client.delete_table(TableName=table)
+        await delete_table(dynamodb_client, table)
+
+
+async def delete_table(client: DynamoDBClient, table: str) -> None:
+    """Delete a test table, which create_tables made with deletion protection."""
+    await client.update_table(TableName=table, DeletionProtectionEnabled=False)
+    await client.delete_table(TableName=table)
 
 
 @pytest.fixture
@@ -167,6 +174,12 @@ def workflow_repository(dynamodb_client: DynamoDBClient, dynamodb_tables: TableN
 @pytest.fixture
 def order_repository(dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames) -> DynamoDbOrderRepository:
     return order_repository_for(dynamodb_client, dynamodb_tables)
+
+
+@pytest.fixture
+def archive(dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames) -> DynamoDbArchive:
+    orders = order_repository_for(dynamodb_client, dynamodb_tables)
+    return DynamoDbArchive(dynamodb_client, dynamodb_tables.workflows, orders)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
+from botocore.exceptions import ClientError
 
 from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames, create_tables
 from builders import (
@@ -32,19 +33,57 @@ EVERYTHING = HistoryFilter()
 BUY, SELL = OrderDirection.BUY, OrderDirection.SELL
 
 
-async def test_create_tables_is_idempotent_on_demand_and_enables_ttl(dynamodb_client: DynamoDBClient) -> None:
+async def test_create_tables_is_idempotent_and_makes_tables_with_pitr_deletion_protection_and_ttl(
+    dynamodb_client: DynamoDBClient,
+) -> None:
     first = await create_tables(dynamodb_client, "idempotent-")
     again = await create_tables(dynamodb_client, "idempotent-")
 
     names = TableNames.for_prefix("idempotent-").all()
-    assert first == [f"created {name}" for name in names]
-    assert again == [f"{name} already existed" for name in names]
+    assert [(t.name, t.created, t.safe, t.repaired) for t in first] == [(name, True, True, ()) for name in names]
+    assert [(t.name, t.created, t.safe, t.repaired) for t in again] == [(name, False, True, ()) for name in names]
+    assert str(first[0]) == (
+        "created idempotent-workflows: point-in-time recovery on, deletion protection on, TTL on ttl on"
+    )
     for name in names:
-        table = (await dynamodb_client.describe_table(TableName=name))["Table"]
-        ttl = (await dynamodb_client.describe_time_to_live(TableName=name))["TimeToLiveDescription"]
-        assert table["TableStatus"] == "ACTIVE"
-        assert table.get("BillingModeSummary", {}).get("BillingMode") == "PAY_PER_REQUEST"
-        assert (ttl.get("TimeToLiveStatus"), ttl.get("AttributeName")) == ("ENABLED", "ttl")
+        await assert_protected(dynamodb_client, name)
+
+
+async def assert_protected(client: DynamoDBClient, name: str) -> None:
+    """What DynamoDB itself says about the table: on-demand, PITR, deletion protection and TTL on."""
+    table = (await client.describe_table(TableName=name))["Table"]
+    ttl = (await client.describe_time_to_live(TableName=name))["TimeToLiveDescription"]
+    backups = (await client.describe_continuous_backups(TableName=name))["ContinuousBackupsDescription"]
+    assert table["TableStatus"] == "ACTIVE"
+    assert table.get("BillingModeSummary", {}).get("BillingMode") == "PAY_PER_REQUEST"
+    assert table.get("DeletionProtectionEnabled") is True
+    assert backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
+    assert (ttl.get("TimeToLiveStatus"), ttl.get("AttributeName")) == ("ENABLED", "ttl")
+
+
+async def test_create_tables_reports_a_table_left_unprotected_and_repairs_it_only_when_asked(
+    dynamodb_client: DynamoDBClient,
+) -> None:
+    await create_tables(dynamodb_client, "unsafe-")
+    orders = TableNames.for_prefix("unsafe-").orders
+    await dynamodb_client.update_table(TableName=orders, DeletionProtectionEnabled=False)
+    await dynamodb_client.update_continuous_backups(
+        TableName=orders, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False}
+    )
+
+    checked = {t.name: t for t in await create_tables(dynamodb_client, "unsafe-")}
+    assert not checked[orders].safe
+    assert (checked[orders].point_in_time_recovery, checked[orders].deletion_protection) == (False, False)
+    assert str(checked[orders]).endswith("(run create-tables --repair to turn it on)")
+    assert "point-in-time recovery OFF, deletion protection OFF" in str(checked[orders])
+    assert [t.safe for name, t in checked.items() if name != orders] == [True, True]
+
+    repaired = {t.name: t for t in await create_tables(dynamodb_client, "unsafe-", repair=True)}
+    assert repaired[orders].repaired == ("point-in-time recovery", "deletion protection")
+    assert all(t.safe for t in repaired.values())
+    await assert_protected(dynamodb_client, orders)
+    with pytest.raises(ClientError, match="DeletionProtectionEnabled"):
+        await dynamodb_client.delete_table(TableName=orders)
 
 
 async def test_concurrent_recordings_to_one_workflow_all_land_and_the_newest_becomes_latest(

@@ -2,6 +2,7 @@
 
 import pytest
 
+from conformance.archive_contract import StorageArchiveContract
 from conformance.storage_contract import (
     OrderRepositoryContract,
     StorageHealthContract,
@@ -26,4 +27,8 @@ class TestDynamoDbStorageHealth(StorageHealthContract):
 
 
 class TestUnavailableDynamoDbStorage(UnavailableStorageContract):
+    pass
+
+
+class TestDynamoDbArchive(StorageArchiveContract):
     pass

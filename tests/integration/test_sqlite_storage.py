@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from adapters.sqlite.archive import SqliteArchive
 from adapters.sqlite.database import MEMORY, SqliteDatabase
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
+from conformance.archive_contract import StorageArchiveContract
 from conformance.storage_contract import (
     OrderRepositoryContract,
     StorageHealthContract,
@@ -37,6 +39,11 @@ def workflow_repository(database: SqliteDatabase) -> SqliteWorkflowRepository:
 @pytest.fixture
 def order_repository(database: SqliteDatabase) -> SqliteOrderRepository:
     return SqliteOrderRepository(database)
+
+
+@pytest.fixture
+def archive(database: SqliteDatabase) -> SqliteArchive:
+    return SqliteArchive(database)
 
 
 @pytest.fixture
@@ -84,4 +91,8 @@ class TestSqliteStorageHealth(StorageHealthContract):
 
 
 class TestUnavailableSqliteStorage(UnavailableStorageContract):
+    pass
+
+
+class TestSqliteArchive(StorageArchiveContract):
     pass

@@ -17,6 +17,7 @@ from adapters.dynamodb.mapping import (
     read_s,
     s,
 )
+from adapters.dynamodb.scans import scanned_items
 from adapters.dynamodb.transactions import CONFLICT_ATTEMPTS, failed, old_item, transact
 from adapters.dynamodb.workflow_mapping import workflow_pk
 from domain.model.enums import OrderDirection
@@ -66,24 +67,16 @@ class DynamoDbOrderRepository(OrderRepository):
     async def add(self, order: WorkflowOrder) -> None:
         write_token = uuid.uuid4().hex
         item = {**order_to_item(order), WRITER: s(write_token)}
-        sort_key = order_sort_key(order.placed_at, order.id)
         take_latest = True
         for _ in range(CONFLICT_ATTEMPTS):
-            items: list[TransactWriteItemTypeDef] = [
-                self._workflow_step(order, sort_key, item, take_latest),
-                {"Put": {"TableName": self._orders, "Item": {**item, "sort_key": s(sort_key)},
-                         "ConditionExpression": "attribute_not_exists(#sort_key)",
-                         "ExpressionAttributeNames": names("sort_key")}},
-                {"Put": {"TableName": self._ids, "Item": item,
-                         "ConditionExpression": "attribute_not_exists(#id)",
-                         "ExpressionAttributeNames": names("id"),
-                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
-            ]  # fmt: skip
-            reasons = await transact(self._client, items, "record order")
+            step = self.workflow_step(
+                order, item, take_latest, live(":name"), names("deleted", "name"), {":name": s(order.workflow_name)}
+            )
+            reasons = await transact(self._client, [step, *self.order_puts(order, item)], "record order")
             if reasons is None:
                 return
             if failed(reasons, 1) or failed(reasons, 2):
-                if await self._written_by(order.id, write_token, old_item(reasons, 2)):
+                if await self.written_by(order.id, write_token, old_item(reasons, 2)):
                     # botocore retried a transaction whose first try was applied but not answered
                     # in time (ClientRequestToken makes that idempotent on AWS; emulators differ).
                     return
@@ -95,29 +88,56 @@ class DynamoDbOrderRepository(OrderRepository):
                 raise StaleWorkflowError(order.workflow_id)
             # Live and still so named: what failed is "only if newer". latest_sk only grows, so the
             # order can be written without touching it (checked, in case the reason was another).
-            take_latest = read_s(workflow, "latest_sk") < sort_key if "latest_sk" in workflow else True
+            take_latest = is_newer(order, workflow)
         raise StorageUnavailableError("The workflow kept changing while recording; try again shortly.")
 
-    def _workflow_step(
-        self, order: WorkflowOrder, sort_key: str, item: dict[str, Any], take_latest: bool
+    def workflow_step(
+        self,
+        order: WorkflowOrder,
+        item: dict[str, Any],
+        take_latest: bool,
+        condition: str,
+        attribute_names: dict[str, str],
+        values: dict[str, Any],
     ) -> TransactWriteItemTypeDef:
+        """The transaction's step on the order's workflow item: `condition` must hold (it may use
+        #pk and `attribute_names`), and with `take_latest` the order becomes the workflow's latest
+        unless a newer one is there. On failure, the item comes back with the reasons."""
         step: dict[str, Any] = {
             "TableName": self._workflows,
             "Key": {"pk": s(workflow_pk(order.workflow_id))},
-            "ConditionExpression": live(":name"),
-            "ExpressionAttributeNames": names("pk", "deleted", "name"),
-            "ExpressionAttributeValues": {":name": s(order.workflow_name)},
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names("pk") | attribute_names,
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
+        if values:
+            step["ExpressionAttributeValues"] = values
         if not take_latest:
             return {"ConditionCheck": step}  # type: ignore[typeddict-item]
         step["UpdateExpression"] = "SET #latest = :order, #latest_sk = :sk"
         step["ConditionExpression"] += f" AND {NEWER}"
         step["ExpressionAttributeNames"] |= names("latest", "latest_sk")
-        step["ExpressionAttributeValues"] |= {":order": {"M": item}, ":sk": s(sort_key)}
+        step["ExpressionAttributeValues"] = values | {
+            ":order": {"M": item},
+            ":sk": s(order_sort_key(order.placed_at, order.id)),
+        }
         return {"Update": step}  # type: ignore[typeddict-item]
 
-    async def _written_by(self, order_id: Id, write_token: str, stored: dict[str, Any] | None) -> bool:
+    def order_puts(self, order: WorkflowOrder, item: dict[str, Any]) -> list[TransactWriteItemTypeDef]:
+        """The transaction's two writes of the order: in its workflow's partition, and by id (the
+        write-once guard; on failure, the stored order comes back with the reasons)."""
+        sort_key = order_sort_key(order.placed_at, order.id)
+        return [
+            {"Put": {"TableName": self._orders, "Item": {**item, "sort_key": s(sort_key)},
+                     "ConditionExpression": "attribute_not_exists(#sort_key)",
+                     "ExpressionAttributeNames": names("sort_key")}},
+            {"Put": {"TableName": self._ids, "Item": item,
+                     "ConditionExpression": "attribute_not_exists(#id)",
+                     "ExpressionAttributeNames": names("id"),
+                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+        ]  # fmt: skip
+
+    async def written_by(self, order_id: Id, write_token: str, stored: dict[str, Any] | None) -> bool:
         """True when the stored order with this id was written by the add() holding `write_token`.
 
         `stored` is the id guard as the refused transaction saw it; it is read only when missing.
@@ -149,16 +169,16 @@ class DynamoDbOrderRepository(OrderRepository):
             raise ValueError("limit must be at least 1")
         # Two Queries at once: the page's items, and the count of the whole filtered range.
         (orders, next_position), total = await both(
-            self._orders_after(workflow_id, history_filter, now, limit, after),
+            self.orders_after(workflow_id, history_filter, now, limit, after),
             self._count(workflow_id, history_filter, now),
         )
         return HistoryPage(orders, next_position, total)
 
     async def has_visible_orders(self, workflow_id: Id, *, now: int) -> bool:
-        orders, _ = await self._orders_after(workflow_id, HistoryFilter(), now, 1, None)
+        orders, _ = await self.orders_after(workflow_id, HistoryFilter(), now, 1, None)
         return bool(orders)
 
-    async def _orders_after(
+    async def orders_after(
         self, workflow_id: Id, history_filter: HistoryFilter, now: int, limit: int, after: Position | None
     ) -> tuple[list[WorkflowOrder], Position | None]:
         request = history_query(self._orders, workflow_id, history_filter, now, after)
@@ -215,12 +235,12 @@ class DynamoDbOrderRepository(OrderRepository):
             "ExpressionAttributeNames": names("latest", "ttl"),
             "ExpressionAttributeValues": {":now": n(now)},
         }
-        newest: list[WorkflowOrder] = []
-        while True:
-            async with storage_errors("latest orders"):
-                response = await self._client.scan(**request)
-            newest.extend(item_to_order(item["latest"]["M"]) for item in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                break
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        newest = [
+            item_to_order(item["latest"]["M"]) async for item in scanned_items(self._client, request, "latest orders")
+        ]
         return sorted(newest, key=lambda order: order.sort_key, reverse=True)
+
+
+def is_newer(order: WorkflowOrder, workflow: dict[str, Any]) -> bool:
+    """True when `order` sorts after the latest order recorded on this workflow item (if any)."""
+    return "latest_sk" not in workflow or read_s(workflow, "latest_sk") < order_sort_key(order.placed_at, order.id)

@@ -8,12 +8,14 @@
 - `{prefix}workflow_order_ids`: id (S) with a full copy of the order: the write-once guard that
   makes an id unique across workflows, and a strongly consistent GetItem by id.
 
-Every table: on-demand billing, DynamoDB TTL on `ttl` (orders: placed_at + 7 days; tombstones:
-their latest order's expiry). Reads never rely on TTL having deleted anything.
+Every table: on-demand billing, point-in-time recovery (35 days of restorable history), deletion
+protection, DynamoDB TTL on `ttl` (orders: placed_at + 7 days; tombstones: their latest order's
+expiry). Reads never rely on TTL having deleted anything.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.type_defs import AttributeDefinitionTypeDef, KeySchemaElementTypeDef
 
 TTL_ATTRIBUTE = "ttl"
+PITR_ATTEMPTS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,21 +56,51 @@ def key_schemas(names: TableNames) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-async def create_tables(client: DynamoDBClient, prefix: str) -> list[str]:
-    """Create whatever is missing of the three tables, wait until each is ACTIVE, enable TTL on `ttl`.
+@dataclass(frozen=True, slots=True)
+class TableSafety:
+    """One table after create-tables: whether it was created, and which protections are on."""
 
-    Idempotent: an existing table is left as it is (only TTL is enabled if it was off). Returns one
-    line per table saying what was done, e.g. "created prod-workflows" or
-    "prod-workflows already existed".
+    name: str
+    created: bool
+    point_in_time_recovery: bool
+    deletion_protection: bool
+    ttl: bool
+    repaired: tuple[str, ...] = ()
+
+    @property
+    def safe(self) -> bool:
+        return self.point_in_time_recovery and self.deletion_protection and self.ttl
+
+    def __str__(self) -> str:
+        def state(on: bool) -> str:
+            return "on" if on else "OFF"
+
+        what = f"created {self.name}" if self.created else f"{self.name} already existed"
+        line = (
+            f"{what}: point-in-time recovery {state(self.point_in_time_recovery)}, "
+            f"deletion protection {state(self.deletion_protection)}, TTL on {TTL_ATTRIBUTE} {state(self.ttl)}"
+        )
+        if self.repaired:
+            line += f" (turned on: {', '.join(self.repaired)})"
+        elif not self.safe:
+            line += " (run create-tables --repair to turn it on)"
+        return line
+
+
+async def create_tables(client: DynamoDBClient, prefix: str, *, repair: bool = False) -> list[TableSafety]:
+    """Create whatever is missing of the three tables and wait until each is ACTIVE.
+
+    A new table gets point-in-time recovery, deletion protection and TTL on `ttl`. An existing
+    table is left as it is and its protections are reported, unless `repair` turns on the ones
+    that are off. Idempotent; returns one TableSafety per table.
     """
     report = []
     for name, keys in key_schemas(TableNames.for_prefix(prefix)).items():
         created = await _ensure_table(client, name, keys)
-        ttl_enabled = await _ensure_ttl(client, name)
-        line = f"created {name}" if created else f"{name} already existed"
-        if ttl_enabled and not created:
-            line += f"; enabled TTL on {TTL_ATTRIBUTE}"
-        report.append(line)
+        safety = await _safety(client, name, created)
+        if created or repair:
+            safety = await _protect(client, safety)
+        report.append(safety)
     return report
 
 
@@ -90,6 +123,7 @@ async def _ensure_table(client: DynamoDBClient, name: str, keys: list[tuple[str,
                 KeySchema=key_schema,
                 AttributeDefinitions=definitions,
                 BillingMode="PAY_PER_REQUEST",
+                DeletionProtectionEnabled=True,
             )
             created = True
         except ClientError as race:
@@ -99,12 +133,49 @@ async def _ensure_table(client: DynamoDBClient, name: str, keys: list[tuple[str,
     return created
 
 
-async def _ensure_ttl(client: DynamoDBClient, name: str) -> bool:
-    described = await client.describe_time_to_live(TableName=name)
-    status = described.get("TimeToLiveDescription", {}).get("TimeToLiveStatus")
-    if status in ("ENABLED", "ENABLING"):
-        return False
-    await client.update_time_to_live(
-        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+async def _safety(client: DynamoDBClient, name: str, created: bool) -> TableSafety:
+    table = (await client.describe_table(TableName=name))["Table"]
+    backups = (await client.describe_continuous_backups(TableName=name))["ContinuousBackupsDescription"]
+    pitr = backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus")
+    ttl = (await client.describe_time_to_live(TableName=name)).get("TimeToLiveDescription", {})
+    return TableSafety(
+        name,
+        created,
+        point_in_time_recovery=pitr == "ENABLED",
+        deletion_protection=bool(table.get("DeletionProtectionEnabled")),
+        ttl=ttl.get("TimeToLiveStatus") in ("ENABLED", "ENABLING") and ttl.get("AttributeName") == TTL_ATTRIBUTE,
     )
-    return True
+
+
+async def _protect(client: DynamoDBClient, safety: TableSafety) -> TableSafety:
+    """Turn on each protection that is off; the table must be ACTIVE."""
+    name, repaired = safety.name, []
+    if not safety.point_in_time_recovery:
+        await _enable_pitr(client, name)
+        repaired.append("point-in-time recovery")
+    if not safety.deletion_protection:
+        await client.update_table(TableName=name, DeletionProtectionEnabled=True)
+        await client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 300})
+        repaired.append("deletion protection")
+    if not safety.ttl:
+        await client.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+        )
+        repaired.append("TTL")
+    if safety.created:
+        repaired = []  # a new table is reported as created, with its protections on
+    return TableSafety(name, safety.created, True, True, True, tuple(repaired))
+
+
+async def _enable_pitr(client: DynamoDBClient, name: str) -> None:
+    """AWS may refuse for a short while after a table becomes ACTIVE; wait that out (up to a minute)."""
+    for attempt in range(PITR_ATTEMPTS):
+        try:
+            await client.update_continuous_backups(
+                TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+            )
+            return
+        except ClientError as error:
+            if error_code(error) != "ContinuousBackupsUnavailableException" or attempt == PITR_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(2)

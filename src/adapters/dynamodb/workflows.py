@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from adapters.dynamodb.errors import storage_errors
 from adapters.dynamodb.expressions import ABSENT, live, names
 from adapters.dynamodb.mapping import boolean, n, read_s, s
+from adapters.dynamodb.scans import scanned_items
 from adapters.dynamodb.transactions import CONFLICT_ATTEMPTS, failed, transact
 from adapters.dynamodb.workflow_mapping import (
     SPEC_ATTRIBUTES,
@@ -164,12 +165,8 @@ class DynamoDbWorkflowRepository(WorkflowRepository):
             "ExpressionAttributeNames": names("kind", "deleted", *WORKFLOW_ATTRIBUTES),
             "ExpressionAttributeValues": values,
         }
-        workflows: list[Workflow] = []
-        while True:
-            async with storage_errors("list workflows"):
-                response = await self._client.scan(**request)
-            workflows.extend(item_to_workflow(item, self._decoded) for item in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                break
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        workflows = [
+            item_to_workflow(item, self._decoded)
+            async for item in scanned_items(self._client, request, "list workflows")
+        ]
         return sorted(workflows, key=lambda w: w.name)

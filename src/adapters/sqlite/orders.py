@@ -13,15 +13,15 @@ from ports.orders import OrderRepository
 
 _COLUMNS = ", ".join(ORDER_COLUMNS)
 _O_COLUMNS = ", ".join(f"o.{column}" for column in ORDER_COLUMNS)
-_NO_LATER_THAN = 2**62
+NO_LATER_THAN = 2**62
 """An upper bound on placed_at beyond any real timestamp, used when a query has no upper bound."""
 
 # Only the constant column lists above are interpolated; every value is a bound parameter.
-_INSERT = f"INSERT INTO orders ({_COLUMNS}) VALUES ({', '.join('?' * len(ORDER_COLUMNS))})"  # noqa: S608
+INSERT_ORDER = f"INSERT INTO orders ({_COLUMNS}) VALUES ({', '.join('?' * len(ORDER_COLUMNS))})"  # noqa: S608
 _GET = f"SELECT {_COLUMNS} FROM orders WHERE id = ?"  # noqa: S608
 # The range is [lowest placed_at, (placed_at, id) bound): the row-value upper bound lets the index
 # start exactly after a cursor position, and the index order is already newest first.
-_PAGE = f"""
+PAGE = f"""
     SELECT {_COLUMNS} FROM orders
     WHERE workflow_id = ? AND placed_at >= ? AND (placed_at, id) < (?, ?)
     ORDER BY placed_at DESC, id DESC LIMIT ?
@@ -57,7 +57,7 @@ _ANY_VISIBLE = "SELECT 1 FROM orders WHERE workflow_id = ? AND placed_at >= ? LI
 _LIVE_WORKFLOW_NAME = "SELECT name FROM workflows WHERE id = ? AND deleted_at IS NULL"
 _ORDER_EXISTS = "SELECT 1 FROM orders WHERE id = ?"
 # Moves only forward: a late order older than the stored one leaves it in place.
-_ADVANCE_LATEST = """
+ADVANCE_LATEST = """
     INSERT INTO latest_orders (workflow_id, placed_at, order_id) VALUES (?, ?, ?)
     ON CONFLICT (workflow_id) DO UPDATE SET placed_at = excluded.placed_at, order_id = excluded.order_id
     WHERE (excluded.placed_at, excluded.order_id) > (latest_orders.placed_at, latest_orders.order_id)
@@ -89,8 +89,8 @@ class SqliteOrderRepository(OrderRepository):
                 raise WorkflowNotFoundError(workflow_id)
             if live[0] != order.workflow_name:
                 raise StaleWorkflowError(workflow_id)
-            connection.execute(_INSERT, row)
-            connection.execute(_ADVANCE_LATEST, (workflow_id, order.placed_at, order_id))
+            connection.execute(INSERT_ORDER, row)
+            connection.execute(ADVANCE_LATEST, (workflow_id, order.placed_at, order_id))
 
         await self._database.write(insert)
 
@@ -120,7 +120,7 @@ class SqliteOrderRepository(OrderRepository):
         page: tuple[str | int, ...]
         count: tuple[str | int, ...]
         if history_filter.direction is None:
-            page_sql, page = _PAGE, (workflow_id, lowest, *bound, limit + 1)
+            page_sql, page = PAGE, (workflow_id, lowest, *bound, limit + 1)
             count_sql, count = _COUNT, (workflow_id, lowest, highest)
         else:
             direction = history_filter.direction.value
@@ -173,5 +173,5 @@ def _placed_at_range(history_filter: HistoryFilter, now: int) -> tuple[int, int]
     lowest = oldest_visible_placed_at(now)
     if history_filter.since is not None:
         lowest = max(lowest, history_filter.since)
-    highest = _NO_LATER_THAN if history_filter.until is None else min(history_filter.until, _NO_LATER_THAN)
+    highest = NO_LATER_THAN if history_filter.until is None else min(history_filter.until, NO_LATER_THAN)
     return lowest, highest

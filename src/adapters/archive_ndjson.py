@@ -1,0 +1,141 @@
+"""The export file: NDJSON, one record per line, each tagged with its `kind`, after a line naming the format.
+
+    {"kind":"format","format":"workflow-orders-export","version":1,"exported_at":1764450000}
+    {"kind":"workflow","id":"…","created_at":…,"updated_at":…,"deleted":false,"spec":{…}}
+    {"kind":"order","id":"…","workflow_id":"…","workflow_name":"…","placed_at":…,"order_price":12.5,…}
+
+Decimals are JSON numbers written with every digit (never through a binary float); enums by value;
+timestamps in epoch seconds. A spec has the fields of the API's workflow body.
+"""
+
+from decimal import Decimal
+
+import msgspec
+
+from domain.model.enums import AssetType, OrderDirection, OrderType
+from domain.model.errors import InvalidInputError
+from domain.model.ids import Id, parse_id
+from domain.model.order import WorkflowOrder
+from domain.model.workflow import Workflow, WorkflowSpec
+from ports.archive import ArchivedWorkflow
+
+FORMAT = "workflow-orders-export"
+VERSION = 1
+
+
+class Header(msgspec.Struct, tag="format", tag_field="kind", forbid_unknown_fields=True):
+    format: str
+    version: int
+    exported_at: int
+
+
+class WorkflowLine(msgspec.Struct, tag="workflow", tag_field="kind", forbid_unknown_fields=True):
+    id: str
+    created_at: int
+    updated_at: int
+    deleted: bool
+    spec: WorkflowSpec
+
+
+class OrderLine(msgspec.Struct, tag="order", tag_field="kind", forbid_unknown_fields=True, omit_defaults=True):
+    id: str
+    workflow_id: str
+    workflow_name: str
+    placed_at: int
+    order_code: str
+    order_price: Decimal
+    order_quantity: Decimal
+    order_direction: OrderDirection
+    order_type: OrderType
+    expires_at: int
+    asset_type: AssetType | None = None
+    trigger_close: Decimal | None = None
+    execution_context: str | None = None
+
+
+class RecordError(Exception):
+    """A line that is not a valid record; the message says why."""
+
+
+Record = ArchivedWorkflow | WorkflowOrder
+
+_ENCODER = msgspec.json.Encoder(decimal_format="number")
+_DECODER = msgspec.json.Decoder(Header | WorkflowLine | OrderLine)
+
+
+def header_line(exported_at: int) -> bytes:
+    return _ENCODER.encode(Header(FORMAT, VERSION, exported_at)) + b"\n"
+
+
+def record_line(record: Record) -> bytes:
+    if isinstance(record, ArchivedWorkflow):
+        workflow = record.workflow
+        line: WorkflowLine | OrderLine = WorkflowLine(
+            workflow.id, workflow.created_at, workflow.updated_at, record.deleted, workflow.spec
+        )
+    else:
+        line = OrderLine(
+            record.id,
+            record.workflow_id,
+            record.workflow_name,
+            record.placed_at,
+            record.order_code,
+            record.order_price,
+            record.order_quantity,
+            record.order_direction,
+            record.order_type,
+            record.expires_at,
+            record.asset_type,
+            record.trigger_close,
+            record.execution_context,
+        )
+    return _ENCODER.encode(line) + b"\n"
+
+
+def check_header(line: bytes) -> None:
+    """Raises RecordError unless `line` is a header of a format version this program reads."""
+    try:
+        header = _DECODER.decode(line)
+    except msgspec.MsgspecError as error:
+        raise RecordError(f"not a format line: {error}") from None
+    if not isinstance(header, Header) or header.format != FORMAT:
+        raise RecordError(f'the first line must name the format: {{"kind":"format","format":"{FORMAT}",…}}')
+    if header.version != VERSION:
+        raise RecordError(f"unknown format version {header.version} (this program reads version {VERSION})")
+
+
+def parse_record(line: bytes) -> Record:
+    """The workflow or order on this line, validated by the domain's rules; raises RecordError."""
+    try:
+        decoded = _DECODER.decode(line)
+        if isinstance(decoded, Header):
+            raise RecordError("a format line may only be the first line")
+        if isinstance(decoded, WorkflowLine):
+            workflow = Workflow(_id(decoded.id, "id"), decoded.spec, decoded.created_at, decoded.updated_at)
+            return ArchivedWorkflow(workflow, decoded.deleted)
+        return WorkflowOrder(
+            id=_id(decoded.id, "id"),
+            workflow_id=_id(decoded.workflow_id, "workflow_id"),
+            workflow_name=decoded.workflow_name,
+            placed_at=decoded.placed_at,
+            order_code=decoded.order_code,
+            order_price=decoded.order_price,
+            order_quantity=decoded.order_quantity,
+            order_direction=decoded.order_direction,
+            order_type=decoded.order_type,
+            ttl=decoded.expires_at,
+            asset_type=decoded.asset_type,
+            trigger_close=decoded.trigger_close,
+            execution_context=decoded.execution_context,
+        )
+    except msgspec.MsgspecError as error:
+        raise RecordError(str(error)) from None
+    except InvalidInputError as error:
+        raise RecordError(error.detail) from None
+
+
+def _id(text: str, field: str) -> Id:
+    parsed = parse_id(text)
+    if parsed is None:
+        raise InvalidInputError.single(field, "must be a UUID")
+    return parsed
