@@ -192,9 +192,18 @@ def _report(source: str, problems: dict[int, str]) -> None:
         print(f"{source}: … and {len(problems) - PROBLEMS_SHOWN} more lines like these", file=sys.stderr)
 
 
+_LABELS = {
+    Outcome.CREATED: "created",
+    Outcome.PRESENT: "already present",
+    Outcome.CONFLICT: "conflicts",
+    Outcome.EXPIRED: "expired",
+    Outcome.NO_WORKFLOW: "without their workflow",
+}
+
+
 def _summary(source: str, tally: Tally, invalid: int) -> str:
     def counts(outcomes: dict[Outcome, int]) -> str:
-        return ", ".join(f"{outcomes.get(outcome, 0)} {outcome.value}" for outcome in Outcome)
+        return ", ".join(f"{outcomes.get(outcome, 0)} {_LABELS[outcome]}" for outcome in Outcome)
 
     return (
         f"imported {source}: {tally.total(Outcome.CREATED)} created, {tally.total(Outcome.PRESENT)} already present, "
