@@ -68,8 +68,8 @@ def main(sizes: list[int]) -> None:
             export_s, export_mib = measured(["export", "--output", str(again)], database)
             assert again.read_bytes().count(b"\n") == size + WORKFLOWS + 1
             rate = (size + WORKFLOWS) / export_s
-            sizes = f"{size:>8} | {import_s:>8.1f} | {import_mib:>10.1f} | {export_s:>8.1f} | {export_mib:>10.1f}"
-            print(f"{sizes} | {rate:.0f}")
+            row = f"{size:>8} | {import_s:>8.1f} | {import_mib:>10.1f} | {export_s:>8.1f} | {export_mib:>10.1f}"
+            print(f"{row} | {rate:.0f}")
 
 
 if __name__ == "__main__":
