@@ -41,7 +41,7 @@ def backup_sqlite(settings: Settings, target: str) -> BackupReport:
     if settings.storage != "sqlite":
         raise BackupError(
             "backup copies the embedded SQLite file; on DynamoDB use point-in-time recovery "
-            "(see docs/operations.md, 'Backups and point-in-time recovery')"
+            "(see docs/operations.md, 'DynamoDB: point-in-time recovery')"
         )
     source = Path(settings.sqlite_path)
     if not source.is_file():
