@@ -3,6 +3,7 @@
 Fixtures on one fresh, empty storage per test: `archive`, `workflow_repository`, `order_repository`.
 """
 
+import asyncio
 import dataclasses
 
 import pytest
@@ -151,3 +152,18 @@ class StorageArchiveContract:
         with pytest.raises(WorkflowNotFoundError):
             await archive.restore_order(orphan)
         assert await order_repository.get(orphan.id) is None
+
+    async def test_restores_racing_the_services_own_writes_keep_the_newest_order_latest(
+        self, archive: StorageArchive, workflow_repository: WorkflowRepository, order_repository: OrderRepository
+    ) -> None:
+        workflow = await live_workflow(workflow_repository, "busy")
+        recorded = [make_order(workflow, placed_at=NOW - n * 7 % 50) for n in range(10)]
+        imported = [make_order(workflow, placed_at=NOW - n * 11 % 60) for n in range(10)]
+
+        await asyncio.gather(
+            *(order_repository.add(order) for order in recorded), *(archive.restore_order(o) for o in imported)
+        )
+
+        everything = newest_first(recorded + imported)
+        assert (await order_repository.latest(now=NOW)).orders == everything[:1]
+        assert await every_order(archive, workflow.id, limit=7) == everything
