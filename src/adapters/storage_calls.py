@@ -19,6 +19,7 @@ from domain.model.order import WorkflowOrder
 from domain.model.workflow import Workflow
 from ports.health import StorageHealth
 from ports.orders import OrderRepository
+from ports.revisions import Revisions, WorkflowRevision
 from ports.workflows import WorkflowRepository
 
 T = TypeVar("T")
@@ -119,3 +120,13 @@ class GuardedStorageHealth:
 
     async def check(self) -> None:
         await self._calls.run("health.check", self._inner.check())
+
+
+class GuardedRevisions:
+    """Revisions whose reads go through StorageCalls."""
+
+    def __init__(self, inner: Revisions, calls: StorageCalls) -> None:
+        self._inner, self._calls = inner, calls
+
+    async def of_workflow(self, workflow_id: Id, *, now: int) -> WorkflowRevision:
+        return await self._calls.run("revisions.of_workflow", self._inner.of_workflow(workflow_id, now=now))

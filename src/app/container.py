@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 
 from adapters.storage_calls import (
     GuardedOrderRepository,
+    GuardedRevisions,
     GuardedStorageHealth,
     GuardedWorkflowRepository,
     StorageCalls,
@@ -57,12 +58,13 @@ class Container(containers.DeclarativeContainer):
     workflow_repository = providers.Singleton(GuardedWorkflowRepository, storage.provided.workflows, storage_calls)
     order_repository = providers.Singleton(GuardedOrderRepository, storage.provided.orders, storage_calls)
     storage_health = providers.Singleton(GuardedStorageHealth, storage.provided.health, storage_calls)
+    revisions = providers.Singleton(GuardedRevisions, storage.provided.revisions, storage_calls)
     workflow_names = providers.Singleton(RememberedWorkflowNames, workflow_repository)
 
     create_workflow = providers.Singleton(CreateWorkflow, workflows=workflow_repository, clock=clock, ids=ids)
-    get_workflow = providers.Singleton(GetWorkflow, workflows=workflow_repository, orders=order_repository, clock=clock)
+    get_workflow = providers.Singleton(GetWorkflow, revisions=revisions, orders=order_repository, clock=clock)
     replace_workflow = providers.Singleton(
-        ReplaceWorkflow, workflows=workflow_repository, orders=order_repository, clock=clock
+        ReplaceWorkflow, workflows=workflow_repository, revisions=revisions, orders=order_repository, clock=clock
     )
     delete_workflow = providers.Singleton(DeleteWorkflow, workflows=workflow_repository, clock=clock)
     list_workflows = providers.Singleton(
@@ -73,7 +75,7 @@ class Container(containers.DeclarativeContainer):
     )
     get_order = providers.Singleton(GetOrder, orders=order_repository, clock=clock)
     get_order_history = providers.Singleton(
-        GetOrderHistory, workflows=workflow_repository, orders=order_repository, clock=clock, cursors=cursors
+        GetOrderHistory, revisions=revisions, orders=order_repository, clock=clock, cursors=cursors
     )
     get_latest_orders = providers.Singleton(GetLatestOrders, orders=order_repository, clock=clock)
 

@@ -15,17 +15,20 @@ from adapters.dynamodb import (
     client_config,
 )
 from adapters.dynamodb.archive import DynamoDbArchive
+from adapters.dynamodb.revisions import DynamoDbRevisions
 from adapters.sqlite.archive import SqliteArchive
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.retention import purge_periodically
+from adapters.sqlite.revisions import SqliteRevisions
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from app.settings import Settings
 from ports.archive import StorageArchive
 from ports.clock import Clock
 from ports.health import StorageHealth
 from ports.orders import OrderRepository
+from ports.revisions import Revisions
 from ports.workflows import WorkflowRepository
 
 
@@ -37,6 +40,7 @@ class StoragePorts:
     orders: OrderRepository
     health: StorageHealth
     archive: StorageArchive
+    revisions: Revisions
 
 
 async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator[StoragePorts]:
@@ -50,6 +54,7 @@ async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator
             SqliteOrderRepository(database),
             SqliteStorageHealth(database),
             SqliteArchive(database),
+            SqliteRevisions(database),
         )
     finally:
         purge.cancel()
@@ -84,4 +89,5 @@ async def open_dynamodb_storage(settings: Settings) -> AsyncIterator[StoragePort
                 order_ids_table=tables.order_ids,
             ),
             DynamoDbArchive(client, tables.workflows, orders),
+            DynamoDbRevisions(client, workflows_table=tables.workflows, orders_table=tables.orders),
         )

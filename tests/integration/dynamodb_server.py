@@ -33,6 +33,7 @@ from adapters.dynamodb import (
     create_tables,
 )
 from adapters.dynamodb.archive import DynamoDbArchive
+from adapters.dynamodb.revisions import DynamoDbRevisions
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
@@ -180,6 +181,13 @@ def order_repository(dynamodb_client: DynamoDBClient, dynamodb_tables: TableName
 def archive(dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames) -> DynamoDbArchive:
     orders = order_repository_for(dynamodb_client, dynamodb_tables)
     return DynamoDbArchive(dynamodb_client, dynamodb_tables.workflows, orders)
+
+
+@pytest.fixture
+def revisions(dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames) -> DynamoDbRevisions:
+    return DynamoDbRevisions(
+        dynamodb_client, workflows_table=dynamodb_tables.workflows, orders_table=dynamodb_tables.orders
+    )
 
 
 @pytest.fixture

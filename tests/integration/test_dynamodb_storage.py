@@ -3,6 +3,7 @@
 import pytest
 
 from conformance.archive_contract import StorageArchiveContract
+from conformance.revisions_contract import RevisionsContract
 from conformance.storage_contract import (
     OrderRepositoryContract,
     StorageHealthContract,
@@ -31,4 +32,8 @@ class TestUnavailableDynamoDbStorage(UnavailableStorageContract):
 
 
 class TestDynamoDbArchive(StorageArchiveContract):
+    pass
+
+
+class TestDynamoDbRevisions(RevisionsContract):
     pass

@@ -9,8 +9,10 @@ from adapters.sqlite.archive import SqliteArchive
 from adapters.sqlite.database import MEMORY, SqliteDatabase
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.revisions import SqliteRevisions
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from conformance.archive_contract import StorageArchiveContract
+from conformance.revisions_contract import RevisionsContract
 from conformance.storage_contract import (
     OrderRepositoryContract,
     StorageHealthContract,
@@ -44,6 +46,11 @@ def order_repository(database: SqliteDatabase) -> SqliteOrderRepository:
 @pytest.fixture
 def archive(database: SqliteDatabase) -> SqliteArchive:
     return SqliteArchive(database)
+
+
+@pytest.fixture
+def revisions(database: SqliteDatabase) -> SqliteRevisions:
+    return SqliteRevisions(database)
 
 
 @pytest.fixture
@@ -95,4 +102,8 @@ class TestUnavailableSqliteStorage(UnavailableStorageContract):
 
 
 class TestSqliteArchive(StorageArchiveContract):
+    pass
+
+
+class TestSqliteRevisions(RevisionsContract):
     pass

@@ -9,6 +9,7 @@ from fakes import FixedClock, SequentialIds
 
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.revisions import SqliteRevisions
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from adapters.workflow_names import RememberedWorkflowNames
 from builders import NOW, UNKNOWN_ID, make_draft, make_spec, newest_first
@@ -62,13 +63,14 @@ async def env() -> AsyncIterator[Env]:
     database = await SqliteDatabase.open(":memory:")
     clock, ids = FixedClock(NOW), SequentialIds()
     workflows, orders = SqliteWorkflowRepository(database), SqliteOrderRepository(database)
+    revisions = SqliteRevisions(database)
     yield Env(
         clock=clock,
         create=CreateWorkflow(workflows, clock, ids),
         delete=DeleteWorkflow(workflows, clock),
         recorder=RecordOrder(RememberedWorkflowNames(workflows), orders, clock, ids),
         get_order=GetOrder(orders, clock),
-        history=GetOrderHistory(workflows, orders, clock, CursorCodec(b"test-key" * 4)),
+        history=GetOrderHistory(revisions, orders, clock, CursorCodec(b"test-key" * 4)),
         latest=GetLatestOrders(orders, clock),
     )
     await database.close()

@@ -10,6 +10,7 @@ from fakes import FixedClock, SequentialIds
 
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.revisions import SqliteRevisions
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from adapters.workflow_names import RememberedWorkflowNames
 from builders import NOW, ORDER_ID, UNKNOWN_ID, count_of, make_draft, make_spec
@@ -72,6 +73,7 @@ async def env() -> AsyncIterator[Env]:
     database = await SqliteDatabase.open(":memory:")
     clock, ids = FixedClock(NOW), SequentialIds()
     workflows, orders = SqliteWorkflowRepository(database), SqliteOrderRepository(database)
+    revisions = SqliteRevisions(database)
     create = CreateWorkflow(workflows, clock, ids)
     workflow_id = (await create.execute(make_spec("DAX Breakout"))).workflow.id
     yield Env(
@@ -82,7 +84,7 @@ async def env() -> AsyncIterator[Env]:
         record=RecordOrder(RememberedWorkflowNames(workflows), orders, clock, ids),
         get_order=GetOrder(orders, clock),
         create=create,
-        replace=ReplaceWorkflow(workflows, orders, clock),
+        replace=ReplaceWorkflow(workflows, revisions, orders, clock),
         delete=DeleteWorkflow(workflows, clock),
         workflow_id=workflow_id,
     )

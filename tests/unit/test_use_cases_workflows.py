@@ -10,6 +10,7 @@ from fakes import FixedClock, SequentialIds
 import builders
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.revisions import SqliteRevisions
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from adapters.workflow_names import RememberedWorkflowNames
 from builders import NOW, UNKNOWN_ID, make_condition, make_draft
@@ -64,13 +65,14 @@ async def env() -> AsyncIterator[Env]:
     database = await SqliteDatabase.open(":memory:")
     clock, ids = FixedClock(NOW), SequentialIds()
     workflows, orders = SqliteWorkflowRepository(database), SqliteOrderRepository(database)
+    revisions = SqliteRevisions(database)
     yield Env(
         clock=clock,
         workflows=workflows,
         orders=orders,
         create=CreateWorkflow(workflows, clock, ids),
-        get=GetWorkflow(workflows, orders, clock),
-        replace=ReplaceWorkflow(workflows, orders, clock),
+        get=GetWorkflow(revisions, orders, clock),
+        replace=ReplaceWorkflow(workflows, revisions, orders, clock),
         delete=DeleteWorkflow(workflows, clock),
         list=ListWorkflows(workflows, orders, clock),
         record=RecordOrder(RememberedWorkflowNames(workflows), orders, clock, ids),

@@ -45,10 +45,10 @@ WRITER = "writer"
 class DynamoDbOrderRepository(OrderRepository):
     """OrderRepository on three tables (see adapters.dynamodb.tables).
 
-    add: one TransactWriteItems of [workflow Update-or-ConditionCheck, order Put, id-guard Put].
-    The workflow step takes the order as the workflow's `latest` only if it sorts after the
-    current one; when that condition is what failed (a late, older order), the transaction is sent
-    again with a plain ConditionCheck, so the older order is still written. `latest_sk` only ever
+    add: one TransactWriteItems of [workflow Update, order Put, id-guard Put]. The workflow step
+    counts the order in `recorded` and takes it as the workflow's `latest` only if it sorts after
+    the current one; when that condition is what failed (a late, older order), the transaction is
+    sent again with an Update that only counts, so the older order is still written. `latest_sk` only ever
     grows, so that second attempt needs no condition on it. The reason a workflow condition failed
     comes from ReturnValuesOnConditionCheckFailure=ALL_OLD, without a second read.
 
@@ -101,26 +101,27 @@ class DynamoDbOrderRepository(OrderRepository):
         values: dict[str, Any],
     ) -> TransactWriteItemTypeDef:
         """The transaction's step on the order's workflow item: `condition` must hold (it may use
-        #pk and `attribute_names`), and with `take_latest` the order becomes the workflow's latest
-        unless a newer one is there. On failure, the item comes back with the reasons."""
+        #pk and `attribute_names`); the workflow's count of recorded orders grows by one, and with
+        `take_latest` the order becomes the workflow's latest unless a newer one is there. On
+        failure, the item comes back with the reasons."""
+        update = "ADD #recorded :one"
         step: dict[str, Any] = {
             "TableName": self._workflows,
             "Key": {"pk": s(workflow_pk(order.workflow_id))},
             "ConditionExpression": condition,
-            "ExpressionAttributeNames": names("pk") | attribute_names,
+            "ExpressionAttributeNames": names("pk", "recorded") | attribute_names,
+            "ExpressionAttributeValues": values | {":one": n(1)},
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
-        if values:
-            step["ExpressionAttributeValues"] = values
-        if not take_latest:
-            return {"ConditionCheck": step}  # type: ignore[typeddict-item]
-        step["UpdateExpression"] = "SET #latest = :order, #latest_sk = :sk"
-        step["ConditionExpression"] += f" AND {NEWER}"
-        step["ExpressionAttributeNames"] |= names("latest", "latest_sk")
-        step["ExpressionAttributeValues"] = values | {
-            ":order": {"M": item},
-            ":sk": s(order_sort_key(order.placed_at, order.id)),
-        }
+        if take_latest:
+            update = f"SET #latest = :order, #latest_sk = :sk {update}"
+            step["ConditionExpression"] += f" AND {NEWER}"
+            step["ExpressionAttributeNames"] |= names("latest", "latest_sk")
+            step["ExpressionAttributeValues"] |= {
+                ":order": {"M": item},
+                ":sk": s(order_sort_key(order.placed_at, order.id)),
+            }
+        step["UpdateExpression"] = update
         return {"Update": step}  # type: ignore[typeddict-item]
 
     def order_puts(self, order: WorkflowOrder, item: dict[str, Any]) -> list[TransactWriteItemTypeDef]:

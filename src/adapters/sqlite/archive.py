@@ -5,7 +5,7 @@ import sqlite3
 from adapters.spec_json import DecodedWorkflows
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.mapping import ORDER_COLUMNS, order_from_row, order_to_row, workflow_from_row, workflow_to_row
-from adapters.sqlite.orders import ADVANCE_LATEST, INSERT_ORDER, NO_LATER_THAN, PAGE
+from adapters.sqlite.orders import ADVANCE_LATEST, COUNT_RECORDED, INSERT_ORDER, NO_LATER_THAN, PAGE
 from domain.model.errors import WorkflowNotFoundError
 from domain.model.history import Position
 from domain.model.ids import Id
@@ -86,6 +86,7 @@ class SqliteArchive(StorageArchive):
                 raise WorkflowNotFoundError(order.workflow_id)
             connection.execute(INSERT_ORDER, row)
             connection.execute(ADVANCE_LATEST, (order.workflow_id, order.placed_at, order.id))
+            connection.execute(COUNT_RECORDED, (order.workflow_id,))
             return Restored.CREATED
 
         return await self._database.write(insert)

@@ -57,6 +57,10 @@ _ANY_VISIBLE = "SELECT 1 FROM orders WHERE workflow_id = ? AND placed_at >= ? LI
 _LIVE_WORKFLOW_NAME = "SELECT name FROM workflows WHERE id = ? AND deleted_at IS NULL"
 _ORDER_EXISTS = "SELECT 1 FROM orders WHERE id = ?"
 # Moves only forward: a late order older than the stored one leaves it in place.
+COUNT_RECORDED = """
+    INSERT INTO recorded_orders (workflow_id, count) VALUES (?, 1)
+    ON CONFLICT (workflow_id) DO UPDATE SET count = count + 1
+"""
 ADVANCE_LATEST = """
     INSERT INTO latest_orders (workflow_id, placed_at, order_id) VALUES (?, ?, ?)
     ON CONFLICT (workflow_id) DO UPDATE SET placed_at = excluded.placed_at, order_id = excluded.order_id
@@ -91,6 +95,7 @@ class SqliteOrderRepository(OrderRepository):
                 raise StaleWorkflowError(workflow_id)
             connection.execute(INSERT_ORDER, row)
             connection.execute(ADVANCE_LATEST, (workflow_id, order.placed_at, order_id))
+            connection.execute(COUNT_RECORDED, (workflow_id,))
 
         await self._database.write(insert)
 

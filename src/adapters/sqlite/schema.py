@@ -62,6 +62,14 @@ SCHEMA: tuple[str, ...] = (
         order_id TEXT NOT NULL
     )
     """,
+    # How many orders were ever recorded per workflow, counted in the order insert's transaction:
+    # with the oldest visible order, what says whether anything about a workflow changed (ETags).
+    """
+    CREATE TABLE IF NOT EXISTS recorded_orders (
+        workflow_id TEXT PRIMARY KEY,
+        count INTEGER NOT NULL
+    )
+    """,
     # Lets "latest" read only the still-visible rows, already newest first.
     """
     CREATE INDEX IF NOT EXISTS latest_orders_by_time

@@ -11,6 +11,7 @@ from domain.model.workflow import Workflow, WorkflowSpec
 from ports.clock import Clock
 from ports.ids import IdGenerator
 from ports.orders import OrderRepository
+from ports.revisions import Revisions, WorkflowRevision
 from ports.workflows import WorkflowRepository
 
 
@@ -42,29 +43,34 @@ class CreateWorkflow:
 
 
 class GetWorkflow:
-    """One live workflow with a summary of its visible orders."""
+    """One live workflow with a summary of its visible orders, and its revision: read first, so a
+    revision never claims more than the details show."""
 
-    def __init__(self, workflows: WorkflowRepository, orders: OrderRepository, clock: Clock) -> None:
-        self._workflows, self._orders, self._clock = workflows, orders, clock
+    def __init__(self, revisions: Revisions, orders: OrderRepository, clock: Clock) -> None:
+        self._revisions, self._orders, self._clock = revisions, orders, clock
 
-    async def execute(self, workflow_id: Id) -> WorkflowDetails:
-        now = self._clock.now()
-        everything = HistoryFilter()
-        workflow, newest = await asyncio.gather(
-            self._workflows.get(workflow_id), self._orders.page(workflow_id, everything, now=now, limit=1)
-        )
-        if workflow is None:
+    async def revision(self, workflow_id: Id) -> WorkflowRevision:
+        return await self._revisions.of_workflow(workflow_id, now=self._clock.now())
+
+    async def execute(self, workflow_id: Id, revision: WorkflowRevision | None = None) -> WorkflowDetails:
+        """The details as they are now; `revision`, when given, was read by `revision()` just before."""
+        if revision is None:
+            revision = await self.revision(workflow_id)
+        if revision.workflow is None:
             raise WorkflowNotFoundError(workflow_id)
+        newest = await self._orders.page(workflow_id, HistoryFilter(), now=self._clock.now(), limit=1)
         last = newest.orders[0] if newest.orders else None
-        return WorkflowDetails(workflow, newest.total_count, last)
+        return WorkflowDetails(revision.workflow, newest.total_count, last)
 
 
 class ReplaceWorkflow:
     """Replace a live workflow's configuration; id and created_at stay, updated_at moves."""
 
-    def __init__(self, workflows: WorkflowRepository, orders: OrderRepository, clock: Clock) -> None:
+    def __init__(
+        self, workflows: WorkflowRepository, revisions: Revisions, orders: OrderRepository, clock: Clock
+    ) -> None:
         self._workflows, self._clock = workflows, clock
-        self._details = GetWorkflow(workflows, orders, clock)
+        self._details = GetWorkflow(revisions, orders, clock)
 
     async def execute(self, workflow_id: Id, spec: WorkflowSpec) -> WorkflowDetails:
         current = await self._workflows.get(workflow_id)
