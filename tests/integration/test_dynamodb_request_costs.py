@@ -25,8 +25,10 @@ from domain.use_cases.record_order import RecordOrder
 
 if TYPE_CHECKING:
     from dynamodb_server import RequestLog
+    from types_aiobotocore_dynamodb.client import DynamoDBClient
 
 from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames
+from adapters.dynamodb.revisions import DynamoDbRevisions
 from adapters.workflow_names import RememberedWorkflowNames
 
 pytest_plugins = ["dynamodb_server"]
@@ -222,3 +224,28 @@ async def test_each_workflow_write_is_one_transaction_after_at_most_one_read(
         {"GetItem": 1, "TransactWriteItems": 1},
         {"GetItem": 1, "TransactWriteItems": 1},
     ]
+
+
+async def test_a_workflow_revision_is_one_get_item_and_one_query_of_one_item_whatever_the_orders(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    dynamodb_client: DynamoDBClient,
+    dynamodb_tables: TableNames,
+    request_log: RequestLog,
+) -> None:
+    workflow = await live_workflow(workflow_repository)
+    await add_all(order_repository, *(make_order(workflow, placed_at=NOW - n) for n in range(40)))
+    revisions = DynamoDbRevisions(
+        dynamodb_client, workflows_table=dynamodb_tables.workflows, orders_table=dynamodb_tables.orders
+    )
+    queries: list[dict[str, object]] = []
+    dynamodb_client.meta.events.register(
+        "provide-client-params.dynamodb.Query", lambda params, **_: queries.append(params)
+    )
+    request_log.clear()
+
+    revision = await revisions.of_workflow(workflow.id, now=NOW)
+
+    assert revision.orders_recorded == 40
+    assert sorted(request_log.calls) == [("GetItem", dynamodb_tables.workflows), ("Query", dynamodb_tables.orders)]
+    assert [query["Limit"] for query in queries] == [1]

@@ -8,6 +8,17 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
+from adapters.http.entity_tags import (
+    CONDITIONAL_RESPONSES,
+    TAG_HEADERS,
+    IfNoneMatch,
+    cache_headers,
+    history_tag,
+    matches,
+    not_modified,
+    order_tag,
+    tagged_by_body,
+)
 from adapters.http.ids import OrderId, WorkflowId, checked_id
 from adapters.http.mappers import draft_from_request
 from adapters.http.openapi import problems
@@ -21,6 +32,7 @@ from adapters.http.response_bodies import ApiController
 from adapters.http.responses import JsonResponse
 from adapters.http.timestamps import parse_instant
 from domain.model.enums import OrderDirection
+from domain.model.errors import WorkflowNotFoundError
 from domain.model.history import DEFAULT_HISTORY_LIMIT, DEFAULT_LATEST_LIMIT, MAX_LIMIT, HistoryFilter
 from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory
 from domain.use_cases.record_order import RecordOrder
@@ -68,7 +80,8 @@ class WorkflowOrderController(ApiController):
 
     @get(
         "/",
-        responses=problems(*_READ, 404),
+        responses=CONDITIONAL_RESPONSES | problems(*_READ, 404),
+        response_headers=TAG_HEADERS,
         operation_id="getOrderHistory",
         summary="A workflow's orders, newest first, paginated",
     )
@@ -81,21 +94,29 @@ class WorkflowOrderController(ApiController):
         since: Instant = None,
         until: Instant = None,
         direction: Direction = None,
-    ) -> WorkflowOrderHistoryResponse:
+        if_none_match: IfNoneMatch = None,
+    ) -> JsonResponse[WorkflowOrderHistoryResponse]:
         history_filter = HistoryFilter(
             since=None if since is None else parse_instant(since, "since"),
             until=None if until is None else parse_instant(until, "until"),
             direction=direction,
         )
         checked = checked_id(workflow_id, "workflow_id")
-        result = await get_order_history.execute(checked, history_filter, limit, cursor)
-        return WorkflowOrderHistoryResponse(
+        revision = await get_order_history.revision(checked)
+        tag = history_tag(revision, checked, (limit, cursor, history_filter))
+        if tag is None:
+            raise WorkflowNotFoundError(checked)
+        if matches(if_none_match, tag):
+            return not_modified(tag)
+        result = await get_order_history.execute(checked, history_filter, limit, cursor, revision)
+        body = WorkflowOrderHistoryResponse(
             workflow_id=checked,
             orders=[self._bodies.order_list_item(order) for order in result.orders],
             total_count=result.total_count,
             limit=limit,
             next_cursor=result.next_cursor,
         )
+        return JsonResponse(body, headers=cache_headers(tag))
 
 
 class OrderController(ApiController):
@@ -104,7 +125,8 @@ class OrderController(ApiController):
 
     @get(
         "/latest",
-        responses=problems(*_READ),
+        responses=CONDITIONAL_RESPONSES | problems(*_READ),
+        response_headers=TAG_HEADERS,
         operation_id="getLatestOrders",
         summary="The newest order of every workflow",
     )
@@ -113,14 +135,16 @@ class OrderController(ApiController):
         get_latest_orders: NamedDependency[GetLatestOrders],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LATEST_LIMIT,
         direction: Direction = None,
-    ) -> LatestOrdersResponse:
+        if_none_match: IfNoneMatch = None,
+    ) -> JsonResponse[LatestOrdersResponse]:
         page = await get_latest_orders.execute(limit, direction)
         items = [self._bodies.latest_order_item(order) for order in page.orders]
-        return LatestOrdersResponse(items, page.total_count, limit)
+        return tagged_by_body(LatestOrdersResponse(items, page.total_count, limit), if_none_match)
 
     @get(
         "/{order_id:str}",
-        responses=problems(*_READ, 404),
+        responses=CONDITIONAL_RESPONSES | problems(*_READ, 404),
+        response_headers=TAG_HEADERS,
         operation_id="getOrder",
         summary="One order",
     )
@@ -128,5 +152,10 @@ class OrderController(ApiController):
         self,
         order_id: OrderId,
         get_order: NamedDependency[GetOrder],
-    ) -> WorkflowOrderDetail:
-        return self._bodies.order_detail(await get_order.execute(checked_id(order_id, "order_id")))
+        if_none_match: IfNoneMatch = None,
+    ) -> JsonResponse[WorkflowOrderDetail]:
+        order = await get_order.execute(checked_id(order_id, "order_id"))
+        tag = order_tag(order.id)  # an order never changes while it can be read
+        if matches(if_none_match, tag):
+            return not_modified(tag)
+        return JsonResponse(self._bodies.order_detail(order), headers=cache_headers(tag))

@@ -7,12 +7,23 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
+from adapters.http.entity_tags import (
+    CONDITIONAL_RESPONSES,
+    TAG_HEADERS,
+    IfNoneMatch,
+    cache_headers,
+    matches,
+    not_modified,
+    tagged_by_body,
+    workflow_tag,
+)
 from adapters.http.ids import WorkflowId, checked_id
 from adapters.http.mappers import spec_from_request
 from adapters.http.openapi import problems
 from adapters.http.response_bodies import ApiController
 from adapters.http.responses import JsonResponse
 from adapters.http.workflow_schemas import WorkflowDetail, WorkflowListResponse, WorkflowRequest
+from domain.model.errors import WorkflowNotFoundError
 from domain.use_cases.workflows import (
     CreateWorkflow,
     DeleteWorkflow,
@@ -49,18 +60,27 @@ class WorkflowController(ApiController):
             headers={"Location": f"{self.path}/{details.workflow.id}"},
         )
 
-    @get("/", responses=problems(*_READ), operation_id="listWorkflows", summary="List workflows by name")
+    @get(
+        "/",
+        responses=CONDITIONAL_RESPONSES | problems(*_READ),
+        response_headers=TAG_HEADERS,
+        operation_id="listWorkflows",
+        summary="List workflows by name",
+    )
     async def list_all(
         self,
         list_workflows: NamedDependency[ListWorkflows],
         enable: Annotated[Literal["true", "false"] | None, Parameter(description="Only enabled or disabled")] = None,
-    ) -> WorkflowListResponse:
+        if_none_match: IfNoneMatch = None,
+    ) -> JsonResponse[WorkflowListResponse]:
         listed = await list_workflows.execute(None if enable is None else enable == "true")
-        return WorkflowListResponse([self._bodies.workflow_list_item(item) for item in listed], len(listed))
+        body = WorkflowListResponse([self._bodies.workflow_list_item(item) for item in listed], len(listed))
+        return tagged_by_body(body, if_none_match)
 
     @get(
         "/{workflow_id:str}",
-        responses=problems(*_READ, 404),
+        responses=CONDITIONAL_RESPONSES | problems(*_READ, 404),
+        response_headers=TAG_HEADERS,
         operation_id="getWorkflow",
         summary="One workflow with its order summary",
     )
@@ -68,8 +88,17 @@ class WorkflowController(ApiController):
         self,
         workflow_id: WorkflowId,
         get_workflow: NamedDependency[GetWorkflow],
-    ) -> WorkflowDetail:
-        return self._bodies.workflow_detail(await get_workflow.execute(checked_id(workflow_id, "workflow_id")))
+        if_none_match: IfNoneMatch = None,
+    ) -> JsonResponse[WorkflowDetail]:
+        checked = checked_id(workflow_id, "workflow_id")
+        revision = await get_workflow.revision(checked)
+        tag = workflow_tag(revision)
+        if tag is None:
+            raise WorkflowNotFoundError(checked)
+        if matches(if_none_match, tag):
+            return not_modified(tag)
+        details = await get_workflow.execute(checked, revision)
+        return JsonResponse(self._bodies.workflow_detail(details), headers=cache_headers(tag))
 
     @put(
         "/{workflow_id:str}",

@@ -1,0 +1,109 @@
+"""Entity tags for conditional GETs: strong tags that change whenever the body would, and If-None-Match.
+
+A tag is a digest of what the body depends on. For one order that is its id (an order never
+changes while it can be read); for a workflow and its history, the workflow's revision (see
+ports.revisions) and the query; for the workflow list and latest orders, the body's own bytes.
+Digests are BLAKE2b of a canonical text, so every replica gives the same tag to the same state.
+"""
+
+import base64
+import hashlib
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+from litestar.datastructures import ResponseHeader
+from litestar.enums import MediaType
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import HeaderParameter
+
+from adapters.http.numbers import JSON_ENCODER
+from adapters.http.responses import JsonResponse
+from adapters.spec_json import spec_to_json
+from domain.model.ids import Id
+from ports.revisions import WorkflowRevision
+
+CACHE_CONTROL = "private, no-cache"
+"""A client may keep a response but must revalidate it before each use; shared caches keep nothing."""
+
+
+def _tag(*parts: object) -> str:
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=15).digest()
+    return f'"{base64.urlsafe_b64encode(digest).decode()}"'
+
+
+def order_tag(order_id: Id) -> str:
+    return _tag("order", order_id)
+
+
+def workflow_tag(revision: WorkflowRevision) -> str | None:
+    """None when there is no live workflow (the answer is a 404, which has no tag)."""
+    workflow = revision.workflow
+    if workflow is None:
+        return None
+    return _tag(
+        "workflow",
+        workflow.id,
+        workflow.created_at,
+        workflow.updated_at,
+        spec_to_json(workflow.spec),
+        revision.orders_recorded,
+        revision.oldest_visible,
+    )
+
+
+def history_tag(revision: WorkflowRevision, workflow_id: Id, query: Iterable[object]) -> str | None:
+    """None when the history is a 404: no live workflow and no visible order."""
+    if revision.workflow is None and revision.oldest_visible is None:
+        return None
+    live = revision.workflow is not None
+    return _tag("history", workflow_id, live, revision.orders_recorded, revision.oldest_visible, *query)
+
+
+def body_tag(body: bytes) -> str:
+    return _tag("body", hashlib.blake2b(body, digest_size=32).hexdigest())
+
+
+def matches(if_none_match: str | None, tag: str) -> bool:
+    """RFC 9110 If-None-Match: `*`, or any listed tag equal to `tag` by weak comparison."""
+    if if_none_match is None:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    return any(candidate.strip().removeprefix("W/") == tag for candidate in if_none_match.split(","))
+
+
+def not_modified(tag: str) -> JsonResponse[Any]:
+    return JsonResponse(None, status_code=304, headers=cache_headers(tag))
+
+
+def tagged_by_body(body: object, if_none_match: str | None) -> JsonResponse[Any]:
+    """The body, encoded once, tagged by its own bytes: a 304 saves the transfer, not the reads."""
+    encoded = JSON_ENCODER.encode(body)
+    tag = body_tag(encoded)
+    if matches(if_none_match, tag):
+        return not_modified(tag)
+    return JsonResponse(encoded, media_type=MediaType.JSON, headers=cache_headers(tag))
+
+
+def cache_headers(tag: str) -> dict[str, str]:
+    return {"ETag": tag, "Cache-Control": CACHE_CONTROL}
+
+
+IfNoneMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-None-Match",
+        description="ETag(s) of a response the client holds: 304 Not Modified when one is current",
+        required=False,
+    ),
+]
+
+CONDITIONAL_RESPONSES = {
+    304: ResponseSpec(
+        None, description="Not modified: the If-None-Match tag is current (no body)", generate_examples=False
+    ),
+}
+TAG_HEADERS = [
+    ResponseHeader(name="ETag", description="Strong tag of this body", documentation_only=True),
+    ResponseHeader(name="Cache-Control", description=CACHE_CONTROL, documentation_only=True),
+]
