@@ -31,7 +31,7 @@ from app.settings import DEFAULT_CURSOR_SECRET, Settings
 from ports.clock import Clock
 
 MAX_BODY_BYTES = 64 * 1024
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
 
 
 class ServedObjects:
