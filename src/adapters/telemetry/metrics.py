@@ -12,6 +12,7 @@ from prometheus_client import (
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST.replace("; charset=utf-8", "")
+ORDER_OUTCOMES = ("created", "replayed")
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
@@ -52,6 +53,10 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        # Both outcomes are exposed at 0 from the start: increase() then counts a replica's first
+        # order too, and an alert on "no order for hours" sees zeros rather than no series at all.
+        for outcome in ORDER_OUTCOMES:
+            self.orders_recorded.labels(outcome)
 
         # Label children by label values: looking them up through .labels() on every request costs
         # more than the observation itself. Label sets are few (routes x statuses, operations x
