@@ -247,3 +247,15 @@ def test_memory_and_cpu_are_requested_and_bounded(container: dict[str, Any]) -> 
 def _mebibytes(quantity: str) -> int:
     units = {"Mi": 1, "Gi": 1024}
     return int(quantity[:-2]) * units[quantity[-2:]]
+
+
+@pytest.mark.parametrize("folder", [MANIFESTS, MANIFESTS.parent / "monitoring"])
+def test_each_kustomization_puts_everything_in_the_service_namespace_and_no_manifest_names_another(
+    folder: Path,
+) -> None:
+    """The security scan skips the default-namespace check because of this (deploy/.checkov.yaml)."""
+    assert _load(folder / "kustomization.yaml")[0]["namespace"] == "workflow-orders"
+    for path in sorted(folder.glob("*.yaml")):
+        for resource in _load(path):
+            namespace = resource.get("metadata", {}).get("namespace")
+            assert namespace in (None, "workflow-orders"), f"{path.name}: {namespace}"
