@@ -1,16 +1,17 @@
 """Liveness and readiness probes (public)."""
 
-from litestar import Controller, get
+from litestar import get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
+from adapters.http.options import MethodListingController
 from adapters.http.problems import PROBLEM_JSON, Problem
 from adapters.http.shutdown import ShutdownState
 from domain.model.errors import UnavailableError
 from ports.health import StorageHealth
 
 
-class HealthController(Controller):
+class HealthController(MethodListingController):
     path = "/health"
     tags = ["operations"]
 

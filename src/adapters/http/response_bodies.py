@@ -3,9 +3,10 @@
 import functools
 from typing import Any
 
-from litestar import Controller, Router
+from litestar import Router
 
 from adapters.http.numbers import JsonNumber
+from adapters.http.options import MethodListingController
 from adapters.http.order_schemas import LatestOrderItem, WorkflowOrderDetail, WorkflowOrderListItem
 from adapters.http.timestamps import to_datetime
 from adapters.http.workflow_schemas import (
@@ -130,7 +131,7 @@ class ResponseBodies:
         )
 
 
-class ApiController(Controller):
+class ApiController(MethodListingController):
     """A controller of the API. Litestar makes one instance per app; it owns the ResponseBodies
     its handlers answer with, and so the bounded instant cache lives as long as the app."""
 
