@@ -5,7 +5,7 @@ from typing import Any
 
 from litestar import Router
 
-from adapters.http.numbers import JsonNumber
+from adapters.http.numbers import JsonNumber, NonNegativeNumber, PositiveNumber
 from adapters.http.options import MethodListingController
 from adapters.http.order_schemas import LatestOrderItem, WorkflowOrderDetail, WorkflowOrderListItem
 from adapters.http.timestamps import to_datetime
@@ -48,7 +48,7 @@ class ResponseBodies:
             indicator=IndicatorBody(
                 indicator.name, indicator.ut, self._number(indicator.value), self._number(indicator.zone_value)
             ),
-            close=CloseBody(close.direction, close.ut, JsonNumber(close.spread)),
+            close=CloseBody(close.direction, close.ut, NonNegativeNumber(close.spread)),
             element=condition.element,
         )
 
@@ -80,7 +80,7 @@ class ResponseBodies:
                 trigger.signal,
                 trigger.location,
                 trigger.order_direction,
-                JsonNumber(trigger.quantity),
+                PositiveNumber(trigger.quantity),
             ),
             order_summary=OrderSummary(
                 total_count=details.order_count,
