@@ -1,11 +1,12 @@
 """OpenAPI details Litestar cannot infer: exact decimals with their bounds, closed request bodies,
-the indicators' required fields, and the problem responses."""
+the indicators' required fields, public operations, and the problem responses."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPIType, Operation, Schema
 from litestar.plugins import OpenAPISchemaPlugin
 
 from adapters.http.numbers import JsonNumber, NonNegativeNumber, PositiveNumber
@@ -38,7 +39,8 @@ def decimal_schema(kind: type[Decimal]) -> Schema:
     its kind allows. (At most 38 significant digits is a rule no schema keyword states.)"""
     schema = Schema(type=OpenAPIType.NUMBER, format=DECIMAL_FORMAT)
     if issubclass(kind, PositiveNumber):
-        schema.exclusive_minimum, schema.minimum, schema.maximum = 0, _SMALLEST, _LARGEST
+        schema.exclusive_minimum, schema.maximum = 0, _LARGEST
+        schema.schema_not = Schema(exclusive_maximum=_SMALLEST)
     elif issubclass(kind, NonNegativeNumber):
         schema.minimum, schema.maximum = 0, _LARGEST
         schema.schema_not = Schema(exclusive_minimum=0, exclusive_maximum=_SMALLEST)
@@ -93,6 +95,16 @@ class ClosedRequestBodies(OpenAPISchemaPlugin):
         if field_definition.annotation is IndicatorBody:
             schema.all_of = indicator_requirements()
         return schema
+
+
+@dataclass
+class PublicOperation(Operation):
+    """An operation anyone may call, saying so with `security: []` (Litestar leaves out an empty list,
+    and an operation with no security at all reads as one whose authors forgot it)."""
+
+    def __post_init__(self) -> None:
+        if self.security is None:
+            self.security = []
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
