@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from builders import encode
+from builders import encode, order_body, workflow_body
 from domain.model.rules import CODE_MAX, CONTEXT_MAX, NAME_MAX
 
 REQUEST_BODIES = ["WorkflowRequest", "ConditionBody", "IndicatorBody", "CloseBody", "TriggerBody", "RecordOrderRequest"]
@@ -72,36 +72,16 @@ def as_sent(body: dict[str, Any]) -> Any:
 
 
 def workflow_with(*, indicator: dict[str, Any] | None = None, spread: Any = None, quantity: Any = None, **fields):
-    body: dict[str, Any] = {
-        "name": f"rules {uuid.uuid4()}",
-        "index": "DAX.I",
-        "cfd": "GER40.I",
-        "conditions": [
-            {
-                "indicator": indicator or {"name": "ma50", "ut": "h1"},
-                "close": {"direction": "above", "ut": "h1", "spread": Decimal("0.5") if spread is None else spread},
-            }
-        ],
-        "trigger": {
-            "ut": "15m",
-            "signal": "breakout",
-            "location": "higher",
-            "order_direction": "BUY",
-            "quantity": Decimal(10) if quantity is None else quantity,
-        },
-    }
-    return body | fields
-
-
-def order_with(**fields: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "order_code": "FRA40.I",
-        "order_price": Decimal("7850.25"),
-        "order_quantity": Decimal("10"),
-        "order_direction": "BUY",
-        "order_type": "LIMIT",
-    }
-    return body | fields
+    """A valid workflow body (with a name of its own) with these parts replaced."""
+    body = workflow_body(fields.pop("name", f"rules {uuid.uuid4()}"), **fields)
+    condition = body["conditions"][0]
+    if indicator is not None:
+        condition["indicator"] = indicator
+    if spread is not None:
+        condition["close"]["spread"] = spread
+    if quantity is not None:
+        body["trigger"]["quantity"] = quantity
+    return body
 
 
 class Judge:
@@ -142,13 +122,13 @@ def test_an_unknown_field_anywhere_in_a_body_is_refused_by_both(judge):
 
     assert judge.workflow(workflow_with(colour="red")) == (False, False)
     assert judge.workflow(nested) == (False, False)
-    assert judge.order(order_with(colour="red")) == (False, False)
+    assert judge.order(order_body(colour="red")) == (False, False)
 
 
 @pytest.mark.parametrize("text", NUMBERS)
 def test_order_decimals_are_accepted_exactly_when_the_document_allows_them(judge, text):
     value = Decimal(text)
-    for body in (order_with(order_price=value), order_with(order_quantity=value), order_with(trigger_close=value)):
+    for body in (order_body(order_price=value), order_body(order_quantity=value), order_body(trigger_close=value)):
         schema_allows, service_accepts = judge.order(body)
         assert schema_allows == service_accepts, (body, schema_allows, service_accepts)
 
@@ -204,7 +184,7 @@ def test_workflow_text_lengths_are_those_of_the_document(judge, field, longest):
 @pytest.mark.parametrize(("field", "longest"), [("order_code", CODE_MAX), ("execution_context", CONTEXT_MAX)])
 def test_order_text_lengths_are_those_of_the_document(judge, field, longest):
     for length in (0, 1, longest, longest + 1):
-        schema_allows, service_accepts = judge.order(order_with(**{field: "x" * length}))
+        schema_allows, service_accepts = judge.order(order_body(**{field: "x" * length}))
         assert schema_allows == service_accepts == (1 <= length <= longest), (field, length)
 
 
@@ -225,7 +205,7 @@ def _ids() -> list[str]:
 
 @pytest.mark.parametrize("order_id", _ids())
 def test_an_order_id_is_accepted_exactly_when_the_document_allows_it(judge, order_id):
-    schema_allows, service_accepts = judge.order(order_with(id=order_id))
+    schema_allows, service_accepts = judge.order(order_body(id=order_id))
 
     assert schema_allows == service_accepts, (order_id, schema_allows, service_accepts)
 
