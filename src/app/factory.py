@@ -18,7 +18,7 @@ from adapters.http.auth import TokenTable, bearer_guard
 from adapters.http.health_controller import HealthController
 from adapters.http.metrics_controller import metrics_endpoint
 from adapters.http.observe import ObservedLitestar, RequestObserver
-from adapters.http.openapi import DecimalAsNumber
+from adapters.http.openapi import ClosedRequestBodies, DecimalAsNumber
 from adapters.http.order_controller import OrderController, WorkflowOrderController
 from adapters.http.problems import exception_handlers
 from adapters.http.query import reject_repeated_parameters
@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         exception_handlers=exception_handlers(),
         response_class=JsonResponse,
         request_max_body_size=MAX_BODY_BYTES,
-        plugins=[DecimalAsNumber()],
+        plugins=[DecimalAsNumber(), ClosedRequestBodies()],
         openapi_config=openapi_config(),
         lifespan=[_lifespan(container, served)],
         logging_config=None,

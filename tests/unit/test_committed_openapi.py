@@ -26,7 +26,7 @@ def test_committed_openapi_document_equals_what_the_service_serves(tmp_path: Pat
     assert served.json() == json.loads(COMMITTED.read_text(encoding="utf-8"))
 
 
-def test_openapi_document_describes_decimals_as_json_numbers() -> None:
+def test_openapi_document_describes_decimals_as_exact_json_numbers() -> None:
     schemas = json.loads(COMMITTED.read_text(encoding="utf-8"))["components"]["schemas"]
-    assert schemas["WorkflowOrderDetail"]["properties"]["order_price"] == {"type": "number"}
+    assert schemas["WorkflowOrderDetail"]["properties"]["order_price"] == {"type": "number", "format": "decimal"}
     assert schemas["RecordOrderRequest"]["properties"]["order_quantity"]["type"] == "number"

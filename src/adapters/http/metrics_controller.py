@@ -3,6 +3,7 @@
 from litestar import Response, get
 from litestar.di import NamedDependency
 
+from adapters.http.openapi import PublicOperation
 from adapters.telemetry.metrics import CONTENT_TYPE, Metrics
 
 
@@ -13,6 +14,7 @@ from adapters.telemetry.metrics import CONTENT_TYPE, Metrics
     tags=["operations"],
     media_type=CONTENT_TYPE,
     sync_to_thread=False,
+    operation_class=PublicOperation,
 )
 def metrics_endpoint(metrics: NamedDependency[Metrics]) -> Response[bytes]:
     return Response(metrics.render(), media_type=CONTENT_TYPE)

@@ -1,4 +1,7 @@
-"""Exact decimals on the wire: JSON numbers in, JSON numbers out, never through a binary float."""
+"""Exact decimals on the wire: JSON numbers in, JSON numbers out, never through a binary float.
+
+Each sign rule of the domain has its own type, so that the OpenAPI document can state it.
+"""
 
 from decimal import Decimal
 from typing import Any
@@ -7,14 +10,25 @@ import msgspec
 
 
 class JsonNumber(Decimal):
-    """A decimal that must arrive as a JSON number (not a string), kept with its exact digits."""
+    """A decimal that must arrive as a JSON number (not a string), kept with its exact digits; any sign."""
+
+
+class PositiveNumber(JsonNumber):
+    """A JsonNumber the domain requires to be > 0 (prices and quantities)."""
+
+
+class NonNegativeNumber(JsonNumber):
+    """A JsonNumber the domain requires to be >= 0 (spread, trigger_close)."""
 
 
 def decode_hook(target: type, value: Any) -> Any:
-    """Build JsonNumber from what the decoder produced for a number (int or exact Decimal)."""
-    if target is JsonNumber:
+    """Build a JsonNumber from what the decoder produced for a number (int or exact Decimal).
+
+    The sign and size rules are the domain's: checked there, so that one 400 lists every bad field.
+    """
+    if isinstance(target, type) and issubclass(target, JsonNumber):
         if isinstance(value, int | Decimal) and not isinstance(value, bool):
-            return JsonNumber(value)
+            return target(value)
         raise ValueError(f"Expected `number`, got `{type(value).__name__}`")
     raise NotImplementedError(f"type {target!r} is not supported")
 

@@ -1,13 +1,20 @@
-"""OpenAPI details Litestar cannot infer: decimals are JSON numbers, and the problem responses."""
+"""OpenAPI details Litestar cannot infer: exact decimals with their bounds, closed request bodies,
+the indicators' required fields, public operations, and the problem responses."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPIType, Operation, Schema
 from litestar.plugins import OpenAPISchemaPlugin
 
+from adapters.http.numbers import JsonNumber, NonNegativeNumber, PositiveNumber
 from adapters.http.problems import PROBLEM_JSON, Problem
+from adapters.http.structs import RequestBody
+from adapters.http.workflow_schemas import IndicatorBody
+from domain.model.rules import LARGEST_MAGNITUDE, SMALLEST_MAGNITUDE
+from domain.model.workflow import REQUIRED_BY_INDICATOR
 
 _DESCRIPTIONS = {
     400: "Invalid input: validation, bad query parameters or a bad cursor",
@@ -19,17 +26,85 @@ _DESCRIPTIONS = {
     415: "The body is not application/json",
     503: "Storage unavailable; retry after Retry-After seconds",
 }
+_LARGEST = float(LARGEST_MAGNITUDE)
+_SMALLEST = float(SMALLEST_MAGNITUDE)
+DECIMAL_FORMAT: Any = "decimal"
+"""The format that tells generators and validators a number is an exact decimal, not a float (an
+open-ended OpenAPI format, which Litestar's OpenAPIFormat enum does not list)."""
+
+
+def decimal_schema(kind: type[Decimal]) -> Schema:
+    """The schema of a decimal of this kind: a JSON number marked `decimal`; the numbers a client
+    sends also carry the domain's bounds: 0, or a magnitude from 1E-130 to 9.99E+125, with the sign
+    its kind allows. (At most 38 significant digits is a rule no schema keyword states.)"""
+    schema = Schema(type=OpenAPIType.NUMBER, format=DECIMAL_FORMAT)
+    if issubclass(kind, PositiveNumber):
+        schema.exclusive_minimum, schema.maximum = 0, _LARGEST
+        schema.schema_not = Schema(exclusive_maximum=_SMALLEST)
+    elif issubclass(kind, NonNegativeNumber):
+        schema.minimum, schema.maximum = 0, _LARGEST
+        schema.schema_not = Schema(exclusive_minimum=0, exclusive_maximum=_SMALLEST)
+    elif issubclass(kind, JsonNumber):
+        schema.minimum, schema.maximum = -_LARGEST, _LARGEST
+        schema.schema_not = Schema(
+            exclusive_minimum=-_SMALLEST, exclusive_maximum=_SMALLEST, schema_not=Schema(const=0)
+        )
+    return schema
 
 
 class DecimalAsNumber(OpenAPISchemaPlugin):
-    """Decimals travel as JSON numbers, not strings."""
+    """Decimals travel as JSON numbers, not strings: `type: number` with `format: decimal`."""
 
     @staticmethod
     def is_plugin_supported_type(value: Any) -> bool:
         return isinstance(value, type) and issubclass(value, Decimal)
 
     def to_openapi_schema(self, field_definition: Any, schema_creator: Any) -> Schema:
-        return Schema(type=OpenAPIType.NUMBER)
+        return decimal_schema(field_definition.annotation)
+
+
+def indicator_requirements() -> list[Schema]:
+    """For each indicator that needs optional fields: if `name` is it, then those fields are numbers."""
+    return [
+        Schema(
+            schema_if=Schema(properties={"name": Schema(const=name.value)}),
+            then=Schema(
+                properties={field: Schema(type=OpenAPIType.NUMBER) for field in fields},
+                required=list(fields),
+            ),
+        )
+        for name, fields in REQUIRED_BY_INDICATOR.items()
+    ]
+
+
+class ClosedRequestBodies(OpenAPISchemaPlugin):
+    """A RequestBody's schema, as Litestar makes it, plus `additionalProperties: false` (the service
+    refuses unknown fields) and, for IndicatorBody, which indicators need which fields."""
+
+    def is_plugin_supported_field(self, field_definition: Any) -> bool:
+        return not field_definition.is_union and field_definition.is_subclass_of(RequestBody)
+
+    def to_openapi_schema(self, field_definition: Any, schema_creator: Any) -> Schema:
+        litestar_plugin = next(
+            plugin
+            for plugin in schema_creator.plugins
+            if plugin is not self and schema_creator.plugin_supports_field(plugin, field_definition)
+        )
+        schema: Schema = litestar_plugin.to_openapi_schema(field_definition, schema_creator)
+        schema.additional_properties = False
+        if field_definition.annotation is IndicatorBody:
+            schema.all_of = indicator_requirements()
+        return schema
+
+
+@dataclass
+class PublicOperation(Operation):
+    """An operation anyone may call, saying so with `security: []` (Litestar leaves out an empty list,
+    and an operation with no security at all reads as one whose authors forgot it)."""
+
+    def __post_init__(self) -> None:
+        if self.security is None:
+            self.security = []
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:

@@ -3,9 +3,10 @@
 import functools
 from typing import Any
 
-from litestar import Controller, Router
+from litestar import Router
 
-from adapters.http.numbers import JsonNumber
+from adapters.http.numbers import JsonNumber, NonNegativeNumber, PositiveNumber
+from adapters.http.options import MethodListingController
 from adapters.http.order_schemas import LatestOrderItem, WorkflowOrderDetail, WorkflowOrderListItem
 from adapters.http.timestamps import to_datetime
 from adapters.http.workflow_schemas import (
@@ -47,7 +48,7 @@ class ResponseBodies:
             indicator=IndicatorBody(
                 indicator.name, indicator.ut, self._number(indicator.value), self._number(indicator.zone_value)
             ),
-            close=CloseBody(close.direction, close.ut, JsonNumber(close.spread)),
+            close=CloseBody(close.direction, close.ut, NonNegativeNumber(close.spread)),
             element=condition.element,
         )
 
@@ -79,7 +80,7 @@ class ResponseBodies:
                 trigger.signal,
                 trigger.location,
                 trigger.order_direction,
-                JsonNumber(trigger.quantity),
+                PositiveNumber(trigger.quantity),
             ),
             order_summary=OrderSummary(
                 total_count=details.order_count,
@@ -130,7 +131,7 @@ class ResponseBodies:
         )
 
 
-class ApiController(Controller):
+class ApiController(MethodListingController):
     """A controller of the API. Litestar makes one instance per app; it owns the ResponseBodies
     its handlers answer with, and so the bounded instant cache lives as long as the app."""
 

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import msgspec
 
-from adapters.http.numbers import JsonNumber
+from adapters.http.ids import UuidText
+from adapters.http.numbers import JsonNumber, NonNegativeNumber, PositiveNumber
+from adapters.http.structs import RequestBody, ResponseBody
 from domain.model.enums import (
     CloseDirection,
     ConditionElement,
@@ -16,45 +18,44 @@ from domain.model.enums import (
     TriggerSignal,
     UnitTime,
 )
+from domain.model.rules import CODE_MAX, NAME_MAX
 
 
-class Body(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=False):
-    """Base of every request and response body: unknown fields in a request are refused."""
+class IndicatorBody(RequestBody):
+    """`polarite` needs `value`; `zone` needs `value` and `zone_value`."""
 
-
-class IndicatorBody(Body):
     name: IndicatorName
     ut: UnitTime
     value: JsonNumber | None = None
     zone_value: JsonNumber | None = None
 
 
-class CloseBody(Body):
+class CloseBody(RequestBody):
     direction: CloseDirection
     ut: UnitTime
-    spread: JsonNumber
+    spread: NonNegativeNumber
 
 
-class ConditionBody(Body):
+class ConditionBody(RequestBody):
     indicator: IndicatorBody
     close: CloseBody
     element: ConditionElement | None = None
 
 
-class TriggerBody(Body):
+class TriggerBody(RequestBody):
     ut: UnitTime
     signal: TriggerSignal
     location: TriggerLocation
     order_direction: OrderDirection
-    quantity: JsonNumber
+    quantity: PositiveNumber
 
 
-class WorkflowRequest(Body):
+class WorkflowRequest(RequestBody):
     """Body of POST /v1/workflows and PUT /v1/workflows/{workflow_id}."""
 
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    index: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
-    cfd: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX)]
+    index: Annotated[str, msgspec.Meta(min_length=1, max_length=CODE_MAX)]
+    cfd: Annotated[str, msgspec.Meta(min_length=1, max_length=CODE_MAX)]
     conditions: Annotated[list[ConditionBody], msgspec.Meta(min_length=1)]
     trigger: TriggerBody
     enable: bool = True
@@ -63,7 +64,7 @@ class WorkflowRequest(Body):
     end_date: Annotated[date | None, msgspec.Meta(description="YYYY-MM-DD")] = None
 
 
-class OrderSummary(Body):
+class OrderSummary(ResponseBody):
     total_count: int
     last_order_timestamp: datetime | None
     last_order_direction: OrderDirection | None
@@ -71,10 +72,10 @@ class OrderSummary(Body):
     last_order_quantity: Decimal | None
 
 
-class WorkflowFields(Body):
+class WorkflowFields(ResponseBody):
     """The fields a workflow detail and a workflow list item both start with."""
 
-    id: str
+    id: UuidText
     name: str
     index: str
     cfd: str
@@ -102,6 +103,6 @@ class WorkflowListItem(WorkflowFields):
     last_order_quantity: Decimal | None
 
 
-class WorkflowListResponse(Body):
+class WorkflowListResponse(ResponseBody):
     workflows: list[WorkflowListItem]
     total_count: int

@@ -1,5 +1,6 @@
 """A workflow: a trading strategy configuration (index, CFD, indicator conditions, trigger)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,12 @@ from domain.model.rules import (
     canonicalize_decimal_fields,
 )
 
+REQUIRED_BY_INDICATOR: Mapping[IndicatorName, tuple[str, ...]] = {
+    IndicatorName.POLARITE: ("value",),
+    IndicatorName.ZONE: ("value", "zone_value"),
+}
+"""The optional Indicator fields that these indicators cannot do without."""
+
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
@@ -39,10 +46,10 @@ class Indicator:
     def collect(self, problems: Problems) -> None:
         problems.decimal("value", self.value, sign=ANY_SIGN)
         problems.decimal("zone_value", self.zone_value, sign=ANY_SIGN)
-        if self.name in (IndicatorName.ZONE, IndicatorName.POLARITE):
-            problems.check("value", self.value is not None, f"is required for the {self.name} indicator")
-        if self.name == IndicatorName.ZONE:
-            problems.check("zone_value", self.zone_value is not None, "is required for the zone indicator")
+        for field_name in REQUIRED_BY_INDICATOR.get(self.name, ()):
+            problems.check(
+                field_name, getattr(self, field_name) is not None, f"is required for the {self.name} indicator"
+            )
 
 
 @dataclass(frozen=True, slots=True)
