@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import READ_TOKEN, Driver, order_fields, workflow_request
+from client_helpers import READ_TOKEN, Driver, order_fields, workflow_request
 from workflow_orders_client import (
     Conflict,
     Forbidden,

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import order_fields, workflow_request
+from client_helpers import order_fields, workflow_request
 from workflow_orders_client import (
     ApiError,
     Conflict,
@@ -49,7 +49,9 @@ def unavailable(retry_after: str | None = "3") -> httpx.Response:
 
 
 def exchange(call: calls.Call[Any], policy: RetryPolicy = POLICY) -> Exchange[Any]:
-    return ClientCore("http://orders.test/", "token-1", policy, random_fraction=lambda: 0.5).exchange(call)
+    return ClientCore(
+        "http://orders.test/", "token-1", policy, httpx.Timeout(5.0), random_fraction=lambda: 0.5
+    ).exchange(call)
 
 
 def record_call(**overrides: Any) -> calls.Call[Any]:

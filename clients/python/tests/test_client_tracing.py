@@ -2,11 +2,12 @@
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from opentelemetry import context, trace
 from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 
-from conftest import FAST_RETRIES
+from client_helpers import FAST_RETRIES
 from workflow_orders_client import calls
 from workflow_orders_client.exchange import ClientCore
 
@@ -22,7 +23,11 @@ def current_span() -> Iterator[None]:
 
 
 def _headers() -> dict[str, str]:
-    attempt = ClientCore("http://orders.test", None, FAST_RETRIES).exchange(calls.get_order("x")).next_attempt()
+    attempt = (
+        ClientCore("http://orders.test", None, FAST_RETRIES, httpx.Timeout(5.0))
+        .exchange(calls.get_order("x"))
+        .next_attempt()
+    )
     assert attempt is not None
     return dict(attempt.headers)
 

@@ -17,21 +17,8 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
-from workflow_orders_client import wire
-from workflow_orders_client.models import (
-    AssetType,
-    LatestOrdersResponse,
-    OrderDirection,
-    OrderType,
-    RecordedOrder,
-    RecordOrderRequest,
-    WorkflowDetail,
-    WorkflowListResponse,
-    WorkflowOrderDetail,
-    WorkflowOrderHistoryResponse,
-    WorkflowOrderListItem,
-    WorkflowRequest,
-)
+from workflow_orders_client import models, wire
+from workflow_orders_client.models import AssetType, OrderDirection, OrderType
 
 T = TypeVar("T")
 
@@ -53,7 +40,7 @@ class Call(Generic[T]):
 
 
 class OrderFields(TypedDict):
-    """The keyword arguments of record_order: the fields of RecordOrderRequest."""
+    """The keyword arguments of record_order: the fields of models.RecordOrderRequest."""
 
     order_code: str
     order_price: Decimal
@@ -89,15 +76,15 @@ def _reader(decoder: msgspec.json.Decoder[T]) -> Callable[[httpx.Response], T]:
     return lambda response: wire.decode(response.content, decoder)
 
 
-_WORKFLOW = _reader(msgspec.json.Decoder(WorkflowDetail))
-_WORKFLOWS = _reader(msgspec.json.Decoder(WorkflowListResponse))
-_ORDER = _reader(msgspec.json.Decoder(WorkflowOrderDetail))
-_HISTORY = _reader(msgspec.json.Decoder(WorkflowOrderHistoryResponse))
-_LATEST = _reader(msgspec.json.Decoder(LatestOrdersResponse))
+_WORKFLOW = _reader(msgspec.json.Decoder(models.WorkflowDetail))
+_WORKFLOWS = _reader(msgspec.json.Decoder(models.WorkflowListResponse))
+_ORDER = _reader(msgspec.json.Decoder(models.WorkflowOrderDetail))
+_HISTORY = _reader(msgspec.json.Decoder(models.WorkflowOrderHistoryResponse))
+_LATEST = _reader(msgspec.json.Decoder(models.LatestOrdersResponse))
 
 
-def _recorded(response: httpx.Response) -> RecordedOrder:
-    return RecordedOrder(order=_ORDER(response), created=response.status_code == 201)
+def _recorded(response: httpx.Response) -> models.RecordedOrder:
+    return models.RecordedOrder(order=_ORDER(response), created=response.status_code == 201)
 
 
 def _nothing(_: httpx.Response) -> None:
@@ -125,15 +112,15 @@ def _params(**values: object) -> tuple[tuple[str, str], ...]:
     return tuple(params)
 
 
-def create_workflow(workflow: WorkflowRequest) -> Call[WorkflowDetail]:
+def create_workflow(workflow: models.WorkflowRequest) -> Call[models.WorkflowDetail]:
     return Call(HttpRequest("POST", "/v1/workflows", body=wire.encode(workflow)), _WORKFLOW, retryable=False)
 
 
-def get_workflow(workflow_id: str) -> Call[WorkflowDetail]:
+def get_workflow(workflow_id: str) -> Call[models.WorkflowDetail]:
     return Call(HttpRequest("GET", f"/v1/workflows/{_segment(workflow_id)}"), _WORKFLOW, retryable=True)
 
 
-def replace_workflow(workflow_id: str, workflow: WorkflowRequest) -> Call[WorkflowDetail]:
+def replace_workflow(workflow_id: str, workflow: models.WorkflowRequest) -> Call[models.WorkflowDetail]:
     request = HttpRequest("PUT", f"/v1/workflows/{_segment(workflow_id)}", body=wire.encode(workflow))
     return Call(request, _WORKFLOW, retryable=False)
 
@@ -142,31 +129,31 @@ def delete_workflow(workflow_id: str) -> Call[None]:
     return Call(HttpRequest("DELETE", f"/v1/workflows/{_segment(workflow_id)}"), _nothing, retryable=False)
 
 
-def list_workflows(enable: bool | None) -> Call[WorkflowListResponse]:
+def list_workflows(enable: bool | None) -> Call[models.WorkflowListResponse]:
     return Call(HttpRequest("GET", "/v1/workflows", _params(enable=enable)), _WORKFLOWS, retryable=True)
 
 
-def record_order(workflow_id: str, fields: OrderFields) -> Call[RecordedOrder]:
+def record_order(workflow_id: str, fields: OrderFields) -> Call[models.RecordedOrder]:
     """The order with an id: the caller's, or a new UUID v4 chosen now, before the first attempt, so
     that every attempt sends the same id and the service stores the order at most once."""
     wire.require_aware(fields.get("placed_at"), "placed_at")
-    order = RecordOrderRequest(**fields)
+    order = models.RecordOrderRequest(**fields)
     if order.id is None:
         order = msgspec.structs.replace(order, id=str(uuid.uuid4()))
     request = HttpRequest("POST", f"/v1/workflows/{_segment(workflow_id)}/orders", body=wire.encode(order))
     return Call(request, _recorded, retryable=True)
 
 
-def get_order(order_id: str) -> Call[WorkflowOrderDetail]:
+def get_order(order_id: str) -> Call[models.WorkflowOrderDetail]:
     return Call(HttpRequest("GET", f"/v1/orders/{_segment(order_id)}"), _ORDER, retryable=True)
 
 
-def history_page(workflow_id: str, query: HistoryQuery) -> Call[WorkflowOrderHistoryResponse]:
+def history_page(workflow_id: str, query: HistoryQuery) -> Call[models.WorkflowOrderHistoryResponse]:
     request = HttpRequest("GET", f"/v1/workflows/{_segment(workflow_id)}/orders", _params(**query))
     return Call(request, _HISTORY, retryable=True)
 
 
-def latest_orders(query: LatestQuery) -> Call[LatestOrdersResponse]:
+def latest_orders(query: LatestQuery) -> Call[models.LatestOrdersResponse]:
     return Call(HttpRequest("GET", "/v1/orders/latest", _params(**query)), _LATEST, retryable=True)
 
 
@@ -178,13 +165,13 @@ class HistoryWalk:
         self._cursor: str | None = None
         self._finished = False
 
-    def next_call(self) -> Call[WorkflowOrderHistoryResponse] | None:
+    def next_call(self) -> Call[models.WorkflowOrderHistoryResponse] | None:
         """The request of the next page; None once the last page was taken."""
         if self._finished:
             return None
         return history_page(self._workflow_id, HistoryQuery(**self._filters, cursor=self._cursor))
 
-    def take(self, page: WorkflowOrderHistoryResponse) -> list[WorkflowOrderListItem]:
+    def take(self, page: models.WorkflowOrderHistoryResponse) -> list[models.WorkflowOrderListItem]:
         self._cursor = page.next_cursor
         self._finished = page.next_cursor is None
         return page.orders

@@ -9,7 +9,7 @@ import dataclasses
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypedDict, TypeVar
 
 import httpx
 
@@ -25,15 +25,30 @@ T = TypeVar("T")
 Outcome = httpx.Response | httpx.TransportError
 
 
+class RequestOptions(TypedDict):
+    """The keyword arguments of `httpx.Client.request` (and of the async one) for an attempt."""
+
+    params: tuple[tuple[str, str], ...]
+    headers: Mapping[str, str]
+    content: bytes | None
+    timeout: httpx.Timeout
+
+
 @dataclass(frozen=True, slots=True)
 class Attempt:
     delay: float
     """Seconds to wait before sending (0 for the first attempt)."""
     method: str
     url: str
-    params: tuple[tuple[str, str], ...]
-    headers: Mapping[str, str]
-    body: bytes | None
+    options: RequestOptions
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self.options["headers"]
+
+    @property
+    def body(self) -> bytes | None:
+        return self.options["content"]
 
 
 class ClientCore:
@@ -44,13 +59,14 @@ class ClientCore:
         base_url: str,
         token: str | None,
         retry: RetryPolicy,
+        timeout: httpx.Timeout,
         random_fraction: Callable[[], float] = random.random,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._headers = {"accept": "application/json", "user-agent": f"workflow-orders-client/{__version__}"}
         if token is not None:
             self._headers["authorization"] = f"Bearer {token}"
-        self._retry, self._random = retry, random_fraction
+        self._retry, self._timeout, self._random = retry, timeout, random_fraction
         self._inject: Inject = find_injector()
 
     def exchange(self, call: Call[T]) -> "Exchange[T]":
@@ -61,8 +77,8 @@ class ClientCore:
         return Exchange(call, self._attempt(call.request, headers), self._retry, self._random)
 
     def _attempt(self, request: HttpRequest, headers: Mapping[str, str]) -> Attempt:
-        url = self._base_url + request.path
-        return Attempt(0.0, request.method, url, request.params, headers, request.body)
+        options = RequestOptions(params=request.params, headers=headers, content=request.body, timeout=self._timeout)
+        return Attempt(0.0, request.method, self._base_url + request.path, options)
 
 
 class Exchange(Generic[T]):

@@ -157,31 +157,20 @@ class WorkflowOrderListItem(Model):
     order_direction: OrderDirection
 
 
-class WorkflowOrderDetail(Model):
-    id: str
-    workflow_id: str
+class LatestOrderItem(WorkflowOrderListItem):
+    """A list item with the workflow's name at the time the order was written."""
+
     workflow_name: str
-    placed_at: datetime
-    order_code: str
-    order_price: Decimal
-    order_quantity: Decimal
-    order_direction: OrderDirection
+
+
+class WorkflowOrderDetail(LatestOrderItem):
+    """Every field of a stored order."""
+
     order_type: OrderType
     asset_type: AssetType | None
     trigger_close: Decimal | None
     execution_context: str | None
     expires_at: datetime
-
-
-class LatestOrderItem(Model):
-    id: str
-    workflow_id: str
-    workflow_name: str
-    placed_at: datetime
-    order_code: str
-    order_price: Decimal
-    order_quantity: Decimal
-    order_direction: OrderDirection
 
 
 class WorkflowOrderHistoryResponse(Model):

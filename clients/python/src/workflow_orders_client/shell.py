@@ -35,8 +35,8 @@ class ClientShell(Generic[HttpT, TransportT]):
         """
         if http_client is not None and transport is not None:
             raise ValueError("give either http_client or transport, not both")
-        self._core = ClientCore(base_url, token, retry or RetryPolicy())
-        self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._core = ClientCore(base_url, token, retry or RetryPolicy(), timeout)
         self._owns_http = http_client is None
         self._http: HttpT = self._open_http(transport) if http_client is None else http_client
 
