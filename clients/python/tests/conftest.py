@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from litestar.testing import AsyncTestClient, TestClient
 from app.factory import create_app
 from app.settings import Settings
 from client_helpers import FAST_RETRIES, TOKENS, WRITE_TOKEN, Driver
+from pact_support import prepare_pact_dir
 from reliability.reliability_proxies import BackgroundLoop
 from workflow_orders_client import AsyncWorkflowOrdersClient, RetryPolicy, WorkflowOrdersClient
 
@@ -87,3 +89,9 @@ def api(drivers: Any) -> Driver:
     """The client of this test's kind with a write token."""
     driver: Driver = drivers()
     return driver
+
+
+@pytest.fixture(scope="session")
+def pact_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the consumer pact tests write their pacts (see pact_support)."""
+    return prepare_pact_dir(tmp_path_factory.mktemp("pacts"))
