@@ -17,6 +17,8 @@ WORKFLOW_ID, WORKFLOW_NAME = "3f2b8c1e-5d4a-4e9b-8c7d-1a2b3c4d5e6f", "DAX breako
 NEW_ORDER_ID = "7d3e2f1a-0b9c-4d8e-a7f6-5e4d3c2b1a09"
 STORED_ORDER_ID = "b4c3d2e1-f0a9-4b8c-9d7e-6f5a4b3c2d1e"
 MISSING_WORKFLOW_ID = "0c9e8d7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f"
+UNSTORED_IDS = ("c5d6e7f8-a9b0-4c1d-8e2f-3a4b5c6d7e8f", "d6e7f8a9-b0c1-4d2e-9f3a-4b5c6d7e8f9a")
+"""Example ids of orders the service refuses (404, 400): never stored, so replays stay independent."""
 WORKFLOW = {"workflow_id": WORKFLOW_ID, "workflow_name": WORKFLOW_NAME}
 STORED_ORDER = {
     "order_code": "FRA40.I",
@@ -43,8 +45,10 @@ def engine(pact: Pact, pact_dir: Path) -> Iterator[WorkflowOrdersClient]:
         yield client
 
 
-def _order_request(body: dict[str, Any]) -> dict[str, Any]:
-    return {"id": uuid(NEW_ORDER_ID), **body}
+def _order_request(body: dict[str, Any], example_id: str = NEW_ORDER_ID) -> dict[str, Any]:
+    """An order with an id the client chose; each interaction replays its own example id (reusing one
+    would meet the service's idempotency check instead of what the interaction is about)."""
+    return {"id": uuid(example_id), **body}
 
 
 def _posting(pact: Pact, description: str, workflow_id: str = WORKFLOW_ID) -> Any:
@@ -163,7 +167,7 @@ def missing_workflow_interaction(pact: Pact) -> None:
     (
         _posting(pact, "an order for a workflow that does not exist", MISSING_WORKFLOW_ID)
         .given("no workflow", {"workflow_id": MISSING_WORKFLOW_ID})
-        .with_body(_order_request({**NEW_ORDER, "placed_at": recent_instant("2026-02-22T14:30:00Z")}))
+        .with_body(_order_request({**NEW_ORDER, "placed_at": recent_instant("2026-02-22T14:30:00Z")}, UNSTORED_IDS[0]))
         .will_respond_with(404)
         .with_header("Content-Type", "application/problem+json")
         .with_body(problem(404, "Workflow not found"))
@@ -184,7 +188,7 @@ def invalid_order_interaction(pact: Pact) -> None:
     (
         _posting(pact, "an order with a price of 0")
         .given("workflow exists", WORKFLOW)
-        .with_body(_order_request({**invalid, "placed_at": recent_instant("2026-02-22T14:30:00Z")}))
+        .with_body(_order_request({**invalid, "placed_at": recent_instant("2026-02-22T14:30:00Z")}, UNSTORED_IDS[1]))
         .will_respond_with(400)
         .with_header("Content-Type", "application/problem+json")
         .with_body(problem(400, "Invalid input", errors=errors))
