@@ -107,8 +107,12 @@ def test_a_workflow_body_sends_every_field() -> None:
 
 @pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("Infinity")])
 def test_a_non_finite_decimal_is_refused_before_sending(value: Decimal) -> None:
-    with pytest.raises(ValueError, match="non-finite"):
+    with pytest.raises(ValueError, match="non-finite decimal"):
         record_call(order_price=value)
+    workflow = workflow_request()
+    workflow.conditions[0].close.spread = value
+    with pytest.raises(ValueError, match="non-finite decimal"):
+        calls.create_workflow(workflow)
 
 
 def test_a_naive_timestamp_is_refused_before_sending() -> None:

@@ -1,7 +1,8 @@
 """JSON on the wire: decimals as exact JSON numbers both ways, RFC 3339 instants, problem documents."""
 
 from datetime import datetime
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import TypeVar
 
 import httpx
 import msgspec
@@ -33,9 +34,23 @@ _ERRORS: dict[int, type[ApiError]] = {
 }
 
 
-def encode(value: Any) -> bytes:
-    """A request body. A non-finite decimal (NaN, Infinity) is refused here with ValueError: JSON has none."""
+def encode(value: msgspec.Struct) -> bytes:
+    """A request body. A non-finite decimal (NaN, Infinity) is refused here with ValueError: JSON has
+    none (and older msgspec versions would write it as an invalid token)."""
+    _require_finite(value)
     return _ENCODER.encode(value)
+
+
+def _require_finite(value: object) -> None:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"cannot send the non-finite decimal {value}: JSON has no such number")
+    elif isinstance(value, msgspec.Struct):
+        for name in value.__struct_fields__:
+            _require_finite(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _require_finite(item)
 
 
 def decode(content: bytes, decoder: msgspec.json.Decoder[T]) -> T:
