@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 
 from client_helpers import FAST_RETRIES, WRITE_TOKEN, Driver, order_fields, workflow_request
@@ -151,3 +152,40 @@ def test_a_workflow_write_whose_answer_is_lost_is_not_retried(
     assert proxy.accepted == 1
     names = [item.name for item in direct("list_workflows").workflows]
     assert names.count(request.name) == 1  # it was created: the README says to read before trying again
+
+
+class CountingTransport(httpx.HTTPTransport):
+    """httpx's own transport, counting what it sends."""
+
+    sent = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        return super().handle_request(request)
+
+
+class AsyncCountingTransport(httpx.AsyncHTTPTransport):
+    sent = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        return await super().handle_async_request(request)
+
+
+def test_a_transport_of_the_callers_choice_carries_every_call(service: Service, client_loop: BackgroundLoop) -> None:
+    transport = CountingTransport()
+    with WorkflowOrdersClient(service.base_url, token=WRITE_TOKEN, transport=transport) as client:
+        workflow = client.create_workflow(workflow_request())
+    async_transport = AsyncCountingTransport()
+
+    async def read() -> str:
+        async with AsyncWorkflowOrdersClient(service.base_url, token=WRITE_TOKEN, transport=async_transport) as client:
+            return (await client.get_workflow(workflow.id)).name
+
+    assert client_loop.run(read()) == workflow.name
+    assert (transport.sent, async_transport.sent) == (1, 1)
+
+
+def test_a_client_takes_an_http_client_or_a_transport_not_both() -> None:
+    with httpx.Client() as http, pytest.raises(ValueError, match="not both"):
+        WorkflowOrdersClient("http://127.0.0.1:1", http_client=http, transport=httpx.HTTPTransport())
