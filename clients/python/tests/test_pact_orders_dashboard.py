@@ -148,50 +148,25 @@ async def test_one_workflow_is_read_with_its_order_summary(dashboard: AsyncWorkf
     assert workflow.order_summary.total_count == 3
 
 
+def _history_page(pact: Pact, description: str, state: dict[str, Any], page: dict[str, Any], **query: Any) -> None:
+    """A page of the dashboard's workflow (3 orders, 2 a page): `page` holds its orders and next_cursor."""
+    (
+        _getting(pact, description, f"/v1/workflows/{HISTORY_ID}/orders", limit="2", **query)
+        .given(WITH_ORDERS, {**HISTORY_WORKFLOW, "order_count": 3, **state})
+        .will_respond_with(200)
+        .with_header("Content-Type", json_answer())
+        .with_body({"workflow_id": HISTORY_ID, "total_count": 3, "limit": 2, **page})
+    )
+
+
 @pytest.fixture
 def history_interactions(pact: Pact) -> None:
-    (
-        _getting(
-            pact,
-            "a request for the first page of a workflow's order history",
-            f"/v1/workflows/{HISTORY_ID}/orders",
-            limit="2",
-        )
-        .given(WITH_ORDERS, {**HISTORY_WORKFLOW, "order_count": 3})
-        .will_respond_with(200)
-        .with_header("Content-Type", json_answer())
-        .with_body(
-            {
-                "workflow_id": HISTORY_ID,
-                "orders": match.each_like(LIST_ITEM, min=2),
-                "total_count": 3,
-                "limit": 2,
-                "next_cursor": match.type(CURSOR_EXAMPLE),
-            }
-        )
-    )
+    first = {"orders": match.each_like(LIST_ITEM, min=2), "next_cursor": match.type(CURSOR_EXAMPLE)}
+    _history_page(pact, "a request for the first page of a workflow's order history", {}, first)
+    last = {"orders": match.each_like(LIST_ITEM, min=1), "next_cursor": None}
     cursor = match.type(CURSOR_EXAMPLE, generator=generate.provider_state("${next_cursor}"))
-    (
-        _getting(
-            pact,
-            "a request for the next page with the cursor of the first",
-            f"/v1/workflows/{HISTORY_ID}/orders",
-            limit="2",
-            cursor=cursor,
-        )
-        .given(WITH_ORDERS, {**HISTORY_WORKFLOW, "order_count": 3, "page_size": 2})
-        .will_respond_with(200)
-        .with_header("Content-Type", json_answer())
-        .with_body(
-            {
-                "workflow_id": HISTORY_ID,
-                "orders": match.each_like(LIST_ITEM, min=1),
-                "total_count": 3,
-                "limit": 2,
-                "next_cursor": None,
-            }
-        )
-    )
+    description = "a request for the next page with the cursor of the first"
+    _history_page(pact, description, {"page_size": 2}, last, cursor=cursor)
 
 
 @pytest.mark.usefixtures("history_interactions")
