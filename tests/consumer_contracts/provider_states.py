@@ -2,7 +2,8 @@
 
 Every state names its fixed ids in the pact's `params`, so the pact, not this module, says which
 workflow or order a consumer expects. Every state is idempotent: setting it up again changes
-nothing, so interactions of several pacts may share a workflow on one running service.
+nothing, so interactions of several pacts may share a workflow on one running service. A state may
+answer values that the pact's provider-state generators put into the request (`${next_cursor}`).
 """
 
 import asyncio
@@ -21,6 +22,7 @@ from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepositor
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
+from adapters.system import SystemClock
 from builders import make_order, make_spec
 from domain.model.enums import (
     AssetType,
@@ -29,18 +31,23 @@ from domain.model.enums import (
     IndicatorName,
     UnitTime,
 )
+from domain.model.history import CursorCodec, HistoryFilter
 from domain.model.order import WorkflowOrder
 from domain.model.workflow import Close, Condition, Indicator, Workflow, WorkflowSpec
+from domain.use_cases.order_queries import GetOrderHistory
 from ports.orders import OrderRepository
 from ports.workflows import WorkflowRepository
 
 Params = Mapping[str, Any]
+Values = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Repositories:
     workflows: WorkflowRepository
     orders: OrderRepository
+    cursors: CursorCodec
+    """Signs cursors as the service under test does (the same WFO_CURSOR_SECRET)."""
 
 
 class Storage(Protocol):
@@ -54,12 +61,17 @@ class SqliteStorage:
     """The SQLite file the service under test uses (SQLite lets a second process write to it)."""
 
     path: str
+    cursor_secret: str
 
     @asynccontextmanager
     async def open(self) -> AsyncIterator[Repositories]:
         database = await SqliteDatabase.open(self.path)
         try:
-            yield Repositories(SqliteWorkflowRepository(database), SqliteOrderRepository(database))
+            yield Repositories(
+                SqliteWorkflowRepository(database),
+                SqliteOrderRepository(database),
+                CursorCodec(self.cursor_secret.encode()),
+            )
         finally:
             await database.close()
 
@@ -71,6 +83,7 @@ class DynamoDbStorage:
     endpoint_url: str
     prefix: str
     region: str
+    cursor_secret: str
 
     @asynccontextmanager
     async def open(self) -> AsyncIterator[Repositories]:
@@ -84,6 +97,7 @@ class DynamoDbStorage:
                 DynamoDbOrderRepository(
                     client, orders_table=names.orders, order_ids_table=names.order_ids, workflows_table=names.workflows
                 ),
+                CursorCodec(self.cursor_secret.encode()),
             )
 
 
@@ -92,11 +106,12 @@ class UnknownProviderStateError(LookupError):
 
 
 class ProviderStates:
-    """The state handler given to pact's Verifier: `handler(state, action, parameters)`."""
+    """Sets up the provider state a pact interaction names; pact's verifier reaches it through
+    StateChangeServer (state_change_server.py)."""
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
-        self._setups: dict[str, Callable[[Repositories, Params], Awaitable[None]]] = {
+        self._setups: dict[str, Callable[[Repositories, Params], Awaitable[Values]]] = {
             "workflow exists": _workflow_exists,
             "workflow exists with orders": _workflow_exists_with_orders,
             "order exists": _order_exists,
@@ -108,18 +123,19 @@ class ProviderStates:
     def names(self) -> frozenset[str]:
         return frozenset(self._setups)
 
-    def __call__(self, state: str, action: str, parameters: dict[str, Any] | None) -> None:
-        if action != "setup" or state == "":  # "" is pact's generic set-up hook: nothing to do
-            return
+    def setup(self, state: str, params: Params | None) -> Values:
+        """Sets up `state`; the values the interaction's provider-state generators may use."""
+        if state == "":  # pact's generic set-up hook: nothing to do
+            return {}
         setup = self._setups.get(state)
         if setup is None:
             raise UnknownProviderStateError(f"no set-up for the provider state {state!r}")
-        # Called on the verifier's callback thread, which has no event loop of its own.
-        asyncio.run(self._run(setup, parameters or {}))
+        # Called on a thread of the state change server, which has no event loop of its own.
+        return asyncio.run(self._run(setup, params or {}))
 
-    async def _run(self, setup: Callable[[Repositories, Params], Awaitable[None]], params: Params) -> None:
+    async def _run(self, setup: Callable[[Repositories, Params], Awaitable[Values]], params: Params) -> Values:
         async with self._storage.open() as repositories:
-            await setup(repositories, params)
+            return await setup(repositories, params)
 
 
 def order_id_for(workflow_id: str, position: int) -> str:
@@ -172,14 +188,17 @@ def _order(workflow: Workflow, order_id: str, placed_at: int, params: Params) ->
     )
 
 
-async def _workflow_exists(repositories: Repositories, params: Params) -> None:
+async def _workflow_exists(repositories: Repositories, params: Params) -> Values:
     """params: workflow_id, workflow_name. The live workflow, with whatever orders it has."""
     await _ensure_workflow(repositories, params)
+    return {}
 
 
-async def _workflow_exists_with_orders(repositories: Repositories, params: Params) -> None:
-    """params: workflow_id, workflow_name, order_count. The workflow and its first `order_count`
-    orders (fixed ids, one hour apart, alternating BUY and SELL, the newest an hour old)."""
+async def _workflow_exists_with_orders(repositories: Repositories, params: Params) -> Values:
+    """params: workflow_id, workflow_name, order_count, and optionally page_size. The workflow and its
+    first `order_count` orders (fixed ids, one hour apart, alternating BUY and SELL, the newest an hour
+    old). With page_size, answers `next_cursor`: the cursor of the history's first page of that size
+    (no filters), as the service would give it."""
     workflow = await _ensure_workflow(repositories, params)
     now = int(time.time())
     for position in range(int(params["order_count"])):
@@ -187,24 +206,32 @@ async def _workflow_exists_with_orders(repositories: Repositories, params: Param
         placed_at = now - 3600 * (position + 1)
         order = _order(workflow, order_id_for(workflow.id, position), placed_at, {"order_direction": direction})
         await _ensure_order(repositories, order)
+    if "page_size" not in params:
+        return {}
+    history = GetOrderHistory(repositories.workflows, repositories.orders, SystemClock(), repositories.cursors)
+    first_page = await history.execute(workflow.id, HistoryFilter(), limit=int(params["page_size"]))
+    return {"next_cursor": first_page.next_cursor}
 
 
-async def _order_exists(repositories: Repositories, params: Params) -> None:
+async def _order_exists(repositories: Repositories, params: Params) -> Values:
     """params: order_id, workflow_id, workflow_name, and any order field (the rest as in `_order`).
     The order, placed half an hour ago, in its live workflow."""
     workflow = await _ensure_workflow(repositories, params)
     await _ensure_order(repositories, _order(workflow, str(params["order_id"]), int(time.time()) - 1800, params))
+    return {}
 
 
-async def _no_workflow(repositories: Repositories, params: Params) -> None:
+async def _no_workflow(repositories: Repositories, params: Params) -> Values:
     """params: workflow_id. No live workflow has this id (deleted if one had)."""
     workflow_id = str(params["workflow_id"])
     if await repositories.workflows.get(workflow_id) is not None:
         await repositories.workflows.delete(workflow_id, now=int(time.time()))
+    return {}
 
 
-async def _no_order(repositories: Repositories, params: Params) -> None:
+async def _no_order(repositories: Repositories, params: Params) -> Values:
     """params: order_id. Orders are never deleted, so this only checks that none has this id."""
     order_id = str(params["order_id"])
     if await repositories.orders.get(order_id) is not None:
         raise AssertionError(f"order {order_id} exists, and orders cannot be deleted: use another id in the pact")
+    return {}

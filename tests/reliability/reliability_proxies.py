@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections import deque
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -43,9 +44,18 @@ class SwitchableTcpProxy:
 
     Switching drops every open connection (with a reset), so pooled keep-alive connections of the
     service meet the new mode on their next request.
+
+    `inject(fault)` makes the next new connection meet an HTTP-level fault instead (while forwarding):
+
+    - "drop-answer": the request goes through, and once the upstream starts answering, the connection
+      is reset: the upstream did the work (a write committed), the client never hears of it;
+    - "lose-answer": the same, but the client's connection stays open and silent until it gives up
+      (its read times out);
+    - "unavailable": answered at once with a 503 problem and `Retry-After: 1`, nothing forwarded.
     """
 
     FORWARD, HANG, REFUSE = "forward", "hang", "refuse"
+    DROP_ANSWER, LOSE_ANSWER, UNAVAILABLE = "drop-answer", "lose-answer", "unavailable"
 
     def __init__(self, upstream_url: str, background: BackgroundLoop) -> None:
         host_port = upstream_url.removeprefix("http://").rstrip("/")
@@ -57,6 +67,7 @@ class SwitchableTcpProxy:
         self.mode = self.FORWARD
         self.port = 0
         self.accepted = 0
+        self._faults: deque[str] = deque()
         background.run(self._listen())
 
     @property
@@ -66,6 +77,11 @@ class SwitchableTcpProxy:
     def switch(self, mode: str) -> None:
         assert mode in (self.FORWARD, self.HANG, self.REFUSE), mode
         self._background.run(self._switch(mode))
+
+    def inject(self, fault: str, connections: int = 1) -> None:
+        """The next `connections` new connections meet `fault`; those after them are forwarded again."""
+        assert fault in (self.DROP_ANSWER, self.LOSE_ANSWER, self.UNAVAILABLE), fault
+        self._background.call(self._faults.extend, [fault] * connections)
 
     def close(self) -> None:
         self._background.run(self._switch(self.REFUSE))
@@ -95,13 +111,21 @@ class SwitchableTcpProxy:
                 while await reader.read(65536):
                     pass
                 return
+            fault = self._faults.popleft() if self._faults else None
+            if fault == self.UNAVAILABLE:
+                await _answer_unavailable(reader, writer)
+                return
             up_reader, up_writer = await asyncio.open_connection(*self._upstream)
             self._open.add(up_writer)
+            if fault is None:
+                answer = _pipe(up_reader, writer)
+            else:
+                answer = _withhold_answer(up_reader, up_writer, writer if fault == self.DROP_ANSWER else None)
             try:
-                await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+                await asyncio.gather(_pipe(reader, up_writer), answer)
             finally:
                 self._open.discard(up_writer)
-        except (ConnectionError, OSError):
+        except (ConnectionError, OSError, asyncio.IncompleteReadError):
             pass
         finally:
             self._open.discard(writer)
@@ -118,3 +142,37 @@ async def _pipe(source: asyncio.StreamReader, target: asyncio.StreamWriter) -> N
         target.transport.abort()
     else:
         target.close()
+
+
+async def _withhold_answer(
+    source: asyncio.StreamReader, upstream: asyncio.StreamWriter, reset: asyncio.StreamWriter | None
+) -> None:
+    """Wait for the first byte of the upstream's answer, drop the upstream connection without passing the
+    answer on, and reset the client's connection too when `reset` is given (else it stays silent)."""
+    await source.read(1)
+    upstream.transport.abort()
+    if reset is not None:
+        reset.transport.abort()
+
+
+UNAVAILABLE_BODY = (
+    b'{"type":"about:blank","title":"Storage unavailable","status":503,"detail":"injected by the test proxy"}'
+)
+
+
+async def _answer_unavailable(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Read one whole HTTP/1.1 request (head and Content-Length body), answer 503 with Retry-After, close."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.decode("latin-1").split("\r\n"):
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value.strip())
+    if length:
+        await reader.readexactly(length)
+    writer.write(
+        b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\nretry-after: 1\r\n"
+        + b"content-length: %d\r\nconnection: close\r\n\r\n" % len(UNAVAILABLE_BODY)
+        + UNAVAILABLE_BODY
+    )
+    await writer.drain()

@@ -1,0 +1,85 @@
+"""AsyncWorkflowOrdersClient: the asyncio client, method for method the same as WorkflowOrdersClient."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from types import TracebackType
+from typing import Self, TypeVar, Unpack
+
+import httpx
+
+from workflow_orders_client import calls, models
+from workflow_orders_client.calls import Call
+from workflow_orders_client.exchange import Attempt, Outcome
+from workflow_orders_client.shell import ClientShell
+
+T = TypeVar("T")
+
+
+class AsyncWorkflowOrdersClient(ClientShell[httpx.AsyncClient, httpx.AsyncBaseTransport]):
+    """The workflow order history API for asyncio code: every method of WorkflowOrdersClient, awaited
+    (iter_history is an async iterator). Retries and errors are the same; see WorkflowOrdersClient."""
+
+    def _open_http(self, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=transport)
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def _run(self, call: Call[T]) -> T:
+        exchange = self._core.exchange(call)
+        while (attempt := exchange.next_attempt()) is not None:
+            await asyncio.sleep(attempt.delay)
+            exchange.record(await self._send(attempt))
+        return exchange.result()
+
+    async def _send(self, attempt: Attempt) -> Outcome:
+        try:
+            return await self._http.request(attempt.method, attempt.url, **attempt.options)
+        except httpx.TransportError as error:
+            return error
+
+    async def create_workflow(self, workflow: models.WorkflowRequest) -> models.WorkflowDetail:
+        return await self._run(calls.create_workflow(workflow))
+
+    async def get_workflow(self, workflow_id: str) -> models.WorkflowDetail:
+        return await self._run(calls.get_workflow(workflow_id))
+
+    async def replace_workflow(self, workflow_id: str, workflow: models.WorkflowRequest) -> models.WorkflowDetail:
+        return await self._run(calls.replace_workflow(workflow_id, workflow))
+
+    async def delete_workflow(self, workflow_id: str) -> None:
+        await self._run(calls.delete_workflow(workflow_id))
+
+    async def list_workflows(self, enable: bool | None = None) -> models.WorkflowListResponse:
+        return await self._run(calls.list_workflows(enable))
+
+    async def record_order(self, workflow_id: str, **order: Unpack[calls.OrderFields]) -> models.RecordedOrder:
+        return await self._run(calls.record_order(workflow_id, order))
+
+    async def get_order(self, order_id: str) -> models.WorkflowOrderDetail:
+        return await self._run(calls.get_order(order_id))
+
+    async def history_page(
+        self, workflow_id: str, **query: Unpack[calls.HistoryQuery]
+    ) -> models.WorkflowOrderHistoryResponse:
+        return await self._run(calls.history_page(workflow_id, query))
+
+    async def iter_history(
+        self, workflow_id: str, **filters: Unpack[calls.HistoryFilters]
+    ) -> AsyncIterator[models.WorkflowOrderListItem]:
+        walk = calls.HistoryWalk(workflow_id, filters)
+        while (call := walk.next_call()) is not None:
+            for order in walk.take(await self._run(call)):
+                yield order
+
+    async def latest_orders(self, **query: Unpack[calls.LatestQuery]) -> models.LatestOrdersResponse:
+        return await self._run(calls.latest_orders(query))

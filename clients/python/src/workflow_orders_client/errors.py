@@ -1,0 +1,68 @@
+"""Typed exceptions: one per problem a caller branches on, each carrying the service's problem details."""
+
+from workflow_orders_client.models import Problem, ProblemField
+
+
+class WorkflowOrdersError(Exception):
+    """Base of every error this client raises."""
+
+
+class ApiError(WorkflowOrdersError):
+    """The service answered with an error status; `problem` is its RFC 9457 problem document.
+
+    Statuses without a class of their own (405, 413, 415, an unexpected 500) are raised as ApiError.
+    """
+
+    def __init__(self, problem: Problem, request_id: str | None = None) -> None:
+        super().__init__(f"{problem.status} {problem.title}: {problem.detail}")
+        self.problem = problem
+        self.request_id = request_id
+        """The service's X-Request-ID of the failed request: the key to its log lines."""
+
+    @property
+    def status(self) -> int:
+        return self.problem.status
+
+
+class InvalidInput(ApiError):
+    """400: the body, a path id, a query parameter or a cursor is invalid; `errors` names the fields."""
+
+    @property
+    def errors(self) -> list[ProblemField]:
+        return self.problem.errors or []
+
+
+class Unauthorized(ApiError):
+    """401: no bearer token, or one the service does not know."""
+
+
+class Forbidden(ApiError):
+    """403: a read token tried to write."""
+
+
+class NotFound(ApiError):
+    """404: no such workflow or order (an order is gone once it has expired)."""
+
+
+class Conflict(ApiError):
+    """409: the workflow name is taken, or the order id was used with other content."""
+
+
+class Unavailable(ApiError):
+    """503 after every attempt the retry policy allowed; `retry_after` is the service's hint in seconds."""
+
+    def __init__(self, problem: Problem, request_id: str | None = None, retry_after: float | None = None) -> None:
+        super().__init__(problem, request_id)
+        self.retry_after = retry_after
+
+
+class ServiceUnreachable(WorkflowOrdersError):
+    """No answer after every attempt allowed: a timeout or a connection failure (the cause is chained).
+
+    A write that ends here may or may not have been applied: record_order is safe to call again with
+    the same id; a workflow write is not retried, so read the workflow back before repeating it.
+    """
+
+
+class UnexpectedResponse(WorkflowOrdersError):
+    """A success status with a body that does not fit the contract (a proxy's page, a newer major version)."""

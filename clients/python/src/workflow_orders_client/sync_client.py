@@ -1,0 +1,105 @@
+"""WorkflowOrdersClient: the blocking client (for Lambda handlers and scripts)."""
+
+import time
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Self, TypeVar, Unpack
+
+import httpx
+
+from workflow_orders_client import calls, models
+from workflow_orders_client.calls import Call
+from workflow_orders_client.exchange import Attempt, Outcome
+from workflow_orders_client.shell import ClientShell
+
+T = TypeVar("T")
+
+
+class WorkflowOrdersClient(ClientShell[httpx.Client, httpx.BaseTransport]):
+    """The workflow order history API, one blocking call per method.
+
+    Reads and record_order are retried on timeouts, connection failures and 503 (see RetryPolicy);
+    workflow writes are attempted once. Errors are raised as the types in `errors`. Use it as a
+    context manager, or call close(), to release its connections.
+    """
+
+    def _open_http(self, transport: httpx.BaseTransport | None) -> httpx.Client:
+        return httpx.Client(transport=transport)
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def _run(self, call: Call[T]) -> T:
+        exchange = self._core.exchange(call)
+        while (attempt := exchange.next_attempt()) is not None:
+            time.sleep(attempt.delay)
+            exchange.record(self._send(attempt))
+        return exchange.result()
+
+    def _send(self, attempt: Attempt) -> Outcome:
+        try:
+            return self._http.request(attempt.method, attempt.url, **attempt.options)
+        except httpx.TransportError as error:
+            return error
+
+    # Workflows
+
+    def create_workflow(self, workflow: models.WorkflowRequest) -> models.WorkflowDetail:
+        """POST /v1/workflows; Conflict when the name is taken. Not retried."""
+        return self._run(calls.create_workflow(workflow))
+
+    def get_workflow(self, workflow_id: str) -> models.WorkflowDetail:
+        """The workflow with its order summary; NotFound when unknown or deleted."""
+        return self._run(calls.get_workflow(workflow_id))
+
+    def replace_workflow(self, workflow_id: str, workflow: models.WorkflowRequest) -> models.WorkflowDetail:
+        """PUT: the whole configuration replaced, id and created_at kept. Not retried."""
+        return self._run(calls.replace_workflow(workflow_id, workflow))
+
+    def delete_workflow(self, workflow_id: str) -> None:
+        """DELETE; the workflow's orders stay readable until they expire. Not retried."""
+        self._run(calls.delete_workflow(workflow_id))
+
+    def list_workflows(self, enable: bool | None = None) -> models.WorkflowListResponse:
+        """Every workflow not deleted, sorted by name; only enabled (True) or disabled (False) ones."""
+        return self._run(calls.list_workflows(enable))
+
+    # Orders
+
+    def record_order(self, workflow_id: str, **order: Unpack[calls.OrderFields]) -> models.RecordedOrder:
+        """Records an order; `.created` is False when the service already had it (a replay).
+
+        Without an `id`, one is chosen before the first attempt, and every retry sends it: an
+        attempt whose answer was lost is never recorded twice.
+        """
+        return self._run(calls.record_order(workflow_id, order))
+
+    def get_order(self, order_id: str) -> models.WorkflowOrderDetail:
+        """One order; NotFound when unknown or expired."""
+        return self._run(calls.get_order(order_id))
+
+    def history_page(
+        self, workflow_id: str, **query: Unpack[calls.HistoryQuery]
+    ) -> models.WorkflowOrderHistoryResponse:
+        """One page of a workflow's orders, newest first; pass the previous page's next_cursor, with
+        the same since, until and direction, for the next one."""
+        return self._run(calls.history_page(workflow_id, query))
+
+    def iter_history(
+        self, workflow_id: str, **filters: Unpack[calls.HistoryFilters]
+    ) -> Iterator[models.WorkflowOrderListItem]:
+        """Every matching order, newest first, page after page until the last (limit is the page size)."""
+        walk = calls.HistoryWalk(workflow_id, filters)
+        while (call := walk.next_call()) is not None:
+            yield from walk.take(self._run(call))
+
+    def latest_orders(self, **query: Unpack[calls.LatestQuery]) -> models.LatestOrdersResponse:
+        """The newest order of every workflow, newest first."""
+        return self._run(calls.latest_orders(query))
