@@ -20,7 +20,8 @@ from typing import cast
 from urllib.parse import urlsplit
 
 LUA_SCRIPT = Path(__file__).parent / "lua" / "bench.lua"
-GET, ORDER = "get", "order"
+GET, ORDER, REVALIDATE = "get", "order", "revalidate"
+"""Modes: GET each path; POST a new order to each path; GET each `path<TAB>etag` with If-None-Match."""
 """Modes: GET every path in turn; POST an order (fresh uuid4 id) to every path in turn."""
 
 
@@ -134,6 +135,13 @@ def run_python(base_url: str, mode: str, paths: Sequence[str], *, connections: i
         return asyncio.run(run.main(connections))
 
 
+def _get_request(line: str, host_header: str) -> bytes:
+    """A GET of `path`, or of `path<TAB>etag` with If-None-Match."""
+    path, _, tag = line.partition("\t")
+    condition = f"If-None-Match: {tag}\r\n" if tag else ""
+    return f"GET {path} HTTP/1.1\r\nHost: {host_header}\r\n{condition}\r\n".encode()
+
+
 class _PythonRun:
     def __init__(self, base_url: str, mode: str, paths: Sequence[str], seconds: float) -> None:
         url = urlsplit(base_url)
@@ -146,8 +154,8 @@ class _PythonRun:
         self.deadline = 0.0
         self._next = 0
         self._paths = list(paths)
-        if mode == GET:
-            prepared = [f"GET {path} HTTP/1.1\r\nHost: {host_header}\r\n\r\n".encode() for path in paths]
+        if mode in (GET, REVALIDATE):
+            prepared = [_get_request(line, host_header) for line in paths]
             self.next_request: Callable[[], bytes] = lambda: prepared[self._advance()]
         else:
             self._host_header = host_header

@@ -30,7 +30,7 @@ from pathlib import Path
 import httpx
 
 from bench import ceiling_app
-from bench.load import GET, ORDER, LoadResult, run_load, wrk_available
+from bench.load import GET, ORDER, REVALIDATE, LoadResult, run_load, wrk_available
 from bench.processes import (
     GRANIAN,
     LOAD_CPU,
@@ -70,6 +70,8 @@ CEILING = Endpoint("ceiling", f"ceiling: bare Litestar, GET {ceiling_app.PATH}")
 HEALTH = Endpoint("health", "GET /health/live", target=0.90)
 HISTORY = Endpoint("history", "GET /v1/workflows/{id}/orders?limit=20", target=0.50)
 ORDER_BY_ID = Endpoint("order", "GET /v1/orders/{id}", target=0.60)
+HISTORY_304 = Endpoint("history-304", "GET /v1/workflows/{id}/orders?limit=20, If-None-Match: 304", REVALIDATE)
+ORDER_304 = Endpoint("order-304", "GET /v1/orders/{id}, If-None-Match: 304", REVALIDATE)
 RECORD = Endpoint("record", "POST /v1/workflows/{id}/orders (new uuid4 id)", ORDER, target=0.30)
 
 
@@ -303,7 +305,9 @@ def run_storage(bench: Bench, storage: str, env: dict[str, str], moto: Moto | No
 
         measure(HEALTH, ["/health/live"])
         measure(HISTORY, reads["history"])
+        measure(HISTORY_304, tagged(base, reads["history"]))
         measure(ORDER_BY_ID, reads["order"])
+        measure(ORDER_304, tagged(base, reads["order"]))
         measure(list_endpoint(plan.workflows, 0.30), ["/v1/workflows"])
         measure(latest_endpoint(plan.workflows, 0.30), ["/v1/orders/latest"])
 
@@ -341,6 +345,12 @@ def run_storage(bench: Bench, storage: str, env: dict[str, str], moto: Moto | No
             bench.measure(storage, GRANIAN, service, endpoint, paths, plan.seconds)
     finally:
         service.stop()
+
+
+def tagged(base_url: str, paths: Sequence[str]) -> list[str]:
+    """`path<TAB>etag` for each path: what a client that already holds the page sends to revalidate it."""
+    with httpx.Client(base_url=base_url, timeout=30.0) as http:
+        return [f"{path}\t{http.get(path).headers['etag']}" for path in paths]
 
 
 def _read_paths(seeded: Seeded, busy_ids: Sequence[str]) -> dict[str, list[str]]:

@@ -1,6 +1,7 @@
 -- Requests for `wrk -s bench/lua/bench.lua <url> -- <mode> <paths file> <seed>`.
 --   mode "get":   GET each path of the file in turn (one path a line), from a random start.
 --   mode "order": POST an order to each path in turn, every body with a fresh uuid4 `id`.
+--   mode "revalidate": like "get", each line being `path<TAB>etag`, sent with If-None-Match.
 -- done() prints one line, "BENCH_RESULT {json}", that bench/load.py reads.
 
 local threads_made = 0
@@ -33,6 +34,11 @@ function init(args)
     for i, path in ipairs(paths) do
       prepared[i] = wrk.format("GET", path)
     end
+  elseif mode == "revalidate" then
+    for i, line in ipairs(paths) do
+      local path, tag = line:match("^([^\t]+)\t(.+)$")
+      prepared[i] = wrk.format("GET", path, { ["If-None-Match"] = tag })
+    end
   end
 end
 
@@ -51,7 +57,7 @@ end
 function request()
   local i = next_index
   next_index = (i % #paths) + 1
-  if mode == "get" then
+  if mode ~= "order" then
     return prepared[i]
   end
   sent = sent + 1
