@@ -68,7 +68,7 @@ def run_wrk(
             "10s",
             "-s",
             str(LUA_SCRIPT),
-            base_url + paths[0],
+            base_url + paths[0].partition("\t")[0],
             "--",
             mode,
             listing.name,

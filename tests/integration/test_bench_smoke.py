@@ -18,7 +18,9 @@ CEILING = "ceiling: bare Litestar, GET /ceiling"
 ENDPOINTS = [
     "GET /health/live",
     "GET /v1/workflows/{id}/orders?limit=20",
+    "GET /v1/workflows/{id}/orders?limit=20, If-None-Match: 304",
     "GET /v1/orders/{id}",
+    "GET /v1/orders/{id}, If-None-Match: 304",
     "GET /v1/workflows (4 workflows)",
     "GET /v1/orders/latest (4 workflows)",
     "GET /v1/workflows (7 workflows)",
