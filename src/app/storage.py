@@ -18,7 +18,9 @@ from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.retention import purge_periodically
+from adapters.sqlite.schema import TABLES_BY_OPERATION
 from adapters.sqlite.workflows import SqliteWorkflowRepository
+from adapters.telemetry.storage_spans import StorageLayout
 from app.settings import Settings
 from ports.clock import Clock
 from ports.health import StorageHealth
@@ -28,11 +30,13 @@ from ports.workflows import WorkflowRepository
 
 @dataclass(frozen=True, slots=True)
 class StoragePorts:
-    """The storage adapters of one opened storage, typed as the ports they implement."""
+    """The storage adapters of one opened storage, typed as the ports they implement, and what
+    the trace spans of their calls say about the storage."""
 
     workflows: WorkflowRepository
     orders: OrderRepository
     health: StorageHealth
+    layout: StorageLayout
 
 
 async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator[StoragePorts]:
@@ -42,7 +46,10 @@ async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator
     purge = asyncio.create_task(purge_periodically(database, clock), name="sqlite-retention")
     try:
         yield StoragePorts(
-            SqliteWorkflowRepository(database), SqliteOrderRepository(database), SqliteStorageHealth(database)
+            SqliteWorkflowRepository(database),
+            SqliteOrderRepository(database),
+            SqliteStorageHealth(database),
+            StorageLayout("sqlite", TABLES_BY_OPERATION),
         )
     finally:
         purge.cancel()
@@ -75,4 +82,6 @@ async def open_dynamodb_storage(settings: Settings) -> AsyncIterator[StoragePort
                 orders_table=tables.orders,
                 order_ids_table=tables.order_ids,
             ),
+            # With tracing on, the AWS SDK is instrumented (adapters.telemetry.tracing).
+            StorageLayout("dynamodb", tables.by_operation(), client_spans_below=True),
         )
