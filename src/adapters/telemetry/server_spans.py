@@ -81,7 +81,7 @@ def _request_attributes(scope: Scope, method: str, raw_method: str) -> dict[str,
     attributes: dict[str, AttributeValue] = {
         "http.request.method": method,
         "url.path": scope["path"],
-        "url.scheme": scope["scheme"],
+        "url.scheme": scope.get("scheme", "http"),
         "network.protocol.version": scope["http_version"],
     }
     if method == OTHER_METHOD:
