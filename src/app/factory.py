@@ -69,11 +69,10 @@ class ServedObjects:
 
 
 def _lifespan(container: Container, served: ServedObjects, tracing: "Tracing | None") -> Callable[[Litestar], Any]:
-    traced: AbstractAsyncContextManager[None] = nullcontext() if tracing is None else tracing.running()
-
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         # Tracing starts first and stops last, so that the spans of closing the storage are exported.
+        traced: AbstractAsyncContextManager[None] = nullcontext() if tracing is None else tracing.running()
         async with traced, running(container):  # the storage opens before the first request
             await served.resolve()
             yield
