@@ -3,12 +3,15 @@
     python -m bench.ab                                  # uvicorn (A) against granian (B)
     python -m bench.ab --b-server uvicorn --b-pythonpath /path/to/other/checkout/src
     python -m bench.ab --b-server uvicorn --b-env WFO_ACCESS_LOG=false --endpoints health,order
+    python -m bench.ab --b-server uvicorn --b-tracing                  # the cost of tracing every request
 
 Both servers run at once (pinned to the server CPU, the idle one costs nothing) over one SQLite file
 seeded through A, and each endpoint is loaded in slices ordered A B B A A B ..., so that whatever
 else the machine does drifts into both sides alike. It prints the medians per side and B ÷ A.
 `--b-pythonpath` puts another copy of `src/` first on B's import path: a way to measure a change to
-the service before making it.
+the service before making it. `--b-tracing` turns tracing on for B, exporting over OTLP/HTTP to a
+sink in this process that discards what it gets (bench/otlp_sink.py); the OTEL_* variables of
+`--b-env` (a sampler, say) apply on top.
 
 Mind the noise: run with the same code on both sides (`--b-server uvicorn --b-pythonpath src`), the
 sides have differed by up to 25% on allocation-heavy endpoints (latest, list), A (which seeds the
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.load import GET, ORDER, LoadResult, run_load, wrk_available
+from bench.otlp_sink import OtlpSink
 from bench.processes import (
     GRANIAN,
     LOAD_CPU,
@@ -57,7 +61,7 @@ class Side:
     p99_ms: dict[str, list[float]] = field(default_factory=dict)
 
     def describe(self) -> str:
-        extra = {key: value for key, value in self.env.items() if key.startswith("WFO_") or key == "PYTHONPATH"}
+        extra = {key: value for key, value in self.env.items() if key.startswith(("WFO_", "OTEL_", "PYTHONPATH"))}
         settings = ", ".join(f"{key}={value}" for key, value in sorted(extra.items()) if key != "WFO_SQLITE_PATH")
         return f"{self.server}" + (f" ({settings})" if settings else "")
 
@@ -78,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.add_argument(f"--{side}-server", choices=[UVICORN, GRANIAN], default=server)
         parser.add_argument(f"--{side}-pythonpath", help="a directory put first on the import path (another src/)")
         parser.add_argument(f"--{side}-env", action="append", default=[], metavar="KEY=VALUE")
+        parser.add_argument(f"--{side}-tracing", action="store_true", help="trace every request, export to a sink")
     parser.add_argument("--endpoints", default="health,order,history", help=f"from {','.join(ENDPOINTS)}")
     parser.add_argument("--rounds", type=int, default=4, help="slices per side and endpoint")
     parser.add_argument("--seconds", type=int, default=3, help="seconds per slice")
@@ -91,11 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown endpoints: {', '.join(sorted(unknown))}")
 
     pin_this_process(LOAD_CPU)
-    with tempfile.TemporaryDirectory(prefix="wfo-ab-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="wfo-ab-") as scratch, OtlpSink() as sink:
         common = {"WFO_SQLITE_PATH": str(Path(scratch) / "ab.db"), "WFO_LOG_FORMAT": "json"}
         sides = []
         for name in ("a", "b"):
-            env = service_env({**common, **_pairs(getattr(args, f"{name}_env"))})
+            tracing = _tracing_env(sink, name) if getattr(args, f"{name}_tracing") else {}
+            env = service_env({**common, **tracing, **_pairs(getattr(args, f"{name}_env"))})
             if pythonpath := getattr(args, f"{name}_pythonpath"):
                 env["PYTHONPATH"] = str(Path(pythonpath).resolve())
             sides.append(Side(name.upper(), getattr(args, f"{name}_server"), env))
@@ -112,7 +118,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if side.process is not None:
                     side.process.stop()
     _report(sides, endpoints, args)
+    if args.a_tracing or args.b_tracing:
+        print(f"\nOTLP sink: {sink.describe()}")
     return 0
+
+
+def _tracing_env(sink: OtlpSink, side: str) -> dict[str, str]:
+    """Tracing on, every request sampled (the SDK's default), exported to `sink` in batches."""
+    return {"OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint, "OTEL_SERVICE_NAME": f"bench-{side}"}
 
 
 def _seed(base_url: str, workflows: int, orders: int) -> dict[str, tuple[str, list[str]]]:

@@ -170,8 +170,8 @@ def start_server(
 
 
 def service_env(extra: Mapping[str, str]) -> dict[str, str]:
-    """This environment without WFO_* or AWS_* settings, plus the given ones."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("WFO_", "AWS_"))}
+    """This environment without WFO_*, AWS_* or OTEL_* settings, plus the given ones."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("WFO_", "AWS_", "OTEL_"))}
     env.update(extra)
     return env
 

@@ -103,9 +103,6 @@ class GuardedOrderRepository:
         page = self._inner.page(workflow_id, history_filter, now=now, limit=limit, after=after)
         return await self._calls.run("orders.page", page)
 
-    async def has_visible_orders(self, workflow_id: Id, *, now: int) -> bool:
-        return await self._calls.run("orders.has_visible_orders", self._inner.has_visible_orders(workflow_id, now=now))
-
     async def latest(
         self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None
     ) -> LatestPage:

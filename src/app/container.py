@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from dependency_injector import containers, providers
+from opentelemetry.trace import Tracer
 
 from adapters.storage_calls import (
     GuardedOrderRepository,
@@ -16,6 +17,7 @@ from adapters.storage_calls import (
 from adapters.system import SystemClock, Uuid4IdGenerator
 from adapters.telemetry.counted import CountedRecordOrder
 from adapters.telemetry.metrics import Metrics
+from adapters.telemetry.storage_spans import TracedStorageCalls
 from adapters.workflow_names import RememberedWorkflowNames
 from app.settings import Settings
 from app.storage import open_dynamodb_storage, open_sqlite_storage
@@ -35,14 +37,23 @@ def cursor_key(settings: Settings) -> bytes:
     return settings.cursor_secret.encode()
 
 
+def traced_or_plain(tracer: Tracer | None) -> str:
+    return "plain" if tracer is None else "traced"
+
+
 class Container(containers.DeclarativeContainer):
     """Everything is built once (Singleton): the use cases keep no state between calls.
+
+    Whether storage calls make spans is chosen once, by `tracer`: with none, StorageCalls is the
+    plain one and a call costs nothing more than without tracing at all.
 
     `storage` is an async resource: providers that depend on it give awaitables, and nothing
     works until `running(container)` has opened it.
     """
 
     settings = providers.Dependency(instance_of=Settings)
+    tracer: providers.Object[Tracer | None] = providers.Object(None)
+    """The service's tracer when tracing is on (create_app passes it), else None."""
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(Uuid4IdGenerator)
@@ -54,7 +65,13 @@ class Container(containers.DeclarativeContainer):
         sqlite=providers.Resource(open_sqlite_storage, settings, clock),
         dynamodb=providers.Resource(open_dynamodb_storage, settings),
     )
-    storage_calls = providers.Singleton(StorageCalls, metrics, settings.provided.storage_timeout_seconds)
+    storage_calls = providers.Selector(
+        providers.Callable(traced_or_plain, tracer),
+        plain=providers.Singleton(StorageCalls, metrics, settings.provided.storage_timeout_seconds),
+        traced=providers.Singleton(
+            TracedStorageCalls, metrics, settings.provided.storage_timeout_seconds, tracer, storage.provided.layout
+        ),
+    )
     workflow_repository = providers.Singleton(GuardedWorkflowRepository, storage.provided.workflows, storage_calls)
     order_repository = providers.Singleton(GuardedOrderRepository, storage.provided.orders, storage_calls)
     storage_health = providers.Singleton(GuardedStorageHealth, storage.provided.health, storage_calls)

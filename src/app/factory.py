@@ -2,8 +2,8 @@
 
 import inspect
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import Any
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from dependency_injector import providers
@@ -17,7 +17,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from adapters.http.auth import TokenTable, bearer_guard
 from adapters.http.health_controller import HealthController
 from adapters.http.metrics_controller import metrics_endpoint
-from adapters.http.observe import ObservedLitestar, RequestObserver
+from adapters.http.observe import ObservedLitestar, Observer, RequestObserver
 from adapters.http.openapi import ClosedRequestBodies, DecimalAsNumber
 from adapters.http.order_controller import OrderController, WorkflowOrderController
 from adapters.http.problems import exception_handlers
@@ -25,10 +25,16 @@ from adapters.http.query import reject_repeated_parameters
 from adapters.http.responses import JsonResponse
 from adapters.http.shutdown import ShutdownState
 from adapters.http.workflow_controller import WorkflowController
+from adapters.telemetry.server_spans import ServerSpans
 from app.container import SERVED, Container, running
 from app.logging import configure_logging
 from app.settings import DEFAULT_CURSOR_SECRET, Settings
 from ports.clock import Clock
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
+    from adapters.telemetry.tracing import Tracing
 
 MAX_BODY_BYTES = 64 * 1024
 API_VERSION = "1.1.0"
@@ -62,14 +68,25 @@ class ServedObjects:
         return Provide(lambda: objects[name], sync_to_thread=False)
 
 
-def _lifespan(container: Container, served: ServedObjects) -> Callable[[Litestar], Any]:
+def _lifespan(container: Container, served: ServedObjects, tracing: "Tracing | None") -> Callable[[Litestar], Any]:
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        async with running(container):  # the storage opens before the first request
+        # Tracing starts first and stops last, so that the spans of closing the storage are exported.
+        traced: AbstractAsyncContextManager[None] = nullcontext() if tracing is None else tracing.running()
+        async with traced, running(container):  # the storage opens before the first request
             await served.resolve()
             yield
 
     return lifespan
+
+
+def _tracing(tracer_provider: "TracerProvider | None") -> "Tracing":
+    """The app's Tracing over `tracer_provider`, else over a provider that exports as the OTEL_*
+    variables say (the SDK warns about a value it cannot use, and uses its default instead).
+    Imported here: with tracing off, nothing of OpenTelemetry's SDK is loaded."""
+    from adapters.telemetry.tracing import Tracing, exporting_tracer_provider
+
+    return Tracing(tracer_provider or exporting_tracer_provider())
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -83,11 +100,17 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
-    """The service as an ASGI app; `clock` replaces the system clock (tests of expiry use it)."""
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, tracer_provider: "TracerProvider | None" = None
+) -> Litestar:
+    """The service as an ASGI app; `clock` replaces the system clock (tests of expiry use it);
+    `tracer_provider` turns tracing on with that provider (tests read spans from it), which the
+    app then owns: it shuts it down when it stops."""
     settings = Settings.from_env() if settings is None else settings
-    configure_logging(settings)
-    container = Container(settings=settings)
+    traced = tracer_provider is not None or settings.tracing
+    configure_logging(settings, trace_ids=traced)  # first, so that the SDK's warnings are log lines too
+    tracing = _tracing(tracer_provider) if traced else None
+    container = Container(settings=settings, tracer=None if tracing is None else tracing.tracer)
     if clock is not None:
         container.clock.override(providers.Object(clock))
     tokens = TokenTable(settings.auth_tokens)
@@ -118,8 +141,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         request_max_body_size=MAX_BODY_BYTES,
         plugins=[DecimalAsNumber(), ClosedRequestBodies()],
         openapi_config=openapi_config(),
-        lifespan=[_lifespan(container, served)],
+        lifespan=[_lifespan(container, served, tracing)],
         logging_config=None,
     )
-    app.observer = RequestObserver(metrics, shutdown, access_log=settings.access_log)
+    observer: Observer = RequestObserver(metrics, shutdown, access_log=settings.access_log)
+    app.observer = observer if tracing is None else ServerSpans(tracing.tracer, observer)
     return app

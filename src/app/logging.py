@@ -15,6 +15,7 @@ import msgspec
 import structlog
 
 from adapters.http.request_id import add_request_id
+from adapters.telemetry.trace_ids import add_trace_ids
 from app.settings import Settings
 
 _JSON = msgspec.json.Encoder(enc_hook=str)
@@ -47,10 +48,12 @@ class _StdoutHandler(logging.Handler):
             self.handleError(record)
 
 
-def configure_logging(settings: Settings) -> None:
+def configure_logging(settings: Settings, *, trace_ids: bool = False) -> None:
+    """`trace_ids`: lines written inside a span carry its trace_id and span_id (tracing is on)."""
     level = logging.getLevelNamesMapping()[settings.log_level]
     shared: list[structlog.types.Processor] = [
         add_request_id,
+        *([add_trace_ids] if trace_ids else []),
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.format_exc_info,

@@ -30,6 +30,8 @@ class Settings:
     access_log: bool = True
     aws_region: str | None = None
     shutdown_drain_seconds: float = 2.0
+    tracing: bool = False
+    """OpenTelemetry traces exported over OTLP/HTTP; the SDK reads every other OTEL_* variable itself."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -63,6 +65,7 @@ class Settings:
             access_log=_choice(env, "WFO_ACCESS_LOG", "true", ("true", "false")) == "true",
             aws_region=aws_region,
             shutdown_drain_seconds=_seconds(env, "WFO_SHUTDOWN_DRAIN_SECONDS", 2.0, allow_zero=True),
+            tracing=_tracing_requested(env),
         )
 
 
@@ -109,6 +112,14 @@ def _seconds(env: Mapping[str, str], name: str, default: float, allow_zero: bool
     if not lowest_ok or value > 60:
         raise SettingsError(f"{name} must be a number of seconds from 0 to 60 (got {raw!r})")
     return value
+
+
+def _tracing_requested(env: Mapping[str, str]) -> bool:
+    """Traces are on when an OTLP endpoint is set (for traces, or for every signal) and the SDK is
+    not disabled: the standard variables, so that a collector set-up needs nothing of ours."""
+    endpoint = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "").strip() or env.get("OTEL_EXPORTER_OTLP_ENDPOINT", "")
+    disabled = env.get("OTEL_SDK_DISABLED", "").strip().lower() == "true"
+    return bool(endpoint.strip()) and not disabled
 
 
 def _stdout_is_tty() -> bool:

@@ -22,7 +22,9 @@ from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.retention import purge_periodically
 from adapters.sqlite.revisions import SqliteRevisions
+from adapters.sqlite.schema import TABLES_BY_OPERATION
 from adapters.sqlite.workflows import SqliteWorkflowRepository
+from adapters.telemetry.storage_spans import StorageLayout
 from app.settings import Settings
 from ports.archive import StorageArchive
 from ports.clock import Clock
@@ -34,13 +36,15 @@ from ports.workflows import WorkflowRepository
 
 @dataclass(frozen=True, slots=True)
 class StoragePorts:
-    """The storage adapters of one opened storage, typed as the ports they implement."""
+    """The storage adapters of one opened storage, typed as the ports they implement, and what
+    the trace spans of their calls say about the storage."""
 
     workflows: WorkflowRepository
     orders: OrderRepository
     health: StorageHealth
     archive: StorageArchive
     revisions: Revisions
+    layout: StorageLayout
 
 
 async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator[StoragePorts]:
@@ -55,6 +59,7 @@ async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator
             SqliteStorageHealth(database),
             SqliteArchive(database),
             SqliteRevisions(database),
+            StorageLayout("sqlite", TABLES_BY_OPERATION),
         )
     finally:
         purge.cancel()
@@ -90,4 +95,6 @@ async def open_dynamodb_storage(settings: Settings) -> AsyncIterator[StoragePort
             ),
             DynamoDbArchive(client, tables.workflows, orders),
             DynamoDbRevisions(client, workflows_table=tables.workflows, orders_table=tables.orders),
+            # With tracing on, the AWS SDK is instrumented (adapters.telemetry.tracing).
+            StorageLayout("dynamodb", tables.by_operation(), client_spans_below=True),
         )

@@ -55,11 +55,6 @@ class OrderRepository(Protocol):
         """
         ...
 
-    async def has_visible_orders(self, workflow_id: Id, *, now: int) -> bool:
-        """True when the workflow (live or deleted) has at least one visible order; cheaper than
-        a page, which also counts."""
-        ...
-
     async def latest(
         self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None
     ) -> LatestPage:

@@ -131,23 +131,6 @@ class OrderHistoryContract:
             assert (page.orders, page.next_position) == ([], None)
             assert await count_of(order_repository, workflow_id, EVERYTHING, now=NOW) == 0
 
-    async def test_has_visible_orders_sees_only_unexpired_orders_of_that_workflow_live_or_deleted(
-        self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
-    ) -> None:
-        workflow = await live_workflow(workflow_repository)
-        other = await live_workflow(workflow_repository, "Other")
-        assert not await order_repository.has_visible_orders(workflow.id, now=NOW)
-        await order_repository.add(make_order(other, placed_at=NOW))
-        assert not await order_repository.has_visible_orders(workflow.id, now=NOW)
-
-        await order_repository.add(make_order(workflow, placed_at=NOW - 60, direction=SELL))
-        await workflow_repository.delete(workflow.id, now=NOW)
-
-        assert await order_repository.has_visible_orders(workflow.id, now=NOW)
-        assert await order_repository.has_visible_orders(workflow.id, now=NOW - 60 + RETENTION_SECONDS - 1)
-        assert not await order_repository.has_visible_orders(workflow.id, now=NOW - 60 + RETENTION_SECONDS)
-        assert not await order_repository.has_visible_orders(new_id(), now=NOW)
-
     async def test_an_order_is_visible_in_its_last_second(
         self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
     ) -> None:

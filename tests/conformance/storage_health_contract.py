@@ -27,7 +27,6 @@ ORDER_CALLS: dict[str, Callable[[OrderRepository], Awaitable[Any]]] = {
     "get": lambda repository: repository.get(new_id()),
     "page": lambda repository: repository.page(WORKFLOW.id, HistoryFilter(), now=NOW, limit=10),
     "latest": lambda repository: repository.latest(now=NOW),
-    "has_visible_orders": lambda repository: repository.has_visible_orders(WORKFLOW.id, now=NOW),
 }
 
 

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -33,8 +34,8 @@ def free_port() -> int:
 
 
 def service_env(sqlite_path: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The test runner's environment without WFO_* settings, plus the given ones."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("WFO_")}
+    """The test runner's environment without WFO_* settings or OTEL_* variables, plus the given ones."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("WFO_", "OTEL_"))}
     env.update({"WFO_SQLITE_PATH": str(sqlite_path), "WFO_LOG_FORMAT": "console"})
     env.update(extra or {})
     return env
@@ -117,3 +118,19 @@ def run_command(args: list[str], env: Mapping[str, str], timeout: float = 30.0) 
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+def dynamodb_env(endpoint: str, label: str) -> dict[str, str]:
+    """Settings for DynamoDB on `endpoint` (moto), under a fresh table prefix starting with `label`,
+    with the tables made by `workflow-orders create-tables`."""
+    env = {
+        "WFO_STORAGE": "dynamodb",
+        "WFO_DYNAMODB_TABLE_PREFIX": f"{label}-{uuid.uuid4().hex[:8]}-",
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    created = run_command(["create-tables"], service_env(Path("unused.db"), env))
+    assert created.returncode == 0, created.stderr
+    return env

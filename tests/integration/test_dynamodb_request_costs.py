@@ -92,13 +92,6 @@ async def test_a_history_page_with_its_count_is_two_queries(
     assert request_log.calls == [("Query", dynamodb_tables.orders)] * 2
 
 
-async def test_asking_whether_a_workflow_has_any_visible_order_is_one_query(
-    fifty_orders: str, order_repository: DynamoDbOrderRepository, dynamodb_tables: TableNames, request_log: RequestLog
-) -> None:
-    assert await order_repository.has_visible_orders(fifty_orders, now=NOW)
-    assert request_log.calls == [("Query", dynamodb_tables.orders)]
-
-
 async def test_a_filtered_page_reads_past_non_matching_orders_and_never_promises_an_empty_page(
     workflow_repository: DynamoDbWorkflowRepository,
     order_repository: DynamoDbOrderRepository,

@@ -2,13 +2,12 @@
 to a SIGTERM stop, is one JSON object, uvicorn's and the storage client's lines included."""
 
 import json
-import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from service_process import ServiceProcess, run_command, service_env
+from service_process import ServiceProcess, dynamodb_env
 
 from builders import workflow_body
 
@@ -20,20 +19,8 @@ UVICORN_LINES = ("Started server process", "Application startup complete.", "Fin
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])
-def storage_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    if request.param == "sqlite":
-        return {}
-    env = {
-        "WFO_STORAGE": "dynamodb",
-        "WFO_DYNAMODB_TABLE_PREFIX": f"logs-{uuid.uuid4().hex[:8]}-",
-        "AWS_ENDPOINT_URL_DYNAMODB": request.getfixturevalue("dynamodb_endpoint"),
-        "AWS_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-    }
-    created = run_command(["create-tables"], service_env(tmp_path / "unused.db", env))
-    assert created.returncode == 0, created.stderr
-    return env
+def storage_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    return {} if request.param == "sqlite" else dynamodb_env(request.getfixturevalue("dynamodb_endpoint"), "logs")
 
 
 def _lines(log_dir: Path, suffix: str) -> list[str]:

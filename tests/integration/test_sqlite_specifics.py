@@ -134,7 +134,6 @@ REQUEST_PATHS: dict[str, Callable[[SqliteDatabase, str, WorkflowOrder], Awaitabl
         after=Position(o.placed_at, o.id),
     ),
     "latest": lambda db, _w, _o: orders_of(db).latest(now=NOW),
-    "any visible order": lambda db, w, _o: orders_of(db).has_visible_orders(w, now=NOW),
     "order add": lambda db, w, _o: orders_of(db).add(make_order(make_workflow("seeded", workflow_id=w))),
     "workflow replace": lambda db, w, _o: workflows_of(db).replace(make_workflow("renamed", workflow_id=w)),
     "workflow get": lambda db, w, _o: workflows_of(db).get(w),

@@ -1,10 +1,10 @@
 """Cross-cutting HTTP behaviour: problem details, body limits, content types, methods, request ids."""
 
 import re
-import sqlite3
 
 import pytest
 from litestar.testing import TestClient
+from sqlite_lock import write_lock_held
 
 from app.factory import create_app
 from app.settings import Settings
@@ -207,14 +207,8 @@ def test_an_unknown_route_is_a_404_problem(api):
 def test_a_write_the_storage_cannot_take_in_time_is_503_with_retry_after(tmp_path, workflow_body, to_json):
     path = tmp_path / "orders.db"
     settings = Settings(sqlite_path=str(path), log_format="console", storage_timeout_seconds=0.3)
-    with TestClient(create_app(settings)) as client:
-        blocker = sqlite3.connect(path, isolation_level=None)
-        blocker.execute("BEGIN IMMEDIATE")  # another writer holds the file's write lock
-        try:
-            response = client.post("/v1/workflows", content=to_json(workflow_body()), headers=JSON)
-        finally:
-            blocker.execute("ROLLBACK")
-            blocker.close()
+    with TestClient(create_app(settings)) as client, write_lock_held(path):
+        response = client.post("/v1/workflows", content=to_json(workflow_body()), headers=JSON)
 
     assert response.status_code == 503
     assert int(response.headers["retry-after"]) > 0

@@ -175,10 +175,6 @@ class DynamoDbOrderRepository(OrderRepository):
         )
         return HistoryPage(orders, next_position, total)
 
-    async def has_visible_orders(self, workflow_id: Id, *, now: int) -> bool:
-        orders, _ = await self.orders_after(workflow_id, HistoryFilter(), now, 1, None)
-        return bool(orders)
-
     async def orders_after(
         self, workflow_id: Id, history_filter: HistoryFilter, now: int, limit: int, after: Position | None
     ) -> tuple[list[WorkflowOrder], Position | None]:

@@ -46,6 +46,24 @@ class TableNames:
     def all(self) -> tuple[str, str, str]:
         return (self.workflows, self.orders, self.order_ids)
 
+    def by_operation(self) -> dict[str, tuple[str, ...]]:
+        """The tables each storage port call (adapters.storage_calls) reads or writes, its main one
+        first: what its trace span names."""
+        workflows, orders, order_ids = self.workflows, self.orders, self.order_ids
+        return {
+            "workflows.add": (workflows,),
+            "workflows.get": (workflows,),
+            "workflows.replace": (workflows,),
+            "workflows.delete": (workflows,),
+            "workflows.list": (workflows,),
+            "orders.add": (orders, order_ids, workflows),
+            "orders.get": (order_ids,),
+            "orders.page": (orders,),
+            "orders.latest": (workflows,),
+            "health.check": (workflows, orders, order_ids),
+            "revisions.of_workflow": (workflows, orders),
+        }
+
 
 def key_schemas(names: TableNames) -> dict[str, list[tuple[str, str]]]:
     """Per table: (attribute, HASH|RANGE) pairs; every key attribute is a string."""

@@ -7,7 +7,7 @@ plus before-send hooks.
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from litestar import Litestar
@@ -22,10 +22,16 @@ UNMATCHED = "unmatched"
 PROBES = ("/health/live", "/health/ready")
 """Routes without an access log line (the kubelet calls them every few seconds); still counted."""
 _CONNECTION_CLOSE = (b"connection", b"close")
-_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 """Method labels as sent; any other method a client invents is labelled "other"."""
 
 ASGICall = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class Observer(Protocol):
+    """Runs one HTTP request through `app`, observing it on the way."""
+
+    async def observe(self, app: ASGICall, scope: Scope, receive: Receive, send: Send) -> None: ...
 
 
 class RequestObserver:
@@ -56,7 +62,7 @@ class RequestObserver:
             seconds = time.perf_counter() - started
             route: str = scope.get("path_template") or UNMATCHED
             method: str = scope["method"]  # type: ignore[typeddict-item]
-            self._metrics.observe_request(method if method in _METHODS else "other", route, status, seconds)
+            self._metrics.observe_request(method if method in METHODS else "other", route, status, seconds)
             if self._access_log and route not in PROBES:
                 self._logger.info(
                     "request", method=method, route=route, status=status, duration_ms=round(seconds * 1000, 3)
@@ -67,7 +73,7 @@ class RequestObserver:
 class ObservedLitestar(Litestar):
     """Litestar whose HTTP requests all pass through `observer` (set once, after construction)."""
 
-    observer: RequestObserver | None = None
+    observer: Observer | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         observer = self.observer

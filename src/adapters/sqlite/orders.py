@@ -53,7 +53,6 @@ _COUNT_LATEST_BY_DIRECTION = """
     SELECT COUNT(*) FROM latest_orders AS l JOIN orders AS o ON o.id = l.order_id
     WHERE l.placed_at >= ? AND o.order_direction = ?
 """
-_ANY_VISIBLE = "SELECT 1 FROM orders WHERE workflow_id = ? AND placed_at >= ? LIMIT 1"
 _LIVE_WORKFLOW_NAME = "SELECT name FROM workflows WHERE id = ? AND deleted_at IS NULL"
 _ORDER_EXISTS = "SELECT 1 FROM orders WHERE id = ?"
 # Moves only forward: a late order older than the stored one leaves it in place.
@@ -142,14 +141,6 @@ class SqliteOrderRepository(OrderRepository):
             return HistoryPage(orders, None if last is None else Position(last.placed_at, last.id), counted)
 
         return await self._database.read_snapshot(select)
-
-    async def has_visible_orders(self, workflow_id: Id, *, now: int) -> bool:
-        params = (workflow_id, oldest_visible_placed_at(now))
-
-        def select(connection: sqlite3.Connection) -> bool:
-            return connection.execute(_ANY_VISIBLE, params).fetchone() is not None
-
-        return await self._database.read(select)
 
     async def latest(
         self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None

@@ -77,3 +77,19 @@ SCHEMA: tuple[str, ...] = (
     """,
 )
 """Statements to run, in order, inside one write transaction; each is a no-op when already applied."""
+
+TABLES_BY_OPERATION: dict[str, tuple[str, ...]] = {
+    "workflows.add": ("workflows",),
+    "workflows.get": ("workflows",),
+    "workflows.replace": ("workflows",),
+    "workflows.delete": ("workflows",),
+    "workflows.list": ("workflows",),
+    "orders.add": ("orders", "latest_orders", "recorded_orders", "workflows"),
+    "orders.get": ("orders",),
+    "orders.page": ("orders",),
+    "orders.latest": ("latest_orders", "orders"),
+    "health.check": ("workflows",),
+    "revisions.of_workflow": ("workflows", "recorded_orders", "orders"),
+}
+"""The tables each storage port call (adapters.storage_calls) reads or writes, its main one first:
+what its trace span names."""
