@@ -12,6 +12,7 @@ from adapters.http.entity_tags import (
     CONDITIONAL_RESPONSES,
     TAG_HEADERS,
     IfNoneMatch,
+    TaggedRead,
     cache_headers,
     history_tag,
     matches,
@@ -82,6 +83,7 @@ class WorkflowOrderController(ApiController):
         "/",
         responses=CONDITIONAL_RESPONSES | problems(*_READ, 404),
         response_headers=TAG_HEADERS,
+        operation_class=TaggedRead,
         operation_id="getOrderHistory",
         summary="A workflow's orders, newest first, paginated",
     )
@@ -127,6 +129,7 @@ class OrderController(ApiController):
         "/latest",
         responses=CONDITIONAL_RESPONSES | problems(*_READ),
         response_headers=TAG_HEADERS,
+        operation_class=TaggedRead,
         operation_id="getLatestOrders",
         summary="The newest order of every workflow",
     )
@@ -145,6 +148,7 @@ class OrderController(ApiController):
         "/{order_id:str}",
         responses=CONDITIONAL_RESPONSES | problems(*_READ, 404),
         response_headers=TAG_HEADERS,
+        operation_class=TaggedRead,
         operation_id="getOrder",
         summary="One order",
     )

@@ -11,6 +11,7 @@ from adapters.http.entity_tags import (
     CONDITIONAL_RESPONSES,
     TAG_HEADERS,
     IfNoneMatch,
+    TaggedRead,
     cache_headers,
     matches,
     not_modified,
@@ -64,6 +65,7 @@ class WorkflowController(ApiController):
         "/",
         responses=CONDITIONAL_RESPONSES | problems(*_READ),
         response_headers=TAG_HEADERS,
+        operation_class=TaggedRead,
         operation_id="listWorkflows",
         summary="List workflows by name",
     )
@@ -81,6 +83,7 @@ class WorkflowController(ApiController):
         "/{workflow_id:str}",
         responses=CONDITIONAL_RESPONSES | problems(*_READ, 404),
         response_headers=TAG_HEADERS,
+        operation_class=TaggedRead,
         operation_id="getWorkflow",
         summary="One workflow with its order summary",
     )
