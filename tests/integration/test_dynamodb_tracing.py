@@ -109,6 +109,7 @@ def test_reads_name_the_table_they_read(
     aws_requests = _by_kind(exporter.get_finished_spans(), SpanKind.CLIENT)
     assert [span.name for span in port_calls] == [
         f"orders.get {dynamodb_tables.order_ids}",
+        f"revisions.of_workflow {dynamodb_tables.workflows}",  # what the history page's ETag is made of
         f"orders.page {dynamodb_tables.orders}",
     ]
     below = {_parent(span) for span in aws_requests}
@@ -116,7 +117,7 @@ def test_reads_name_the_table_they_read(
     for span in aws_requests:
         [table] = (span.attributes or {})["aws.dynamodb.table_names"]
         [owner] = [call for call in port_calls if _id(call) == _parent(span)]
-        assert table == (owner.attributes or {})["db.collection.name"]
+        assert table in (owner.attributes or {})["aws.dynamodb.table_names"]
 
 
 def _aws_sdk_instrumented() -> bool:
