@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb.concurrency import both
 from adapters.dynamodb.errors import storage_errors
-from adapters.dynamodb.expressions import names
 from adapters.dynamodb.history_query import history_query
-from adapters.dynamodb.mapping import read_int, read_s, s
-from adapters.dynamodb.workflow_mapping import WORKFLOW_ATTRIBUTES, item_to_workflow, workflow_pk
+from adapters.dynamodb.mapping import read_int, read_s
+from adapters.dynamodb.workflow_mapping import WORKFLOW_ATTRIBUTES, item_to_workflow
+from adapters.dynamodb.workflows import read_workflow_item
 from adapters.spec_json import DecodedWorkflows
 from domain.model.history import HistoryFilter, Position
 from domain.model.ids import Id
@@ -36,15 +36,7 @@ class DynamoDbRevisions(Revisions):
         return WorkflowRevision(workflow, recorded, oldest)
 
     async def _workflow(self, workflow_id: Id) -> tuple[Workflow | None, int]:
-        async with storage_errors("workflow revision"):
-            response = await self._client.get_item(
-                TableName=self._workflows,
-                Key={"pk": s(workflow_pk(workflow_id))},
-                ConsistentRead=True,
-                ProjectionExpression=", ".join(f"#{a}" for a in _ATTRIBUTES),
-                ExpressionAttributeNames=names(*_ATTRIBUTES),
-            )
-        item = response.get("Item")
+        item = await read_workflow_item(self._client, self._workflows, workflow_id, _ATTRIBUTES)
         if item is None:
             return None, 0
         recorded = read_int(item, "recorded") if "recorded" in item else 0

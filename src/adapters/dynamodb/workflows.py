@@ -124,19 +124,8 @@ class DynamoDbWorkflowRepository(WorkflowRepository):
 
     async def _read(self, workflow_id: Id, attributes: tuple[str, ...]) -> dict[str, Any] | None:
         """The live workflow item (strongly consistent) with these attributes, or None."""
-        attributes = (*attributes, "deleted")
-        async with storage_errors("get workflow"):
-            response = await self._client.get_item(
-                TableName=self._table,
-                Key={"pk": s(workflow_pk(workflow_id))},
-                ConsistentRead=True,
-                ProjectionExpression=", ".join(f"#{a}" for a in attributes),
-                ExpressionAttributeNames=names(*attributes),
-            )
-        item = response.get("Item")
-        if item is None or "deleted" in item:
-            return None
-        return dict(item)
+        item = await read_workflow_item(self._client, self._table, workflow_id, (*attributes, "deleted"))
+        return None if item is None or "deleted" in item else item
 
     def _release_name(self, workflow_id: Id, name: str) -> TransactWriteItemTypeDef:
         return {"Delete": {"TableName": self._table, "Key": {"pk": s(name_pk(name))},
@@ -170,3 +159,20 @@ class DynamoDbWorkflowRepository(WorkflowRepository):
             async for item in scanned_items(self._client, request, "list workflows")
         ]
         return sorted(workflows, key=lambda w: w.name)
+
+
+async def read_workflow_item(
+    client: DynamoDBClient, table: str, workflow_id: Id, attributes: tuple[str, ...]
+) -> dict[str, Any] | None:
+    """The workflow's item, live or tombstone, with these attributes (a strongly consistent GetItem),
+    or None when there is none."""
+    async with storage_errors("get workflow"):
+        response = await client.get_item(
+            TableName=table,
+            Key={"pk": s(workflow_pk(workflow_id))},
+            ConsistentRead=True,
+            ProjectionExpression=", ".join(f"#{a}" for a in attributes),
+            ExpressionAttributeNames=names(*attributes),
+        )
+    item = response.get("Item")
+    return None if item is None else dict(item)
