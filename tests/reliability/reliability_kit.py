@@ -91,6 +91,12 @@ class Service(ServiceProcess):
         raise AssertionError("no VmRSS line in /proc/<pid>/status")
 
 
+MOTO_QUEUE_DEADLINE = {"WFO_STORAGE_TIMEOUT_SECONDS": "30"}
+"""For tests of something else than the storage deadline under load on moto: moto answers one request
+at a time, so a queue of them outlasts the production deadline (2.5 s) on a busy machine; the deadline
+itself is proven by test_outage.py."""
+
+
 def dynamodb_env(endpoint: str) -> dict[str, str]:
     """Settings for a service on DynamoDB at `endpoint`, under a table prefix of its own."""
     return {

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from reliability_http import RawPool, walk_history
-from reliability_kit import JSON, Services, decode, newest_first, order_body, uuid4_from
+from reliability_kit import JSON, MOTO_QUEUE_DEADLINE, Services, decode, newest_first, order_body, uuid4_from
 
 from builders import encode, workflow_body
 
@@ -24,7 +24,6 @@ CLIENTS = 50
 # back on a cancellation): a write costs O(orders stored), so a run costs O(orders²). 600 orders took
 # 86 s (8 requests/s), 200 took 18 s; 150 keep a DynamoDB run near 10 s and still put 50 requests in flight.
 ORDERS = {"sqlite": 5000, "dynamodb": 150}
-MOTO_QUEUE_DEADLINE = {"WFO_STORAGE_TIMEOUT_SECONDS": "30"}
 
 
 def seconds_spread(count: int) -> int:
