@@ -13,10 +13,12 @@ from typing import TypeVar
 from adapters.telemetry.metrics import Metrics
 from domain.model.enums import OrderDirection
 from domain.model.errors import ConflictError, NotFoundError, StorageUnavailableError, UnavailableError
+from domain.model.feed import FeedBatch, FeedPosition
 from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
 from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
 from domain.model.workflow import Workflow
+from ports.feed import OrderFeed
 from ports.health import StorageHealth
 from ports.orders import OrderRepository
 from ports.revisions import Revisions, WorkflowRevision
@@ -127,3 +129,19 @@ class GuardedRevisions:
 
     async def of_workflow(self, workflow_id: Id, *, now: int) -> WorkflowRevision:
         return await self._calls.run("revisions.of_workflow", self._inner.of_workflow(workflow_id, now=now))
+
+
+class GuardedOrderFeed:
+    """OrderFeed whose reads go through StorageCalls (waiting for a change is not a storage call)."""
+
+    def __init__(self, inner: OrderFeed, calls: StorageCalls) -> None:
+        self._inner, self._calls = inner, calls
+
+    async def end(self) -> FeedPosition:
+        return await self._calls.run("feed.end", self._inner.end())
+
+    async def read(self, after: FeedPosition, *, now: int, limit: int) -> FeedBatch:
+        return await self._calls.run("feed.read", self._inner.read(after, now=now, limit=limit))
+
+    async def changed(self) -> None:
+        await self._inner.changed()

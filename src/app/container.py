@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 from opentelemetry.trace import Tracer
 
 from adapters.storage_calls import (
+    GuardedOrderFeed,
     GuardedOrderRepository,
     GuardedRevisions,
     GuardedStorageHealth,
@@ -21,9 +22,11 @@ from adapters.telemetry.storage_spans import TracedStorageCalls
 from adapters.workflow_names import RememberedWorkflowNames
 from app.settings import Settings
 from app.storage import open_dynamodb_storage, open_sqlite_storage
+from domain.model.feed import EventIdCodec
 from domain.model.history import CursorCodec
 from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory
 from domain.use_cases.transfer import ExportRecords, ImportRecords
+from domain.use_cases.watch_orders import WatchOrders
 from domain.use_cases.workflows import (
     CreateWorkflow,
     DeleteWorkflow,
@@ -31,6 +34,9 @@ from domain.use_cases.workflows import (
     ListWorkflows,
     ReplaceWorkflow,
 )
+
+SUBSCRIBER_BUFFER = 1000
+"""Events buffered per stream subscriber before it counts as too slow and is disconnected."""
 
 
 def cursor_key(settings: Settings) -> bytes:
@@ -59,6 +65,7 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(Uuid4IdGenerator)
     metrics = providers.Singleton(Metrics)
     cursors = providers.Singleton(CursorCodec, key=providers.Callable(cursor_key, settings))
+    event_ids = providers.Singleton(EventIdCodec, key=providers.Callable(cursor_key, settings))
 
     storage = providers.Selector(
         settings.provided.storage,
@@ -76,6 +83,7 @@ class Container(containers.DeclarativeContainer):
     order_repository = providers.Singleton(GuardedOrderRepository, storage.provided.orders, storage_calls)
     storage_health = providers.Singleton(GuardedStorageHealth, storage.provided.health, storage_calls)
     revisions = providers.Singleton(GuardedRevisions, storage.provided.revisions, storage_calls)
+    feed = providers.Singleton(GuardedOrderFeed, storage.provided.feed, storage_calls)
     workflow_names = providers.Singleton(RememberedWorkflowNames, workflow_repository)
 
     create_workflow = providers.Singleton(CreateWorkflow, workflows=workflow_repository, clock=clock, ids=ids)
@@ -95,6 +103,15 @@ class Container(containers.DeclarativeContainer):
         GetOrderHistory, revisions=revisions, orders=order_repository, clock=clock, cursors=cursors
     )
     get_latest_orders = providers.Singleton(GetLatestOrders, orders=order_repository, clock=clock)
+    watch_orders = providers.Singleton(
+        WatchOrders,
+        feed=feed,
+        clock=clock,
+        event_ids=event_ids,
+        max_subscribers=settings.provided.stream_max_subscribers,
+        buffer=SUBSCRIBER_BUFFER,
+        heartbeat_seconds=settings.provided.stream_heartbeat_seconds,
+    )
 
     # The export and import commands: long runs of storage calls outside any request, so not
     # under the per-call deadline (the DynamoDB client's own timeouts still apply).
@@ -125,6 +142,7 @@ SERVED = (
     "get_order",
     "get_order_history",
     "get_latest_orders",
+    "watch_orders",
     "storage_health",
     "metrics",
 )

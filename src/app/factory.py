@@ -24,11 +24,13 @@ from adapters.http.problems import exception_handlers
 from adapters.http.query import reject_repeated_parameters
 from adapters.http.responses import JsonResponse
 from adapters.http.shutdown import ShutdownState
+from adapters.http.stream_controller import OrderStreamController
 from adapters.http.workflow_controller import WorkflowController
 from adapters.telemetry.server_spans import ServerSpans
 from app.container import SERVED, Container, running
 from app.logging import configure_logging
 from app.settings import DEFAULT_CURSOR_SECRET, Settings
+from domain.use_cases.watch_orders import WatchOrders
 from ports.clock import Clock
 
 if TYPE_CHECKING:
@@ -60,6 +62,9 @@ class ServedObjects:
             value = getattr(self._container, name)()
             self._objects[name] = await value if inspect.isawaitable(value) else value
 
+    def __getitem__(self, name: str) -> Any:
+        return self._objects[name]
+
     def dependencies(self) -> dict[str, Provide]:
         return {name: self._dependency(name) for name in self._names}
 
@@ -68,14 +73,21 @@ class ServedObjects:
         return Provide(lambda: objects[name], sync_to_thread=False)
 
 
-def _lifespan(container: Container, served: ServedObjects, tracing: "Tracing | None") -> Callable[[Litestar], Any]:
+def _lifespan(
+    container: Container, served: ServedObjects, shutdown: ShutdownState, tracing: "Tracing | None"
+) -> Callable[[Litestar], Any]:
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         # Tracing starts first and stops last, so that the spans of closing the storage are exported.
         traced: AbstractAsyncContextManager[None] = nullcontext() if tracing is None else tracing.running()
         async with traced, running(container):  # the storage opens before the first request
             await served.resolve()
-            yield
+            watch_orders: WatchOrders = served["watch_orders"]
+            shutdown.on_drain(watch_orders.end_all)  # streams end, so that clients go elsewhere
+            try:
+                yield
+            finally:
+                watch_orders.end_all()
 
     return lifespan
 
@@ -121,7 +133,7 @@ def create_app(
         log.warning("cursors are signed with the built-in key: set WFO_CURSOR_SECRET on every replica")
     api = Router(
         path="/",
-        route_handlers=[WorkflowController, WorkflowOrderController, OrderController],
+        route_handlers=[WorkflowController, WorkflowOrderController, OrderStreamController, OrderController],
         guards=[bearer_guard(tokens)] if tokens else [],
         security=[{"bearer": []}],
         before_request=reject_repeated_parameters,
@@ -141,7 +153,7 @@ def create_app(
         request_max_body_size=MAX_BODY_BYTES,
         plugins=[DecimalAsNumber(), ClosedRequestBodies()],
         openapi_config=openapi_config(),
-        lifespan=[_lifespan(container, served, tracing)],
+        lifespan=[_lifespan(container, served, shutdown, tracing)],
         logging_config=None,
     )
     observer: Observer = RequestObserver(metrics, shutdown, access_log=settings.access_log)

@@ -30,6 +30,8 @@ class Settings:
     access_log: bool = True
     aws_region: str | None = None
     shutdown_drain_seconds: float = 2.0
+    stream_heartbeat_seconds: float = 15.0
+    stream_max_subscribers: int = 1000
     tracing: bool = False
     """OpenTelemetry traces exported over OTLP/HTTP; the SDK reads every other OTEL_* variable itself."""
 
@@ -65,6 +67,8 @@ class Settings:
             access_log=_choice(env, "WFO_ACCESS_LOG", "true", ("true", "false")) == "true",
             aws_region=aws_region,
             shutdown_drain_seconds=_seconds(env, "WFO_SHUTDOWN_DRAIN_SECONDS", 2.0, allow_zero=True),
+            stream_heartbeat_seconds=_seconds(env, "WFO_STREAM_HEARTBEAT_SECONDS", 15.0),
+            stream_max_subscribers=_count(env, "WFO_STREAM_MAX_SUBSCRIBERS", 1000, highest=100_000),
             tracing=_tracing_requested(env),
         )
 
@@ -111,6 +115,16 @@ def _seconds(env: Mapping[str, str], name: str, default: float, allow_zero: bool
     lowest_ok = value >= 0 if allow_zero else value > 0
     if not lowest_ok or value > 60:
         raise SettingsError(f"{name} must be a number of seconds from 0 to 60 (got {raw!r})")
+    return value
+
+
+def _count(env: Mapping[str, str], name: str, default: int, *, highest: int) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    value = int(raw) if raw.strip().isdigit() else 0
+    if not 1 <= value <= highest:
+        raise SettingsError(f"{name} must be a whole number from 1 to {highest} (got {raw!r})")
     return value
 
 

@@ -15,9 +15,11 @@ from adapters.dynamodb import (
     client_config,
 )
 from adapters.dynamodb.archive import DynamoDbArchive
+from adapters.dynamodb.feed import DynamoDbOrderFeed, FeedWriter
 from adapters.dynamodb.revisions import DynamoDbRevisions
 from adapters.sqlite.archive import SqliteArchive
 from adapters.sqlite.database import SqliteDatabase
+from adapters.sqlite.feed import FeedSignal, SqliteOrderFeed
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.retention import purge_periodically
@@ -28,6 +30,7 @@ from adapters.telemetry.storage_spans import StorageLayout
 from app.settings import Settings
 from ports.archive import StorageArchive
 from ports.clock import Clock
+from ports.feed import OrderFeed
 from ports.health import StorageHealth
 from ports.orders import OrderRepository
 from ports.revisions import Revisions
@@ -44,6 +47,7 @@ class StoragePorts:
     health: StorageHealth
     archive: StorageArchive
     revisions: Revisions
+    feed: OrderFeed
     layout: StorageLayout
 
 
@@ -52,13 +56,15 @@ async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator
     purged in the background meanwhile."""
     database = await SqliteDatabase.open(settings.sqlite_path)
     purge = asyncio.create_task(purge_periodically(database, clock), name="sqlite-retention")
+    recorded = FeedSignal()
     try:
         yield StoragePorts(
             SqliteWorkflowRepository(database),
-            SqliteOrderRepository(database),
+            SqliteOrderRepository(database, recorded),
             SqliteStorageHealth(database),
             SqliteArchive(database),
             SqliteRevisions(database),
+            SqliteOrderFeed(database, recorded),
             StorageLayout("sqlite", TABLES_BY_OPERATION),
         )
     finally:
@@ -78,23 +84,23 @@ async def open_dynamodb_client(settings: Settings) -> AsyncIterator[Any]:
 
 
 async def open_dynamodb_storage(settings: Settings) -> AsyncIterator[StoragePorts]:
-    """The three DynamoDB tables under the configured prefix, through one client."""
+    """The DynamoDB tables under the configured prefix, through one client."""
     async for client in open_dynamodb_client(settings):
         tables = TableNames.for_prefix(settings.dynamodb_table_prefix)
         orders = DynamoDbOrderRepository(
-            client, orders_table=tables.orders, order_ids_table=tables.order_ids, workflows_table=tables.workflows
+            client,
+            orders_table=tables.orders,
+            order_ids_table=tables.order_ids,
+            workflows_table=tables.workflows,
+            feed=FeedWriter(client, tables.feed),
         )
         yield StoragePorts(
             DynamoDbWorkflowRepository(client, tables.workflows),
             orders,
-            DynamoDbStorageHealth(
-                client,
-                workflows_table=tables.workflows,
-                orders_table=tables.orders,
-                order_ids_table=tables.order_ids,
-            ),
+            DynamoDbStorageHealth(client, tables),
             DynamoDbArchive(client, tables.workflows, orders),
             DynamoDbRevisions(client, workflows_table=tables.workflows, orders_table=tables.orders),
+            DynamoDbOrderFeed(client, tables.feed),
             # With tracing on, the AWS SDK is instrumented (adapters.telemetry.tracing).
             StorageLayout("dynamodb", tables.by_operation(), client_spans_below=True),
         )

@@ -158,13 +158,7 @@ def order_repository_for(client: DynamoDBClient, tables: TableNames) -> DynamoDb
 
 
 def storage_health_for(client: DynamoDBClient, tables: TableNames, **kwargs: Any) -> DynamoDbStorageHealth:
-    return DynamoDbStorageHealth(
-        client,
-        workflows_table=tables.workflows,
-        orders_table=tables.orders,
-        order_ids_table=tables.order_ids,
-        **kwargs,
-    )
+    return DynamoDbStorageHealth(client, tables, **kwargs)
 
 
 @pytest.fixture

@@ -149,12 +149,7 @@ async def test_health_gives_up_at_the_storage_deadline_when_the_storage_hangs(
     proxied_client: DynamoDBClient, faults: FaultProxy, dynamodb_tables: TableNames
 ) -> None:
     health = GuardedStorageHealth(
-        DynamoDbStorageHealth(
-            proxied_client,
-            workflows_table=dynamodb_tables.workflows,
-            orders_table=dynamodb_tables.orders,
-            order_ids_table=dynamodb_tables.order_ids,
-        ),
+        DynamoDbStorageHealth(proxied_client, dynamodb_tables),
         StorageCalls(Metrics(), deadline=0.2),
     )
     faults.hang("GetItem")
@@ -165,12 +160,7 @@ async def test_health_gives_up_at_the_storage_deadline_when_the_storage_hangs(
 
 async def test_health_fails_when_a_table_is_missing(dynamodb_client: DynamoDBClient) -> None:
     missing = TableNames.for_prefix("never-created-")
-    health = DynamoDbStorageHealth(
-        dynamodb_client,
-        workflows_table=missing.workflows,
-        orders_table=missing.orders,
-        order_ids_table=missing.order_ids,
-    )
+    health = DynamoDbStorageHealth(dynamodb_client, missing)
 
     with pytest.raises(StorageUnavailableError):
         await health.check()

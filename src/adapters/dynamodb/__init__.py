@@ -8,8 +8,7 @@ Wiring: open ONE client for the life of the process, e.g.
         workflows = DynamoDbWorkflowRepository(client, names.workflows)
         orders = DynamoDbOrderRepository(client, orders_table=names.orders,
                                          order_ids_table=names.order_ids, workflows_table=names.workflows)
-        health = DynamoDbStorageHealth(client, workflows_table=names.workflows,
-                                       orders_table=names.orders, order_ids_table=names.order_ids)
+        health = DynamoDbStorageHealth(client, names)
 
 `await create_tables(client, prefix)` creates the tables (the `create-tables` CLI command).
 """

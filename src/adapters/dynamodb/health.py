@@ -16,15 +16,13 @@ _NO_SUCH_KEY = "health-check"
 
 
 class DynamoDbStorageHealth(StorageHealth):
-    """StorageHealth: a GetItem of a key that never exists on each of the three tables, concurrently.
+    """StorageHealth: a GetItem of a key that never exists on each of the tables, concurrently.
     A missing table counts as unavailable: the service cannot serve without it.
     """
 
-    def __init__(
-        self, client: DynamoDBClient, *, workflows_table: str, orders_table: str, order_ids_table: str
-    ) -> None:
+    def __init__(self, client: DynamoDBClient, tables: TableNames) -> None:
         self._client = client
-        self._keys = key_schemas(TableNames(workflows_table, orders_table, order_ids_table))
+        self._keys = key_schemas(tables)
 
     async def check(self) -> None:
         await all_of(*(self._probe(table, keys) for table, keys in self._keys.items()))

@@ -1,12 +1,18 @@
 """The Query request that reads one workflow's visible orders, newest first, within a filter."""
 
-from typing import Any
+from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from adapters.dynamodb.errors import storage_errors
 from adapters.dynamodb.expressions import names
 from adapters.dynamodb.mapping import MAX_PLACED_AT, n, order_sort_key, s, sort_key_ceiling, sort_key_floor
 from domain.model.history import HistoryFilter, Position
 from domain.model.ids import Id
 from domain.model.order import oldest_visible_placed_at
+
+if TYPE_CHECKING:
+    from types_aiobotocore_dynamodb.client import DynamoDBClient
 
 
 def history_query(
@@ -40,3 +46,21 @@ def history_query(
         "ScanIndexForward": False,
         "ConsistentRead": True,
     }
+
+
+async def count_history(
+    client: DynamoDBClient, table: str, workflow_id: Id, history_filter: HistoryFilter, now: int
+) -> int:
+    """How many visible orders of the workflow match the filter (Select=COUNT, every page)."""
+    request = history_query(table, workflow_id, history_filter, now, None)
+    if request is None:
+        return 0
+    request["Select"] = "COUNT"
+    total = 0
+    while True:
+        async with storage_errors("order count"):
+            response = await client.query(**request)
+        total += response["Count"]
+        if "LastEvaluatedKey" not in response:
+            return total
+        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]

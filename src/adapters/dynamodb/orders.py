@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from adapters.dynamodb.concurrency import both
 from adapters.dynamodb.errors import storage_errors
 from adapters.dynamodb.expressions import live, names
-from adapters.dynamodb.history_query import history_query
+from adapters.dynamodb.feed import FeedWriter
+from adapters.dynamodb.history_query import count_history, history_query
 from adapters.dynamodb.mapping import (
     item_to_order,
     n,
@@ -45,7 +46,7 @@ WRITER = "writer"
 class DynamoDbOrderRepository(OrderRepository):
     """OrderRepository on three tables (see adapters.dynamodb.tables).
 
-    add: one TransactWriteItems of [workflow Update, order Put, id-guard Put]. The workflow step
+    add: one TransactWriteItems of [workflow Update, order Put, id-guard Put, feed Put]. The workflow step
     counts the order in `recorded` and takes it as the workflow's `latest` only if it sorts after
     the current one; when that condition is what failed (a late, older order), the transaction is
     sent again with an Update that only counts, so the older order is still written. `latest_sk` only ever
@@ -59,10 +60,18 @@ class DynamoDbOrderRepository(OrderRepository):
     """
 
     def __init__(
-        self, client: DynamoDBClient, *, orders_table: str, order_ids_table: str, workflows_table: str
+        self,
+        client: DynamoDBClient,
+        *,
+        orders_table: str,
+        order_ids_table: str,
+        workflows_table: str,
+        feed: FeedWriter | None = None,
     ) -> None:
+        """Without `feed`, no feed entries are written (tools that never serve streams)."""
         self._client = client
         self._orders, self._ids, self._workflows = orders_table, order_ids_table, workflows_table
+        self._feed = feed
 
     async def add(self, order: WorkflowOrder) -> None:
         write_token = uuid.uuid4().hex
@@ -72,8 +81,15 @@ class DynamoDbOrderRepository(OrderRepository):
             step = self.workflow_step(
                 order, item, take_latest, live(":name"), names("deleted", "name"), {":name": s(order.workflow_name)}
             )
-            reasons = await transact(self._client, [step, *self.order_puts(order, item)], "record order")
+            steps = [step, *self.order_puts(order, item)]
+            stamped = 0
+            if self._feed is not None:
+                stamped = self._feed.now_ms()
+                steps.append(self._feed.put(order, item, stamped))
+            reasons = await transact(self._client, steps, "record order")
             if reasons is None:
+                if self._feed is not None:
+                    await self._feed.announce_late(order, item, stamped)
                 return
             if failed(reasons, 1) or failed(reasons, 2):
                 if await self.written_by(order.id, write_token, old_item(reasons, 2)):
@@ -171,7 +187,7 @@ class DynamoDbOrderRepository(OrderRepository):
         # Two Queries at once: the page's items, and the count of the whole filtered range.
         (orders, next_position), total = await both(
             self.orders_after(workflow_id, history_filter, now, limit, after),
-            self._count(workflow_id, history_filter, now),
+            count_history(self._client, self._orders, workflow_id, history_filter, now),
         )
         return HistoryPage(orders, next_position, total)
 
@@ -198,20 +214,6 @@ class DynamoDbOrderRepository(OrderRepository):
             return found, None
         last = found[limit - 1]
         return found[:limit], Position(last.placed_at, last.id)
-
-    async def _count(self, workflow_id: Id, history_filter: HistoryFilter, now: int) -> int:
-        request = history_query(self._orders, workflow_id, history_filter, now, None)
-        if request is None:
-            return 0
-        request["Select"] = "COUNT"
-        total = 0
-        while True:
-            async with storage_errors("order count"):
-                response = await self._client.query(**request)
-            total += response["Count"]
-            if "LastEvaluatedKey" not in response:
-                return total
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     async def latest(
         self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None

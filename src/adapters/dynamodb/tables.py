@@ -1,4 +1,4 @@
-"""Table names, key schemas, and the idempotent creation of the service's three tables.
+"""Table names, key schemas, and the idempotent creation of the service's four tables.
 
 - `{prefix}workflows`: pk (S). Workflow items `WORKFLOW#<id>` (spec, timestamps, a copy of the
   newest order as `latest` + its sort key `latest_sk`, `deleted` on tombstones) and name guards
@@ -7,6 +7,8 @@
   workflow's orders sort as (placed_at, id) and are read newest first with ScanIndexForward=False.
 - `{prefix}workflow_order_ids`: id (S) with a full copy of the order: the write-once guard that
   makes an id unique across workflows, and a strongly consistent GetItem by id.
+- `{prefix}order_feed`: bucket (S) + key (S): every new order once more, in the order it was
+  recorded, for the live stream (adapters.dynamodb.feed).
 
 Every table: on-demand billing, point-in-time recovery (35 days of restorable history), deletion
 protection, DynamoDB TTL on `ttl` (orders: placed_at + 7 days; tombstones: their latest order's
@@ -33,35 +35,40 @@ PITR_ATTEMPTS = 30
 
 @dataclass(frozen=True, slots=True)
 class TableNames:
-    """The physical names of the three tables under one prefix (e.g. "prod-")."""
+    """The physical names of the four tables under one prefix (e.g. "prod-")."""
 
     workflows: str
     orders: str
     order_ids: str
+    feed: str
 
     @classmethod
     def for_prefix(cls, prefix: str) -> TableNames:
-        return cls(f"{prefix}workflows", f"{prefix}workflow_orders", f"{prefix}workflow_order_ids")
+        return cls(
+            f"{prefix}workflows", f"{prefix}workflow_orders", f"{prefix}workflow_order_ids", f"{prefix}order_feed"
+        )
 
-    def all(self) -> tuple[str, str, str]:
-        return (self.workflows, self.orders, self.order_ids)
+    def all(self) -> tuple[str, str, str, str]:
+        return (self.workflows, self.orders, self.order_ids, self.feed)
 
     def by_operation(self) -> dict[str, tuple[str, ...]]:
         """The tables each storage port call (adapters.storage_calls) reads or writes, its main one
         first: what its trace span names."""
-        workflows, orders, order_ids = self.workflows, self.orders, self.order_ids
+        workflows, orders, order_ids, feed = self.all()
         return {
             "workflows.add": (workflows,),
             "workflows.get": (workflows,),
             "workflows.replace": (workflows,),
             "workflows.delete": (workflows,),
             "workflows.list": (workflows,),
-            "orders.add": (orders, order_ids, workflows),
+            "orders.add": (orders, order_ids, feed, workflows),
             "orders.get": (order_ids,),
             "orders.page": (orders,),
             "orders.latest": (workflows,),
-            "health.check": (workflows, orders, order_ids),
+            "health.check": (workflows, orders, order_ids, feed),
             "revisions.of_workflow": (workflows, orders),
+            "feed.end": (),
+            "feed.read": (feed,),
         }
 
 
@@ -71,6 +78,7 @@ def key_schemas(names: TableNames) -> dict[str, list[tuple[str, str]]]:
         names.workflows: [("pk", "HASH")],
         names.orders: [("workflow_id", "HASH"), ("sort_key", "RANGE")],
         names.order_ids: [("id", "HASH")],
+        names.feed: [("bucket", "HASH"), ("key", "RANGE")],
     }
 
 
@@ -106,7 +114,7 @@ class TableSafety:
 
 
 async def create_tables(client: DynamoDBClient, prefix: str, *, repair: bool = False) -> list[TableSafety]:
-    """Create whatever is missing of the three tables and wait until each is ACTIVE.
+    """Create whatever is missing of the four tables and wait until each is ACTIVE.
 
     A new table gets point-in-time recovery, deletion protection and TTL on `ttl`. An existing
     table is left as it is and its protections are reported, unless `repair` turns on the ones

@@ -23,8 +23,9 @@ _DESCRIPTIONS = {
     404: "Not found",
     409: "Conflict",
     413: "Body over 64 KiB",
+    410: "The event id is older than the 7-day retention",
     415: "The body is not application/json",
-    503: "Storage unavailable; retry after Retry-After seconds",
+    503: "Storage unavailable (or, for streams, this instance full or stopping); retry after Retry-After seconds",
 }
 _LARGEST = float(LARGEST_MAGNITUDE)
 _SMALLEST = float(SMALLEST_MAGNITUDE)

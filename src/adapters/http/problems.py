@@ -12,6 +12,7 @@ from litestar.types import ExceptionHandlersMap
 from domain.model.errors import (
     ConflictError,
     DomainError,
+    GoneError,
     InvalidInputError,
     NotFoundError,
     UnavailableError,
@@ -24,6 +25,7 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (InvalidInputError, 400),
     (NotFoundError, 404),
     (ConflictError, 409),
+    (GoneError, 410),
     (UnavailableError, 503),
 )
 

@@ -3,6 +3,7 @@
 import sqlite3
 
 from adapters.sqlite.database import SqliteDatabase
+from adapters.sqlite.feed import FeedSignal
 from adapters.sqlite.mapping import ORDER_COLUMNS, order_from_row, order_to_row
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StaleWorkflowError, WorkflowNotFoundError
@@ -60,6 +61,7 @@ COUNT_RECORDED = """
     INSERT INTO recorded_orders (workflow_id, count) VALUES (?, 1)
     ON CONFLICT (workflow_id) DO UPDATE SET count = count + 1
 """
+ANNOUNCE = "INSERT INTO order_feed (order_id, expires_at) VALUES (?, ?)"
 ADVANCE_LATEST = """
     INSERT INTO latest_orders (workflow_id, placed_at, order_id) VALUES (?, ?, ?)
     ON CONFLICT (workflow_id) DO UPDATE SET placed_at = excluded.placed_at, order_id = excluded.order_id
@@ -74,8 +76,9 @@ class SqliteOrderRepository(OrderRepository):
     skipped by the index range itself; nothing here deletes them.
     """
 
-    def __init__(self, database: SqliteDatabase) -> None:
+    def __init__(self, database: SqliteDatabase, recorded: FeedSignal | None = None) -> None:
         self._database = database
+        self._recorded = recorded
 
     async def add(self, order: WorkflowOrder) -> None:
         row = order_to_row(order)
@@ -95,8 +98,11 @@ class SqliteOrderRepository(OrderRepository):
             connection.execute(INSERT_ORDER, row)
             connection.execute(ADVANCE_LATEST, (workflow_id, order.placed_at, order_id))
             connection.execute(COUNT_RECORDED, (workflow_id,))
+            connection.execute(ANNOUNCE, (order_id, order.expires_at))
 
         await self._database.write(insert)
+        if self._recorded is not None:
+            self._recorded.notify()
 
     async def get(self, order_id: Id) -> WorkflowOrder | None:
         def select(connection: sqlite3.Connection) -> WorkflowOrder | None:

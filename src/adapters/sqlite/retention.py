@@ -21,21 +21,25 @@ PURGE_EVERY_SECONDS = 600.0
 _DELETE_EXPIRED = """
     DELETE FROM orders WHERE rowid IN (SELECT rowid FROM orders WHERE expires_at <= ? LIMIT ?)
 """
+_DELETE_EXPIRED_FEED = """
+    DELETE FROM order_feed WHERE seq IN (SELECT seq FROM order_feed WHERE expires_at <= ? LIMIT ?)
+"""
 
 
 async def purge_expired(database: SqliteDatabase, now: int, batch: int = PURGE_BATCH) -> int:
-    """Delete every order expired at `now` (expires_at <= now), `batch` rows per transaction;
-    returns how many were deleted."""
+    """Delete every order expired at `now` (expires_at <= now) and its feed entry, `batch` rows of
+    each per transaction; returns how many orders were deleted."""
 
-    def delete_batch(connection: sqlite3.Connection) -> int:
-        deleted: int = connection.execute(_DELETE_EXPIRED, (now, batch)).rowcount
-        return deleted
+    def delete_batch(connection: sqlite3.Connection) -> tuple[int, int]:
+        orders: int = connection.execute(_DELETE_EXPIRED, (now, batch)).rowcount
+        entries: int = connection.execute(_DELETE_EXPIRED_FEED, (now, batch)).rowcount
+        return orders, entries
 
     total = 0
     while True:
-        deleted = await database.write(delete_batch)
-        total += deleted
-        if deleted < batch:
+        orders, entries = await database.write(delete_batch)
+        total += orders
+        if orders < batch and entries < batch:
             return total
 
 

@@ -70,6 +70,19 @@ SCHEMA: tuple[str, ...] = (
         count INTEGER NOT NULL
     )
     """,
+    # The feed of recorded orders (adapters.sqlite.feed): one row per new order, written in the
+    # order insert's transaction. AUTOINCREMENT: a sequence number is never given out twice, even
+    # after the retention purge deleted the newest rows, so a position is never reused.
+    """
+    CREATE TABLE IF NOT EXISTS order_feed (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+    )
+    """,
+    """
+    CREATE INDEX IF NOT EXISTS order_feed_by_expiry ON order_feed (expires_at)
+    """,
     # Lets "latest" read only the still-visible rows, already newest first.
     """
     CREATE INDEX IF NOT EXISTS latest_orders_by_time
@@ -84,12 +97,14 @@ TABLES_BY_OPERATION: dict[str, tuple[str, ...]] = {
     "workflows.replace": ("workflows",),
     "workflows.delete": ("workflows",),
     "workflows.list": ("workflows",),
-    "orders.add": ("orders", "latest_orders", "recorded_orders", "workflows"),
+    "orders.add": ("orders", "latest_orders", "recorded_orders", "order_feed", "workflows"),
     "orders.get": ("orders",),
     "orders.page": ("orders",),
     "orders.latest": ("latest_orders", "orders"),
     "health.check": ("workflows",),
     "revisions.of_workflow": ("workflows", "recorded_orders", "orders"),
+    "feed.end": ("order_feed",),
+    "feed.read": ("order_feed", "orders"),
 }
 """The tables each storage port call (adapters.storage_calls) reads or writes, its main one first:
 what its trace span names."""

@@ -76,8 +76,40 @@ class InvalidCursorError(InvalidInputError):
         super().__init__([FieldError("cursor", "not a cursor issued for this workflow and these filters")])
 
 
+class InvalidEventIdError(InvalidInputError):
+    title = "Invalid event id"
+
+    def __init__(self) -> None:
+        super().__init__([FieldError("Last-Event-ID", "not an event id this service issued")])
+
+
+class GoneError(DomainError):
+    title = "Gone"
+
+
+class EventIdExpiredError(GoneError):
+    title = "Event id too old"
+
+    def __init__(self) -> None:
+        super().__init__("The event id is older than the 7-day retention; start the stream again without one.")
+
+
 class UnavailableError(DomainError):
     title = "Service unavailable"
+
+
+class TooManySubscribersError(UnavailableError):
+    title = "Too many subscribers"
+
+    def __init__(self) -> None:
+        super().__init__("This instance serves as many streams as it may; try again shortly, or another instance.")
+
+
+class ShuttingDownError(UnavailableError):
+    title = "Shutting down"
+
+    def __init__(self) -> None:
+        super().__init__("This instance is shutting down; connect again (another instance will answer).")
 
 
 class StorageUnavailableError(UnavailableError):

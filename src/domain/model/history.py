@@ -1,6 +1,5 @@
 """Order history queries: filters, page positions, and the opaque cursor that carries a position."""
 
-import base64
 import hashlib
 import hmac
 import json
@@ -10,6 +9,7 @@ from domain.model.enums import OrderDirection
 from domain.model.errors import InvalidCursorError
 from domain.model.ids import Id, parse_id
 from domain.model.order import WorkflowOrder
+from domain.model.tokens import b64, unb64
 
 MAX_LIMIT = 100
 DEFAULT_HISTORY_LIMIT = 20
@@ -82,12 +82,12 @@ class CursorCodec:
     def encode(self, workflow_id: Id, history_filter: HistoryFilter, position: Position) -> str:
         payload = json.dumps([position.placed_at, position.order_id], separators=(",", ":")).encode()
         mac = self._mac(workflow_id, history_filter, payload)
-        return f"{_b64(payload)}.{_b64(mac)}"
+        return f"{b64(payload)}.{b64(mac)}"
 
     def decode(self, token: str, workflow_id: Id, history_filter: HistoryFilter) -> Position:
         try:
             payload_text, mac_text = token.split(".")
-            payload, mac = _unb64(payload_text), _unb64(mac_text)
+            payload, mac = unb64(payload_text), unb64(mac_text)
         except ValueError as error:
             raise InvalidCursorError() from error
         if not hmac.compare_digest(mac, self._mac(workflow_id, history_filter, payload)):
@@ -100,19 +100,3 @@ class CursorCodec:
         if not (type(placed_at) is int and 0 <= placed_at <= LATEST_POSSIBLE_PLACED_AT and order_id is not None):
             raise InvalidCursorError()
         return Position(placed_at, order_id)
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    if not text or len(text) > 200 or not text.isascii():
-        raise ValueError("not a cursor part")
-    try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (ValueError, TypeError) as error:
-        raise ValueError("not base64") from error
-    if _b64(raw) != text:  # the decoder is lenient: only the one canonical spelling is ours
-        raise ValueError("not the canonical encoding")
-    return raw

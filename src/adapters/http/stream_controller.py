@@ -1,0 +1,92 @@
+"""The live stream of new orders, as Server-Sent Events."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+from litestar.response import Stream
+
+from adapters.http.ids import UUID_PATTERN, checked_id
+from adapters.http.numbers import JSON_ENCODER
+from adapters.http.openapi import problems
+from adapters.http.response_bodies import ApiController
+from domain.model.enums import OrderDirection
+from domain.model.feed import StreamFilter
+from domain.use_cases.subscription import Subscription
+from domain.use_cases.watch_orders import WatchOrders
+
+EVENT_STREAM = "text/event-stream"
+RECONNECT_MILLISECONDS = 1000
+_HEARTBEAT = b": keep-alive\n\n"
+_EXAMPLE = (
+    'id: eyJ...\nevent: order\ndata: {"id":"...","workflow_id":"...","placed_at":"2026-11-30T09:00:00Z",'
+    '"order_code":"FR0000120271","order_price":12.5,"order_quantity":3,"order_direction":"BUY",'
+    '"workflow_name":"CAC breakout"}\n\n: keep-alive\n\n'
+)
+_ID = {"format": "uuid", "pattern": UUID_PATTERN}
+EventId = Annotated[
+    str | None,
+    Parameter(
+        header="Last-Event-ID",
+        required=False,
+        description="The id of the last event received: the stream resumes right after it",
+    ),
+]
+
+
+class OrderStreamController(ApiController):
+    path = "/v1/orders/stream"
+    tags = ["orders"]
+
+    @get(
+        "/",
+        media_type=EVENT_STREAM,
+        responses={
+            200: ResponseSpec(
+                str,
+                description=(
+                    "Server-Sent Events: `event: order` per recorded order (data: one row of "
+                    "/v1/orders/latest as JSON; id: where to resume), `: keep-alive` comments while quiet"
+                ),
+                media_type=EVENT_STREAM,
+                examples=None,
+                generate_examples=False,
+            ),
+            **problems(400, 401, 410, 503),
+        },
+        operation_id="streamOrders",
+        summary="New orders as they are recorded (Server-Sent Events, resumable)",
+    )
+    async def stream(
+        self,
+        watch_orders: NamedDependency[WatchOrders],
+        workflow_id: Annotated[
+            str | None, Parameter(description="Only this workflow's orders", schema_extra=_ID)
+        ] = None,
+        direction: Annotated[OrderDirection | None, Parameter(description="Only BUY or only SELL orders")] = None,
+        last_event_id: Annotated[
+            str | None, Parameter(description="As the Last-Event-ID header, for clients that cannot set headers")
+        ] = None,
+        last_event_id_header: EventId = None,
+    ) -> Stream:
+        stream_filter = StreamFilter(
+            workflow_id=None if workflow_id is None else checked_id(workflow_id, "workflow_id"), direction=direction
+        )
+        subscription = await watch_orders.subscribe(stream_filter, last_event_id_header or last_event_id)
+        return Stream(
+            self._events(watch_orders, subscription),
+            media_type=EVENT_STREAM,
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    async def _events(self, watch_orders: WatchOrders, subscription: Subscription) -> AsyncIterator[bytes]:
+        yield f"retry: {RECONNECT_MILLISECONDS}\n\n".encode()
+        async for entry in subscription.events():
+            if entry is None:
+                yield _HEARTBEAT
+                continue
+            data = JSON_ENCODER.encode(self._bodies.latest_order_item(entry.order))
+            yield b"id: %s\nevent: order\ndata: %s\n\n" % (watch_orders.event_id(entry).encode(), data)

@@ -1,0 +1,97 @@
+"""One subscriber's stream of new orders: what it missed first, then what the feed reader hands it."""
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+from domain.model.feed import FeedEntry, FeedPosition, StreamFilter
+from domain.model.ids import Id
+
+if TYPE_CHECKING:
+    from domain.use_cases.watch_orders import WatchOrders
+
+HEARTBEAT = None
+"""What `Subscription.events` yields when nothing happened for a heartbeat interval."""
+_END = "end"
+
+
+class RecentIds:
+    """The last `capacity` ids seen, to recognise one seen again."""
+
+    def __init__(self, capacity: int) -> None:
+        self._order: deque[Id] = deque()
+        self._seen: set[Id] = set()
+        self._capacity = capacity
+
+    def add(self, order_id: Id) -> bool:
+        """Remember `order_id`; False when it was already remembered."""
+        if order_id in self._seen:
+            return False
+        self._seen.add(order_id)
+        self._order.append(order_id)
+        if len(self._order) > self._capacity:
+            self._seen.discard(self._order.popleft())
+        return True
+
+
+class Subscription:
+    """Entries recorded after `after` and up to `live_from` come from the feed (a resume); every
+    later one comes from the feed reader's hand-outs, buffered up to `buffer` entries.
+
+    Each order comes once: the two sources meet at `live_from` without overlap, and ids already
+    given are skipped (a storage may announce an order twice).
+    """
+
+    def __init__(
+        self,
+        watch: "WatchOrders",
+        stream_filter: StreamFilter,
+        *,
+        after: FeedPosition | None,
+        live_from: FeedPosition,
+        buffer: int,
+    ) -> None:
+        self.stream_filter = stream_filter
+        self._watch, self._after, self._live_from = watch, after, live_from
+        self._queue: asyncio.Queue[FeedEntry | str] = asyncio.Queue()
+        self._buffer = buffer
+        self._given = RecentIds(capacity=buffer)
+
+    def offer(self, entry: FeedEntry) -> bool:
+        """Buffer a live entry; False when the buffer is full (the subscriber is too slow)."""
+        if self._queue.qsize() >= self._buffer:
+            return False
+        self._queue.put_nowait(entry)
+        return True
+
+    def end(self) -> None:
+        """End the stream after what is buffered is dropped: the subscriber resumes from its last id."""
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self._queue.put_nowait(_END)
+
+    async def events(self) -> AsyncIterator[FeedEntry | None]:
+        """The entries, oldest first, with HEARTBEAT (None) after each quiet heartbeat interval.
+        Ends when the stream is ended; the subscription is withdrawn however the iteration stops."""
+        heartbeat_seconds = self._watch.heartbeat_seconds
+        try:
+            if self._after is not None and self._after < self._live_from:
+                async for entry in self._watch.backfill(self.stream_filter, self._after, self._live_from):
+                    if self._given.add(entry.order.id):
+                        yield entry
+            while True:
+                try:
+                    async with asyncio.timeout(heartbeat_seconds):
+                        item = await self._queue.get()
+                except TimeoutError:
+                    yield HEARTBEAT
+                    continue
+                if isinstance(item, str):
+                    return
+                if self._after is not None and item.position <= self._after:
+                    continue  # already given by the instance the client came from
+                if self._given.add(item.order.id):
+                    yield item
+        finally:
+            self._watch.unsubscribe(self)

@@ -1,0 +1,30 @@
+"""The feed of recorded orders, in the order they were recorded, shared by every instance."""
+
+from typing import Protocol
+
+from domain.model.feed import FeedBatch, FeedPosition
+
+
+class OrderFeed(Protocol):
+    """Every order recorded as new (never a replay) is in the feed, written with the order itself,
+    so that any instance reading it sees the orders recorded through every instance.
+
+    Reads are consistent: once `read` returned entries up to a position, no order is later added
+    before that position. Storage that cannot order commits exactly holds back its newest entries
+    for a short settling time instead (adapters.dynamodb.feed).
+    """
+
+    async def end(self) -> FeedPosition:
+        """The position after every order readable now: reading after it gives only later ones."""
+        ...
+
+    async def read(self, after: FeedPosition, *, now: int, limit: int) -> FeedBatch:
+        """Up to `limit` (>= 1) entries recorded after `after`, oldest first, skipping orders no
+        longer visible at `now`, and the position to read after next."""
+        ...
+
+    async def changed(self) -> None:
+        """Return when a read may find new entries: as soon as this process records an order, or
+        after the storage's polling interval (for orders recorded by other processes). Not a
+        storage call: it only waits."""
+        ...
