@@ -33,6 +33,7 @@ from adapters.dynamodb import (
     create_tables,
 )
 from adapters.dynamodb.archive import DynamoDbArchive
+from adapters.dynamodb.feed import SETTLE_SECONDS, DynamoDbOrderFeed, FeedWriter
 from adapters.dynamodb.revisions import DynamoDbRevisions
 
 if TYPE_CHECKING:
@@ -151,9 +152,28 @@ def workflow_repository_for(client: DynamoDBClient, tables: TableNames) -> Dynam
     return DynamoDbWorkflowRepository(client, tables.workflows)
 
 
-def order_repository_for(client: DynamoDBClient, tables: TableNames) -> DynamoDbOrderRepository:
+class FeedClock:
+    """Milliseconds for the feed's keys and reads, moved on by the tests (`settle`)."""
+
+    def __init__(self) -> None:
+        self.ms = 1_771_770_600_000
+
+    def __call__(self) -> int:
+        return self.ms
+
+    def settle(self) -> None:
+        self.ms += int(SETTLE_SECONDS * 1000) + 1000  # beyond the stamps of a burst (one per ms)
+
+
+def order_repository_for(
+    client: DynamoDBClient, tables: TableNames, feed_clock: FeedClock | None = None
+) -> DynamoDbOrderRepository:
     return DynamoDbOrderRepository(
-        client, orders_table=tables.orders, order_ids_table=tables.order_ids, workflows_table=tables.workflows
+        client,
+        orders_table=tables.orders,
+        order_ids_table=tables.order_ids,
+        workflows_table=tables.workflows,
+        feed=FeedWriter(client, tables.feed, feed_clock or FeedClock()),
     )
 
 
@@ -167,8 +187,25 @@ def workflow_repository(dynamodb_client: DynamoDBClient, dynamodb_tables: TableN
 
 
 @pytest.fixture
-def order_repository(dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames) -> DynamoDbOrderRepository:
-    return order_repository_for(dynamodb_client, dynamodb_tables)
+def feed_clock() -> FeedClock:
+    return FeedClock()
+
+
+@pytest.fixture
+def order_repository(
+    dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames, feed_clock: FeedClock
+) -> DynamoDbOrderRepository:
+    return order_repository_for(dynamodb_client, dynamodb_tables, feed_clock)
+
+
+@pytest.fixture
+def feed(dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames, feed_clock: FeedClock) -> DynamoDbOrderFeed:
+    return DynamoDbOrderFeed(dynamodb_client, dynamodb_tables.feed, feed_clock)
+
+
+@pytest.fixture
+def settle(feed_clock: FeedClock) -> Callable[[], None]:
+    return feed_clock.settle
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import pytest
 
 from conformance.archive_contract import StorageArchiveContract
+from conformance.feed_contract import FeedContract
 from conformance.revisions_contract import RevisionsContract
 from conformance.storage_contract import (
     OrderRepositoryContract,
@@ -36,4 +37,8 @@ class TestDynamoDbArchive(StorageArchiveContract):
 
 
 class TestDynamoDbRevisions(RevisionsContract):
+    pass
+
+
+class TestDynamoDbFeed(FeedContract):
     pass

@@ -1,17 +1,19 @@
 """The storage conformance suite against the SQLite adapter, on a database file and in memory."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 
 from adapters.sqlite.archive import SqliteArchive
 from adapters.sqlite.database import MEMORY, SqliteDatabase
+from adapters.sqlite.feed import FeedSignal, SqliteOrderFeed
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.revisions import SqliteRevisions
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from conformance.archive_contract import StorageArchiveContract
+from conformance.feed_contract import FeedContract
 from conformance.revisions_contract import RevisionsContract
 from conformance.storage_contract import (
     OrderRepositoryContract,
@@ -51,6 +53,16 @@ def archive(database: SqliteDatabase) -> SqliteArchive:
 @pytest.fixture
 def revisions(database: SqliteDatabase) -> SqliteRevisions:
     return SqliteRevisions(database)
+
+
+@pytest.fixture
+def feed(database: SqliteDatabase) -> SqliteOrderFeed:
+    return SqliteOrderFeed(database, FeedSignal())
+
+
+@pytest.fixture
+def settle() -> Callable[[], None]:
+    return lambda: None  # SQLite gives sequence numbers in commit order: nothing to wait for
 
 
 @pytest.fixture
@@ -106,4 +118,8 @@ class TestSqliteArchive(StorageArchiveContract):
 
 
 class TestSqliteRevisions(RevisionsContract):
+    pass
+
+
+class TestSqliteFeed(FeedContract):
     pass

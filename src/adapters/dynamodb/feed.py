@@ -69,9 +69,16 @@ class FeedWriter:
 
     def __init__(self, client: DynamoDBClient, table: str, clock_ms: Callable[[], int] = wall_clock_ms) -> None:
         self._client, self._table, self._clock_ms = client, table, clock_ms
+        self._last_stamp = 0
 
     def now_ms(self) -> int:
         return self._clock_ms()
+
+    def stamp(self) -> int:
+        """A key time for a new entry: the clock, but always after this writer's previous stamp,
+        so that the orders one process records in turn are read in that order."""
+        self._last_stamp = max(self._clock_ms(), self._last_stamp + 1)
+        return self._last_stamp
 
     def put(self, order: WorkflowOrder, item: dict[str, Any], recorded_ms: int) -> TransactWriteItemTypeDef:
         return {"Put": {"TableName": self._table, "Item": self._entry(order, item, recorded_ms)}}
@@ -82,7 +89,7 @@ class FeedWriter:
         if self.now_ms() - stamped < SETTLE_SECONDS * 1000 / 2:
             return
         async with storage_errors("announce late order"):
-            await self._client.put_item(TableName=self._table, Item=self._entry(order, item, self.now_ms()))
+            await self._client.put_item(TableName=self._table, Item=self._entry(order, item, self.stamp()))
 
     @staticmethod
     def _entry(order: WorkflowOrder, item: dict[str, Any], recorded_ms: int) -> dict[str, Any]:

@@ -84,7 +84,7 @@ class DynamoDbOrderRepository(OrderRepository):
             steps = [step, *self.order_puts(order, item)]
             stamped = 0
             if self._feed is not None:
-                stamped = self._feed.now_ms()
+                stamped = self._feed.stamp()
                 steps.append(self._feed.put(order, item, stamped))
             reasons = await transact(self._client, steps, "record order")
             if reasons is None:

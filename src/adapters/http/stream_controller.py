@@ -6,7 +6,7 @@ from typing import Annotated
 from litestar import get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, Parameter
 from litestar.response import Stream
 
 from adapters.http.ids import UUID_PATTERN, checked_id
@@ -29,8 +29,8 @@ _EXAMPLE = (
 _ID = {"format": "uuid", "pattern": UUID_PATTERN}
 EventId = Annotated[
     str | None,
-    Parameter(
-        header="Last-Event-ID",
+    HeaderParameter(
+        name="Last-Event-ID",
         required=False,
         description="The id of the last event received: the stream resumes right after it",
     ),

@@ -1,0 +1,106 @@
+"""What every OrderFeed must do: the sentences of ports.feed, one test each.
+
+Fixtures on one fresh, empty storage per test: `feed`, `workflow_repository`, `order_repository`
+(writing the feed), and `settle`: a callable that lets time pass until what was written is
+readable (a no-op where the storage orders commits itself).
+"""
+
+from collections.abc import Callable
+
+import pytest
+
+from builders import NOW, add_all, live_workflow, make_order
+from domain.model.errors import DuplicateOrderIdError, WorkflowNotFoundError
+from domain.model.feed import FeedEntry
+from domain.model.order import RETENTION_SECONDS
+from ports.feed import OrderFeed
+from ports.orders import OrderRepository
+from ports.workflows import WorkflowRepository
+
+
+def ids(entries: list[FeedEntry]) -> list[str]:
+    return [entry.order.id for entry in entries]
+
+
+class FeedContract:
+    async def test_new_orders_are_read_after_the_end_in_the_order_they_were_recorded(
+        self,
+        feed: OrderFeed,
+        workflow_repository: WorkflowRepository,
+        order_repository: OrderRepository,
+        settle: Callable[[], None],
+    ) -> None:
+        workflow = await live_workflow(workflow_repository)
+        before = make_order(workflow)
+        await add_all(order_repository, before)
+        settle()
+        start = await feed.end()
+        newest, late, same_second = (make_order(workflow, placed_at=NOW - s) for s in (1, 900, 1))
+        await add_all(order_repository, newest, late, same_second)
+        settle()
+
+        batch = await feed.read(start, now=NOW, limit=10)
+
+        assert ids(batch.entries) == [newest.id, late.id, same_second.id]
+        assert batch.entries[0].order == newest
+        positions = [entry.position for entry in batch.entries]
+        assert positions == sorted(positions) and len(set(positions)) == 3 and positions[0] > start
+        assert (await feed.read(batch.position, now=NOW, limit=10)).entries == []
+
+    async def test_a_read_stops_at_the_limit_and_the_next_goes_on_from_its_position(
+        self,
+        feed: OrderFeed,
+        workflow_repository: WorkflowRepository,
+        order_repository: OrderRepository,
+        settle: Callable[[], None],
+    ) -> None:
+        workflow = await live_workflow(workflow_repository)
+        start = await feed.end()
+        orders = [make_order(workflow, placed_at=NOW - n) for n in range(3)]
+        await add_all(order_repository, *orders)
+        settle()
+
+        first = await feed.read(start, now=NOW, limit=2)
+        rest = await feed.read(first.position, now=NOW, limit=2)
+        from_the_first = await feed.read(first.entries[0].position, now=NOW, limit=5)
+
+        assert ids(first.entries) + ids(rest.entries) == [order.id for order in orders]
+        assert ids(from_the_first.entries) == [order.id for order in orders[1:]]
+
+    async def test_refused_writes_and_replays_add_nothing(
+        self,
+        feed: OrderFeed,
+        workflow_repository: WorkflowRepository,
+        order_repository: OrderRepository,
+        settle: Callable[[], None],
+    ) -> None:
+        workflow = await live_workflow(workflow_repository)
+        order = make_order(workflow)
+        await add_all(order_repository, order)
+        settle()
+        start = await feed.end()
+
+        with pytest.raises(DuplicateOrderIdError):
+            await order_repository.add(order)
+        with pytest.raises(WorkflowNotFoundError):
+            await order_repository.add(make_order())  # of a workflow never created
+        settle()
+
+        assert (await feed.read(start, now=NOW, limit=10)).entries == []
+
+    async def test_orders_no_longer_visible_are_skipped(
+        self,
+        feed: OrderFeed,
+        workflow_repository: WorkflowRepository,
+        order_repository: OrderRepository,
+        settle: Callable[[], None],
+    ) -> None:
+        workflow = await live_workflow(workflow_repository)
+        start = await feed.end()
+        expiring = make_order(workflow, placed_at=NOW - RETENTION_SECONDS + 5)
+        staying = make_order(workflow)
+        await add_all(order_repository, expiring, staying)
+        settle()
+
+        assert ids((await feed.read(start, now=NOW, limit=10)).entries) == [expiring.id, staying.id]
+        assert ids((await feed.read(start, now=NOW + 5, limit=10)).entries) == [staying.id]

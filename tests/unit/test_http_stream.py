@@ -1,0 +1,50 @@
+"""GET /v1/orders/stream refusals over HTTP (the events themselves: test_use_cases_watch_orders and,
+end to end, tests/integration/test_order_stream_process.py)."""
+
+import time
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from app.settings import DEFAULT_CURSOR_SECRET
+from domain.model.feed import EventIdCodec, FeedPosition
+from domain.model.order import RETENTION_SECONDS
+
+STREAM = "/v1/orders/stream"
+
+
+def issued(seconds_ago: int) -> str:
+    """An event id as the service signs it (the default key), issued `seconds_ago`."""
+    codec = EventIdCodec(DEFAULT_CURSOR_SECRET.encode())
+    return codec.encode(FeedPosition(f"{1:020d}"), now=int(time.time()) - seconds_ago)
+
+
+@pytest.mark.parametrize(
+    ("params", "headers", "field"),
+    [
+        ({"workflow_id": "not-a-uuid"}, {}, "workflow_id"),
+        ({"direction": "SIDEWAYS"}, {}, "direction"),
+        ({"last_event_id": "forged"}, {}, "Last-Event-ID"),
+        ({}, {"Last-Event-ID": issued(0)[:-1] + "x"}, "Last-Event-ID"),
+    ],
+)
+def test_bad_parameters_and_event_ids_are_400(
+    client: TestClient[Any], params: dict[str, str], headers: dict[str, str], field: str
+) -> None:
+    response = client.get(STREAM, params=params, headers=headers)
+
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert field in {error["field"] for error in response.json()["errors"]}
+
+
+def test_an_event_id_older_than_the_retention_is_410(client: TestClient[Any]) -> None:
+    response = client.get(STREAM, headers={"Last-Event-ID": issued(RETENTION_SECONDS + 60)})
+
+    assert response.status_code == 410
+    assert response.json()["title"] == "Event id too old"
+
+
+def test_the_stream_needs_a_read_token(secured_client: TestClient[Any]) -> None:
+    assert secured_client.get(STREAM).status_code == 401

@@ -1,0 +1,163 @@
+"""WatchOrders against the real SQLite adapter in memory, with a fixed clock."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from fakes import FixedClock
+
+from adapters.sqlite.database import MEMORY, SqliteDatabase
+from adapters.sqlite.feed import FeedSignal, SqliteOrderFeed
+from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.workflows import SqliteWorkflowRepository
+from builders import NOW, live_workflow, make_order
+from domain.model.enums import OrderDirection
+from domain.model.errors import (
+    EventIdExpiredError,
+    InvalidEventIdError,
+    ShuttingDownError,
+    TooManySubscribersError,
+)
+from domain.model.feed import EventIdCodec, FeedEntry, StreamFilter
+from domain.model.order import RETENTION_SECONDS, WorkflowOrder
+from domain.model.workflow import Workflow
+from domain.use_cases.subscription import Subscription
+from domain.use_cases.watch_orders import WatchOrders
+
+KEY = b"k" * 32
+WAIT = 5.0
+
+
+@dataclass
+class Setup:
+    watch: WatchOrders
+    orders: SqliteOrderRepository
+    workflow: Workflow
+    clock: FixedClock
+
+    async def record(self, *orders: WorkflowOrder) -> None:
+        for order in orders:
+            await self.orders.add(order)
+
+
+@pytest.fixture
+async def setup() -> AsyncIterator[Setup]:
+    database = await SqliteDatabase.open(MEMORY)
+    signal = FeedSignal(poll_seconds=0.05)
+    clock = FixedClock(NOW)
+    watch = WatchOrders(
+        SqliteOrderFeed(database, signal),
+        clock,
+        EventIdCodec(KEY),
+        max_subscribers=3,
+        buffer=5,
+        heartbeat_seconds=0.05,
+    )
+    workflow = await live_workflow(SqliteWorkflowRepository(database))
+    yield Setup(watch, SqliteOrderRepository(database, signal), workflow, clock)
+    watch.end_all()
+    await database.close()
+
+
+async def take(subscription: Subscription, count: int) -> list[FeedEntry]:
+    """The next `count` entries (heartbeats skipped), or fail after WAIT seconds."""
+    taken: list[FeedEntry] = []
+    events = subscription.events()
+    async with asyncio.timeout(WAIT):
+        async for entry in events:
+            if entry is not None:
+                taken.append(entry)
+                if len(taken) == count:
+                    break
+    return taken
+
+
+async def ended(subscription: Subscription) -> bool:
+    """True when the stream ends (after any buffered entries) within WAIT seconds."""
+    async with asyncio.timeout(WAIT):
+        async for _ in subscription.events():
+            pass
+    return True
+
+
+def order_ids(entries: list[FeedEntry]) -> list[str]:
+    return [entry.order.id for entry in entries]
+
+
+async def test_subscribers_get_the_orders_recorded_after_they_subscribed_in_recorded_order(setup: Setup) -> None:
+    earlier = make_order(setup.workflow)
+    await setup.record(earlier)
+    everything = await setup.watch.subscribe(StreamFilter())
+    sells = await setup.watch.subscribe(StreamFilter(direction=OrderDirection.SELL))
+    new = [make_order(setup.workflow, placed_at=NOW - n, direction=("BUY", "SELL")[n % 2]) for n in range(4)]
+    await setup.record(*new)
+
+    assert order_ids(await take(everything, 4)) == [order.id for order in new]
+    assert order_ids(await take(sells, 2)) == [new[1].id, new[3].id]
+
+
+async def test_a_resumed_subscription_gets_what_followed_its_event_then_live_ones_once_each(setup: Setup) -> None:
+    first = await setup.watch.subscribe(StreamFilter())
+    before = [make_order(setup.workflow) for _ in range(3)]
+    await setup.record(*before)
+    [seen, *_] = await take(first, 3)
+    last_event_id = setup.watch.event_id(seen)
+
+    resumed = await setup.watch.subscribe(StreamFilter(), last_event_id)
+    after = make_order(setup.workflow)
+    await setup.record(after)
+
+    assert order_ids(await take(resumed, 3)) == [before[1].id, before[2].id, after.id]
+
+
+async def test_event_ids_not_issued_here_are_refused_and_old_ones_are_gone(setup: Setup) -> None:
+    subscription = await setup.watch.subscribe(StreamFilter())
+    await setup.record(make_order(setup.workflow))
+    [entry] = await take(subscription, 1)
+    event_id = setup.watch.event_id(entry)
+
+    with pytest.raises(InvalidEventIdError):
+        await setup.watch.subscribe(StreamFilter(), event_id[:-2] + ("AA" if not event_id.endswith("AA") else "BB"))
+    with pytest.raises(InvalidEventIdError):
+        await setup.watch.subscribe(StreamFilter(), EventIdCodec(b"another key" * 3).encode(entry.position, now=NOW))
+    setup.clock.advance(RETENTION_SECONDS)
+    with pytest.raises(EventIdExpiredError):
+        await setup.watch.subscribe(StreamFilter(), event_id)
+
+
+async def test_a_subscriber_whose_buffer_fills_is_disconnected(setup: Setup) -> None:
+    slow = await setup.watch.subscribe(StreamFilter())
+    await setup.record(*(make_order(setup.workflow) for _ in range(6)))  # the buffer holds 5
+    for _ in range(100):
+        if setup.watch.subscriber_count == 0:
+            break
+        await asyncio.sleep(0.02)
+
+    assert setup.watch.subscriber_count == 0
+    assert await ended(slow)
+
+
+async def test_subscribers_beyond_the_limit_are_refused(setup: Setup) -> None:
+    for _ in range(3):
+        await setup.watch.subscribe(StreamFilter())
+
+    with pytest.raises(TooManySubscribersError):
+        await setup.watch.subscribe(StreamFilter())
+
+
+async def test_draining_ends_every_stream_and_refuses_new_ones(setup: Setup) -> None:
+    subscription = await setup.watch.subscribe(StreamFilter())
+
+    setup.watch.end_all()
+
+    assert await ended(subscription)
+    with pytest.raises(ShuttingDownError):
+        await setup.watch.subscribe(StreamFilter())
+
+
+async def test_a_quiet_stream_yields_heartbeats(setup: Setup) -> None:
+    subscription = await setup.watch.subscribe(StreamFilter())
+    events = subscription.events()
+    async with asyncio.timeout(WAIT):
+        assert await anext(events) is None
