@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from adapters.telemetry.tracing import Tracing
 
 MAX_BODY_BYTES = 64 * 1024
-API_VERSION = "1.1.0"
+API_VERSION = "1.2.0"
 
 
 class ServedObjects:
