@@ -84,6 +84,7 @@ def _lifespan(
             await served.resolve()
             watch_orders: WatchOrders = served["watch_orders"]
             shutdown.on_drain(watch_orders.end_all)  # streams end, so that clients go elsewhere
+            served["metrics"].count_stream_subscribers(lambda: watch_orders.subscriber_count)
             try:
                 yield
             finally:

@@ -1,8 +1,11 @@
 """The service's Prometheus instruments, in a registry of their own (one per app)."""
 
+from collections.abc import Callable
+
 from prometheus_client import (
     CollectorRegistry,
     Counter,
+    Gauge,
     GCCollector,
     Histogram,
     PlatformCollector,
@@ -18,7 +21,7 @@ _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 
 class Metrics:
     """Request counts and latency by route template and status; storage calls by operation and
-    outcome; orders recorded, created versus replayed; and the process itself: memory, CPU
+    outcome; orders recorded, created versus replayed; live streams open; and the process itself: memory, CPU
     seconds, open file descriptors (process_*), garbage collections (python_gc_*) and the Python
     version (python_info). The process values are read when /metrics is scraped, not per request."""
 
@@ -58,11 +61,19 @@ class Metrics:
         for outcome in ORDER_OUTCOMES:
             self.orders_recorded.labels(outcome)
 
+        self.stream_subscribers = Gauge(
+            "workflow_orders_stream_subscribers", "Live streams open on this instance", registry=self.registry
+        )
+
         # Label children by label values: looking them up through .labels() on every request costs
         # more than the observation itself. Label sets are few (routes x statuses, operations x
         # outcomes), so the dictionaries stay small.
         self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self._storage_children: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
+
+    def count_stream_subscribers(self, count: Callable[[], float]) -> None:
+        """Read the number of open streams from `count` at each scrape."""
+        self.stream_subscribers.set_function(count)
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         key = (method, route, status)

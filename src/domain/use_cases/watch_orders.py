@@ -122,6 +122,10 @@ class WatchOrders:
                 _log.warning("the order feed could not be read; trying again shortly: %s", error)
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
+            except Exception:  # a bug must not silence every stream of the process for good
+                _log.exception("reading the order feed failed; trying again shortly")
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
             self._hand_out(batch.entries)
             self._position = batch.position
             if len(batch.entries) < READ_BATCH:
