@@ -35,6 +35,7 @@ class Setup:
     orders: SqliteOrderRepository
     workflow: Workflow
     clock: FixedClock
+    database: SqliteDatabase
 
     async def record(self, *orders: WorkflowOrder) -> None:
         for order in orders:
@@ -55,7 +56,7 @@ async def setup() -> AsyncIterator[Setup]:
         heartbeat_seconds=0.05,
     )
     workflow = await live_workflow(SqliteWorkflowRepository(database))
-    yield Setup(watch, SqliteOrderRepository(database, signal), workflow, clock)
+    yield Setup(watch, SqliteOrderRepository(database, signal), workflow, clock, database)
     watch.end_all()
     await database.close()
 
@@ -109,6 +110,17 @@ async def test_a_resumed_subscription_gets_what_followed_its_event_then_live_one
     await setup.record(after)
 
     assert order_ids(await take(resumed, 3)) == [before[1].id, before[2].id, after.id]
+
+
+async def test_a_resume_the_storage_cannot_serve_ends_the_stream(setup: Setup) -> None:
+    first = await setup.watch.subscribe(StreamFilter())
+    await setup.record(make_order(setup.workflow), make_order(setup.workflow))
+    [seen, _] = await take(first, 2)
+    await setup.database.close()
+
+    resumed = await setup.watch.subscribe(StreamFilter(), setup.watch.event_id(seen))
+
+    assert await ended(resumed)
 
 
 async def test_event_ids_not_issued_here_are_refused_and_old_ones_are_gone(setup: Setup) -> None:

@@ -5,6 +5,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
+from domain.model.errors import DomainError
 from domain.model.feed import FeedEntry, FeedPosition, StreamFilter
 from domain.model.ids import Id
 
@@ -77,9 +78,12 @@ class Subscription:
         heartbeat_seconds = self._watch.heartbeat_seconds
         try:
             if self._after is not None and self._after < self._live_from:
-                async for entry in self._watch.backfill(self.stream_filter, self._after, self._live_from):
-                    if self._given.add(entry.order.id):
-                        yield entry
+                try:
+                    async for entry in self._watch.backfill(self.stream_filter, self._after, self._live_from):
+                        if self._given.add(entry.order.id):
+                            yield entry
+                except DomainError:
+                    return  # the storage failed the resume: the stream ends, the client resumes later
             while True:
                 try:
                     async with asyncio.timeout(heartbeat_seconds):
