@@ -36,7 +36,7 @@ import httpx
 import pytest
 from service_process import ServiceProcess, dynamodb_env
 
-from adapters.dynamodb.feed import SETTLE_SECONDS
+from adapters.dynamodb.feed import SETTLE_SECONDS, boundary
 from adapters.sqlite.feed import position_of
 from builders import encode, iso, new_id, order_body, workflow_body
 from domain.model.feed import EventIdCodec
@@ -382,7 +382,7 @@ async def test_sqlite_every_subscriber_gets_each_order_once_in_one_order(sqlite_
 @pytest.fixture
 def replicas(dynamodb_endpoint: str, tmp_path: Path) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
     """Two services on the same fresh tables (moto), started side by side."""
-    settings = dynamodb_env(dynamodb_endpoint, "stream") | MOTO_QUEUE_DEADLINE
+    settings = dynamodb_env(dynamodb_endpoint, "stream") | MOTO_QUEUE_DEADLINE | {"WFO_CURSOR_SECRET": SECRET}
     started = [ServiceProcess(tmp_path / "unused.db", tmp_path, settings) for _ in range(2)]
     try:
         with ThreadPoolExecutor(2) as starting:
@@ -399,6 +399,12 @@ def settled(ids: list[str], recorded: list[Recorded]) -> list[str]:
     (adapters.dynamodb.feed), at a place that depends on when each reader read."""
     late = {order.id for order in recorded if order.seconds >= SETTLE_SECONDS}
     return [order_id for order_id in ids if order_id not in late]
+
+
+def two_hours_ago() -> str:
+    """The id of an event issued two hours ago, at the feed's end then."""
+    now = time.time()
+    return EventIdCodec(SECRET.encode()).encode(boundary(int((now - 7200) * 1000)), now=int(now) - 7200)
 
 
 async def test_dynamodb_replicas_stream_alike_and_a_subscriber_resumes_on_the_other(replicas):
@@ -430,8 +436,10 @@ async def test_dynamodb_replicas_stream_alike_and_a_subscriber_resumes_on_the_ot
             # ... more are recorded while it is away, then it resumes on B after its last event.
             later += await record_all(both, plan(workflow_ids, RESUME_ORDERS, 2, rng))
             resumed = await tasks.start(streams_b, Listener(), last_event_id=read[-1].id)
+            # And a subscriber back after two hours away, the first of them without orders.
+            returning = await tasks.start(streams_a, Listener(), last_event_id=two_hours_ago())
             later.append(await record_one(via_a, workflow_ids[1]))
-            await finish([on_a, on_b, resumed], later[-1:])
+            await finish([on_a, on_b, resumed, returning], later[-1:])
             latest_fields = await latest_row_fields(via_b)
         finally:
             await tasks.close()
@@ -448,6 +456,9 @@ async def test_dynamodb_replicas_stream_alike_and_a_subscriber_resumes_on_the_ot
     assert Counter(came) == Counter(order.id for order in later), "orders lost between the two replicas"
     assert settled(came, everything) == settled(on_a_ids[len(recorded) :], everything)
     assert stream_data(read) == stream_data(on_a.events[len(recorded) : len(recorded) + READ_BEFORE_LEAVING])
+
+    returned = check_one_order_of_everything(returning.events, everything, latest_fields)
+    assert settled(returned, everything) == settled(on_a_ids, everything)
 
 
 # Resuming
