@@ -7,7 +7,9 @@ real storage, read by Server-Sent Events clients over HTTP (tests/sse_client.py)
   the subscriber limit refuses one more with 503, and a closed stream frees its place.
 - DynamoDB (moto), two processes on the same tables: writers through both, one subscriber on
   each, the same events in the same order; a subscriber that left one replica mid-stream resumes
-  on the other from its last event id, and gets exactly the rest.
+  on the other from its last event id, and gets exactly the rest; one back after two hours away
+  gets every order since. Stopping a replica (SIGTERM) ends its streams at once, refuses new ones
+  while it drains (503) and exits 0; the other one's streams go on.
 - Resuming by header or by query parameter alike; a forged id is refused (400), one older than
   the retention too (410).
 
@@ -52,9 +54,10 @@ SECRET = "stream-test-event-id-key"
 DELIVERY_DEADLINE_SECONDS = 60.0
 """Safety net for "every event arrived": far beyond what delivery takes, even on a loaded CI machine."""
 
-# SQLite fan-out. 400,000 events (200 subscribers x 2,000 orders) cost the service and the httpx
-# clients about 50 us each on this 2-core machine, over 20 s: most subscribers follow one workflow
-# (about a tenth of the orders) and FULL_SUBSCRIBERS follow them all, about 80,000 events in all.
+# SQLite fan-out. 400,000 events (200 subscribers x 2,000 orders) would cost the service and the
+# httpx clients about 50 us each, over 20 s each on this 2-core machine: FULL_SUBSCRIBERS follow
+# every order, the others one workflow (a twentieth of the orders; a third of them one direction
+# of it too), about 36,000 events in all.
 ORDERS, WRITERS, WORKFLOWS = 2000, 20, 20
 FULL_SUBSCRIBERS, WORKFLOW_SUBSCRIBERS = 10, 190
 
@@ -175,8 +178,8 @@ class Listener:
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     finished: asyncio.Event = field(default_factory=asyncio.Event)
     until: str | None = None
-    ended: bool = False
-    """The server closed the stream."""
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the server closed the stream."""
 
     async def listen(self, client: httpx.AsyncClient, last_event_id: str | None = None) -> None:
         async with open_stream(client, params=self.params, last_event_id=last_event_id) as stream:
@@ -186,14 +189,14 @@ class Listener:
                 self.order_ids.append(json.loads(event.data)["id"])
                 if self.order_ids[-1] == self.until:
                     self.finished.set()
-        self.ended = True
+        self.ended.set()
         self.finished.set()
 
     def stop_at(self, order_id: str) -> None:
         """Finished once `order_id` arrives (or at once, if it did)."""
         self.until = order_id
         self.finished.clear()
-        if order_id in self.order_ids or self.ended:
+        if order_id in self.order_ids or self.ended.is_set():
             self.finished.set()
 
     def matches(self, recorded: Recorded) -> bool:
@@ -441,6 +444,19 @@ async def test_dynamodb_replicas_stream_alike_and_a_subscriber_resumes_on_the_ot
             later.append(await record_one(via_a, workflow_ids[1]))
             await finish([on_a, on_b, resumed, returning], later[-1:])
             latest_fields = await latest_row_fields(via_b)
+
+            # A is stopped: its streams end at once (their clients go elsewhere), new ones are refused
+            # while it drains, and it exits cleanly.
+            stopping = asyncio.create_task(asyncio.to_thread(a.stop))
+            async with asyncio.timeout(DELIVERY_DEADLINE_SECONDS):
+                await asyncio.gather(on_a.ended.wait(), returning.ended.wait())
+            with pytest.raises(StreamRefusedError) as refused:
+                async with open_stream(streams_a):
+                    pass
+            assert refused.value.response.status_code == 503, refused.value.response.text
+            assert refused.value.response.json()["title"] == "Shutting down"
+            assert await stopping == 0, a.output()
+            assert not on_b.ended.is_set(), "B's streams ended with A"
         finally:
             await tasks.close()
 
