@@ -176,6 +176,35 @@ def service_env(extra: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
+def dynamodb_env(moto_url: str, table_prefix: str) -> dict[str, str]:
+    """The service's environment on DynamoDB at `moto_url`, with its tables made under `table_prefix`
+    by `workflow-orders create-tables`."""
+    region = "us-east-1"
+    env = service_env(
+        {
+            "WFO_STORAGE": "dynamodb",
+            "WFO_LOG_FORMAT": "json",
+            "WFO_DYNAMODB_TABLE_PREFIX": table_prefix,
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_ENDPOINT_URL_DYNAMODB": moto_url,
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",  # moto accepts any credentials
+        }
+    )
+    created = subprocess.run(  # noqa: S603 - a fixed command line
+        [venv_script("workflow-orders"), "create-tables"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if created.returncode != 0:
+        raise RuntimeError(f"create-tables failed:\n{created.stdout}\n{created.stderr}")
+    return env
+
+
 @dataclass
 class Moto:
     """moto's DynamoDB server (bench/moto_server.py) in a process of its own, on LOAD_CPU."""

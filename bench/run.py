@@ -39,6 +39,7 @@ from bench.processes import (
     UVICORN,
     Moto,
     Server,
+    dynamodb_env,
     free_port,
     granian_available,
     pin_this_process,
@@ -47,7 +48,6 @@ from bench.processes import (
     server_command,
     service_env,
     start_server,
-    venv_script,
 )
 from bench.seed import Seeded, seed
 
@@ -365,29 +365,7 @@ def _read_paths(seeded: Seeded, busy_ids: Sequence[str]) -> dict[str, list[str]]
 def run_dynamodb(bench: Bench) -> None:
     moto = Moto.start()
     try:
-        region = "us-east-1"
-        env = service_env(
-            {
-                "WFO_STORAGE": "dynamodb",
-                "WFO_LOG_FORMAT": "json",
-                "WFO_DYNAMODB_TABLE_PREFIX": f"bench{os.getpid()}-",
-                "AWS_REGION": region,
-                "AWS_DEFAULT_REGION": region,
-                "AWS_ENDPOINT_URL_DYNAMODB": moto.url,
-                "AWS_ACCESS_KEY_ID": "bench",
-                "AWS_SECRET_ACCESS_KEY": "bench",  # moto accepts any credentials
-            }
-        )
-        created = subprocess.run(  # noqa: S603 - a fixed command line
-            [venv_script("workflow-orders"), "create-tables"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if created.returncode != 0:
-            raise RuntimeError(f"create-tables failed:\n{created.stdout}\n{created.stderr}")
+        env = dynamodb_env(moto.url, f"bench{os.getpid()}-")
         run_storage(bench, DYNAMODB, env, moto)
     finally:
         moto.stop()
@@ -488,22 +466,28 @@ def _notes(bench: Bench) -> list[str]:
     return notes
 
 
-def header(bench: Bench, load_before: tuple[float, float, float]) -> dict[str, str]:
-    plan = bench.plan
+def version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
 
-    def version(package: str) -> str:
-        try:
-            return importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            return "absent"
+
+def revision() -> str:
+    """The commit measured (short hash), and whether tracked files differ from it."""
 
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)  # noqa: S603, S607
         return done.stdout.strip()
 
-    revision = git("rev-parse", "--short", "HEAD") or "unknown"
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
     if git("status", "--porcelain", "--untracked-files=no"):
-        revision += " (with uncommitted changes)"
+        commit += " (with uncommitted changes)"
+    return commit
+
+
+def common_header(load_before: tuple[float, float, float]) -> dict[str, str]:
+    """Date, commit, machine and CPU pinning: the header lines every benchmark table starts with."""
     pinning = (
         f"server on CPU {SERVER_CPU}, load generator and moto on CPU {LOAD_CPU} (taskset)"
         if pinning_available()
@@ -511,10 +495,17 @@ def header(bench: Bench, load_before: tuple[float, float, float]) -> dict[str, s
     )
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": revision,
+        "commit": revision(),
         "machine": f"{os.cpu_count()} CPUs ({platform.machine()}), Python {platform.python_version()}, "
         f"load average {load_before[0]:.2f} before the run, {os.getloadavg()[0]:.2f} after",
         "pinning": pinning,
+    }
+
+
+def header(bench: Bench, load_before: tuple[float, float, float]) -> dict[str, str]:
+    plan = bench.plan
+    return {
+        **common_header(load_before),
         "load": f"{bench.loadgen}, {plan.connections} connections, {plan.seconds} s per endpoint after "
         f"{plan.warmup_seconds} s of warm-up (DynamoDB: {plan.dynamodb_connections} connections, "
         f"{plan.dynamodb_seconds} s, no warm-up)",

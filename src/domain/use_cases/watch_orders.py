@@ -101,8 +101,8 @@ class WatchOrders:
                     return
                 if stream_filter.matches(entry.order):
                     yield entry
-            if not batch.entries:
-                return
+            if not batch.entries and batch.position <= position:
+                return  # nothing more yet (a read may also skip ahead without entries: DynamoDB's buckets)
             position = batch.position
 
     async def _start_reading(self) -> None:
