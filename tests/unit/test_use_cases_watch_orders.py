@@ -66,11 +66,11 @@ async def take(subscription: Subscription, count: int) -> list[FeedEntry]:
     taken: list[FeedEntry] = []
     events = subscription.events()
     async with asyncio.timeout(WAIT):
-        async for entry in events:
-            if entry is not None:
-                taken.append(entry)
-                if len(taken) == count:
-                    break
+        async for batch in events:
+            taken += batch or []
+            if len(taken) >= count:
+                break
+    assert len(taken) == count
     return taken
 
 

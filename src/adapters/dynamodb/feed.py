@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 SETTLE_SECONDS = 1.0
 """How old an entry's key must be before it is read: longer than an order's transaction takes
 from its stamp to its commit, retries by the SDK included."""
+ANNOUNCE_AGAIN_AFTER_SECONDS = 0.8 * SETTLE_SECONDS
+"""A commit acknowledged this long after its stamp may have come after a reader passed the stamp
+(the margin below SETTLE_SECONDS covers clock differences between instances)."""
 POLL_SECONDS = 0.5
 BUCKET_MS = 300_000
 BUCKETS_PER_READ = 12
@@ -86,7 +89,7 @@ class FeedWriter:
     async def announce_late(self, order: WorkflowOrder, item: dict[str, Any], stamped: int) -> None:
         """After a commit that may have come after readers passed its key, write the entry again
         under a fresh key (readers skip the copy when they did see the first)."""
-        if self.now_ms() - stamped < SETTLE_SECONDS * 1000 / 2:
+        if self.now_ms() - stamped < ANNOUNCE_AGAIN_AFTER_SECONDS * 1000:
             return
         async with storage_errors("announce late order"):
             await self._client.put_item(TableName=self._table, Item=self._entry(order, item, self.stamp()))

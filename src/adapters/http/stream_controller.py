@@ -3,14 +3,14 @@
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from litestar import get
+from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, Parameter
 from litestar.response import Stream
 
+from adapters.http.event_frames import EventFrames
 from adapters.http.ids import UUID_PATTERN, checked_id
-from adapters.http.numbers import JSON_ENCODER
 from adapters.http.openapi import problems
 from adapters.http.response_bodies import ApiController
 from domain.model.enums import OrderDirection
@@ -40,6 +40,10 @@ EventId = Annotated[
 class OrderStreamController(ApiController):
     path = "/v1/orders/stream"
     tags = ["orders"]
+
+    def __init__(self, owner: Router) -> None:
+        super().__init__(owner)
+        self._frames = EventFrames(self._bodies)
 
     @get(
         "/",
@@ -84,9 +88,8 @@ class OrderStreamController(ApiController):
 
     async def _events(self, watch_orders: WatchOrders, subscription: Subscription) -> AsyncIterator[bytes]:
         yield f"retry: {RECONNECT_MILLISECONDS}\n\n".encode()
-        async for entry in subscription.events():
-            if entry is None:
+        async for batch in subscription.events():
+            if batch is None:
                 yield _HEARTBEAT
-                continue
-            data = JSON_ENCODER.encode(self._bodies.latest_order_item(entry.order))
-            yield b"id: %s\nevent: order\ndata: %s\n\n" % (watch_orders.event_id(entry).encode(), data)
+            else:
+                yield b"".join(self._frames.frame(entry, watch_orders.event_id) for entry in batch)

@@ -72,30 +72,37 @@ class Subscription:
             self._queue.get_nowait()
         self._queue.put_nowait(_END)
 
-    async def events(self) -> AsyncIterator[FeedEntry | None]:
-        """The entries, oldest first, with HEARTBEAT (None) after each quiet heartbeat interval.
-        Ends when the stream is ended; the subscription is withdrawn however the iteration stops."""
+    async def events(self) -> AsyncIterator[list[FeedEntry] | None]:
+        """Batches of entries, oldest first, with HEARTBEAT (None) after each quiet heartbeat
+        interval. A batch holds every entry waiting when the subscriber asks for the next one, so a
+        burst reaches it in a few writes. Ends when the stream is ended; the subscription is
+        withdrawn however the iteration stops."""
         heartbeat_seconds = self._watch.heartbeat_seconds
         try:
             if self._after is not None and self._after < self._live_from:
                 try:
-                    async for entry in self._watch.backfill(self.stream_filter, self._after, self._live_from):
-                        if self._given.add(entry.order.id):
-                            yield entry
+                    async for read in self._watch.backfill(self.stream_filter, self._after, self._live_from):
+                        if fresh := [entry for entry in read if self._given.add(entry.order.id)]:
+                            yield fresh
                 except DomainError:
                     return  # the storage failed the resume: the stream ends, the client resumes later
             while True:
                 try:
                     async with asyncio.timeout(heartbeat_seconds):
-                        item = await self._queue.get()
+                        waiting = [await self._queue.get()]
                 except TimeoutError:
                     yield HEARTBEAT
                     continue
-                if isinstance(item, str):
+                while not self._queue.empty():
+                    waiting.append(self._queue.get_nowait())
+                if fresh := [item for item in waiting if not isinstance(item, str) and self._is_new(item)]:
+                    yield fresh
+                if _END in waiting:
                     return
-                if self._after is not None and item.position <= self._after:
-                    continue  # already given by the instance the client came from
-                if self._given.add(item.order.id):
-                    yield item
         finally:
             self._watch.unsubscribe(self)
+
+    def _is_new(self, entry: FeedEntry) -> bool:
+        if self._after is not None and entry.position <= self._after:
+            return False  # already given by the instance the client came from
+        return self._given.add(entry.order.id)

@@ -91,16 +91,16 @@ class WatchOrders:
 
     async def backfill(
         self, stream_filter: StreamFilter, after: FeedPosition, through: FeedPosition
-    ) -> AsyncIterator[FeedEntry]:
-        """Entries after `after` up to and including `through` that match, from the feed."""
+    ) -> AsyncIterator[list[FeedEntry]]:
+        """Entries after `after` up to and including `through` that match, from the feed, one list
+        per feed read."""
         position = after
         while position < through:
             batch = await self._feed.read(position, now=self._clock.now(), limit=READ_BATCH)
-            for entry in batch.entries:
-                if entry.position > through:
-                    return
-                if stream_filter.matches(entry.order):
-                    yield entry
+            entries = [entry for entry in batch.entries if entry.position <= through]
+            yield [entry for entry in entries if stream_filter.matches(entry.order)]
+            if len(entries) < len(batch.entries):
+                return
             if not batch.entries and batch.position <= position:
                 return  # nothing more yet (a read may also skip ahead without entries: DynamoDB's buckets)
             position = batch.position
