@@ -6,6 +6,7 @@ readable (a no-op where the storage orders commits itself).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 
@@ -22,86 +23,80 @@ def ids(entries: list[FeedEntry]) -> list[str]:
     return [entry.order.id for entry in entries]
 
 
+@dataclass
+class FeedWorld:
+    feed: OrderFeed
+    workflows: WorkflowRepository
+    orders: OrderRepository
+    settle: Callable[[], None]
+
+
 class FeedContract:
-    async def test_new_orders_are_read_after_the_end_in_the_order_they_were_recorded(
+    @pytest.fixture
+    def world(
         self,
         feed: OrderFeed,
         workflow_repository: WorkflowRepository,
         order_repository: OrderRepository,
         settle: Callable[[], None],
-    ) -> None:
-        workflow = await live_workflow(workflow_repository)
-        before = make_order(workflow)
-        await add_all(order_repository, before)
-        settle()
-        start = await feed.end()
-        newest, late, same_second = (make_order(workflow, placed_at=NOW - s) for s in (1, 900, 1))
-        await add_all(order_repository, newest, late, same_second)
-        settle()
+    ) -> FeedWorld:
+        return FeedWorld(feed, workflow_repository, order_repository, settle)
 
-        batch = await feed.read(start, now=NOW, limit=10)
+    async def test_new_orders_are_read_after_the_end_in_the_order_they_were_recorded(self, world: FeedWorld) -> None:
+        workflow = await live_workflow(world.workflows)
+        before = make_order(workflow)
+        await add_all(world.orders, before)
+        world.settle()
+        start = await world.feed.end()
+        newest, late, same_second = (make_order(workflow, placed_at=NOW - s) for s in (1, 900, 1))
+        await add_all(world.orders, newest, late, same_second)
+        world.settle()
+
+        batch = await world.feed.read(start, now=NOW, limit=10)
 
         assert ids(batch.entries) == [newest.id, late.id, same_second.id]
         assert batch.entries[0].order == newest
         positions = [entry.position for entry in batch.entries]
         assert positions == sorted(set(positions))
         assert positions[0] > start
-        assert (await feed.read(batch.position, now=NOW, limit=10)).entries == []
+        assert (await world.feed.read(batch.position, now=NOW, limit=10)).entries == []
 
-    async def test_a_read_stops_at_the_limit_and_the_next_goes_on_from_its_position(
-        self,
-        feed: OrderFeed,
-        workflow_repository: WorkflowRepository,
-        order_repository: OrderRepository,
-        settle: Callable[[], None],
-    ) -> None:
-        workflow = await live_workflow(workflow_repository)
-        start = await feed.end()
+    async def test_a_read_stops_at_the_limit_and_the_next_goes_on_from_its_position(self, world: FeedWorld) -> None:
+        workflow = await live_workflow(world.workflows)
+        start = await world.feed.end()
         orders = [make_order(workflow, placed_at=NOW - n) for n in range(3)]
-        await add_all(order_repository, *orders)
-        settle()
+        await add_all(world.orders, *orders)
+        world.settle()
 
-        first = await feed.read(start, now=NOW, limit=2)
-        rest = await feed.read(first.position, now=NOW, limit=2)
-        from_the_first = await feed.read(first.entries[0].position, now=NOW, limit=5)
+        first = await world.feed.read(start, now=NOW, limit=2)
+        rest = await world.feed.read(first.position, now=NOW, limit=2)
+        from_the_first = await world.feed.read(first.entries[0].position, now=NOW, limit=5)
 
         assert ids(first.entries) + ids(rest.entries) == [order.id for order in orders]
         assert ids(from_the_first.entries) == [order.id for order in orders[1:]]
 
-    async def test_refused_writes_and_replays_add_nothing(
-        self,
-        feed: OrderFeed,
-        workflow_repository: WorkflowRepository,
-        order_repository: OrderRepository,
-        settle: Callable[[], None],
-    ) -> None:
-        workflow = await live_workflow(workflow_repository)
+    async def test_refused_writes_and_replays_add_nothing(self, world: FeedWorld) -> None:
+        workflow = await live_workflow(world.workflows)
         order = make_order(workflow)
-        await add_all(order_repository, order)
-        settle()
-        start = await feed.end()
+        await add_all(world.orders, order)
+        world.settle()
+        start = await world.feed.end()
 
         with pytest.raises(DuplicateOrderIdError):
-            await order_repository.add(order)
+            await world.orders.add(order)
         with pytest.raises(WorkflowNotFoundError):
-            await order_repository.add(make_order())  # of a workflow never created
-        settle()
+            await world.orders.add(make_order())  # of a workflow never created
+        world.settle()
 
-        assert (await feed.read(start, now=NOW, limit=10)).entries == []
+        assert (await world.feed.read(start, now=NOW, limit=10)).entries == []
 
-    async def test_orders_no_longer_visible_are_skipped(
-        self,
-        feed: OrderFeed,
-        workflow_repository: WorkflowRepository,
-        order_repository: OrderRepository,
-        settle: Callable[[], None],
-    ) -> None:
-        workflow = await live_workflow(workflow_repository)
-        start = await feed.end()
+    async def test_orders_no_longer_visible_are_skipped(self, world: FeedWorld) -> None:
+        workflow = await live_workflow(world.workflows)
+        start = await world.feed.end()
         expiring = make_order(workflow, placed_at=NOW - RETENTION_SECONDS + 5)
         staying = make_order(workflow)
-        await add_all(order_repository, expiring, staying)
-        settle()
+        await add_all(world.orders, expiring, staying)
+        world.settle()
 
-        assert ids((await feed.read(start, now=NOW, limit=10)).entries) == [expiring.id, staying.id]
-        assert ids((await feed.read(start, now=NOW + 5, limit=10)).entries) == [staying.id]
+        assert ids((await world.feed.read(start, now=NOW, limit=10)).entries) == [expiring.id, staying.id]
+        assert ids((await world.feed.read(start, now=NOW + 5, limit=10)).entries) == [staying.id]
