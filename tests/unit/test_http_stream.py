@@ -7,8 +7,11 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from adapters.http.event_frames import EventFrames
+from adapters.http.response_bodies import ResponseBodies
 from app.settings import DEFAULT_CURSOR_SECRET
-from domain.model.feed import EventIdCodec, FeedPosition
+from builders import make_order
+from domain.model.feed import EventIdCodec, FeedEntry, FeedPosition
 from domain.model.order import RETENTION_SECONDS
 
 STREAM = "/v1/orders/stream"
@@ -48,3 +51,22 @@ def test_an_event_id_older_than_the_retention_is_410(client: TestClient[Any]) ->
 
 def test_the_stream_needs_a_read_token(secured_client: TestClient[Any]) -> None:
     assert secured_client.get(STREAM).status_code == 401
+
+
+def test_a_frame_is_built_once_for_every_stream_it_goes_to() -> None:
+    signed: list[FeedEntry] = []
+
+    def event_id(entry: FeedEntry) -> str:
+        signed.append(entry)
+        return "the-id"
+
+    frames = EventFrames(ResponseBodies(), capacity=2)
+    entry = FeedEntry(FeedPosition("1"), make_order(price="12345.12345678901234567"))
+
+    first, again = frames.frame(entry, event_id), frames.frame(entry, event_id)
+
+    assert first is again
+    assert signed == [entry]
+    assert first.startswith(b"id: the-id\nevent: order\ndata: {")
+    assert b'"order_price":12345.12345678901234567,' in first
+    assert first.endswith(b"}\n\n")

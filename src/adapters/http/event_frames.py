@@ -1,8 +1,8 @@
 """Server-Sent Events frames of feed entries, each built once however many streams it goes to."""
 
-from collections import OrderedDict
 from collections.abc import Callable
 
+from adapters.bounded_cache import BoundedCache
 from adapters.http.numbers import JSON_ENCODER
 from adapters.http.response_bodies import ResponseBodies
 from domain.model.feed import FeedEntry
@@ -16,16 +16,13 @@ class EventFrames:
     body is encoded and the event id signed once per order, not once per subscriber."""
 
     def __init__(self, bodies: ResponseBodies, capacity: int = FRAMES_REMEMBERED) -> None:
-        self._bodies, self._capacity = bodies, capacity
-        self._frames: OrderedDict[str, bytes] = OrderedDict()
+        self._bodies = bodies
+        self._frames: BoundedCache[str, bytes] = BoundedCache("SSE frames by feed position", capacity)
 
     def frame(self, entry: FeedEntry, event_id: Callable[[FeedEntry], str]) -> bytes:
-        key = entry.position.key
-        found = self._frames.get(key)
+        found = self._frames.get(entry.position.key)
         if found is None:
             data = JSON_ENCODER.encode(self._bodies.latest_order_item(entry.order))
             found = b"id: %s\nevent: order\ndata: %s\n\n" % (event_id(entry).encode(), data)
-            self._frames[key] = found
-            if len(self._frames) > self._capacity:
-                self._frames.popitem(last=False)
+            self._frames.put(entry.position.key, found)
         return found
