@@ -6,8 +6,10 @@ method by name and, for the async client, runs it on a loop of its own thread.
 
 from __future__ import annotations
 
+import queue
+import threading
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -74,6 +76,15 @@ class Driver:
         result = getattr(self.client, method)(*args, **kwargs)
         return result if self._loop is None else self._loop.run(result)
 
+    def collect_in_background(self, method: str, count: int, **kwargs: Any) -> Background:
+        """The first `count` items of an iterating method (stream_orders), taken on another thread
+        as they come; the iteration then stops (and the client closes its connection)."""
+        items = getattr(self.client, method)(**kwargs)
+        if self._loop is None:
+            return Background(lambda sink: _take(items, count, sink))
+        loop = self._loop
+        return Background(lambda sink: loop.run(_take_async(items, count, sink), timeout=120.0))
+
     def collect(self, method: str, *args: Any, **kwargs: Any) -> list[Any]:
         """Every item of an iterating method (iter_history), as a list."""
         items = getattr(self.client, method)(*args, **kwargs)
@@ -82,3 +93,46 @@ class Driver:
 
 async def _gather(items: AsyncIterator[Any]) -> list[Any]:
     return [item async for item in items]
+
+
+class Background:
+    """Items produced on a thread of their own; `taken` is how many so far, `result` all of them."""
+
+    def __init__(self, produce: Any) -> None:
+        self._items: queue.Queue[Any] = queue.Queue()
+        self._failure: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(produce,), daemon=True)
+        self._thread.start()
+
+    def _run(self, produce: Any) -> None:
+        try:
+            produce(self._items.put)
+        except BaseException as error:  # handed to the test by result()
+            self._failure.append(error)
+
+    @property
+    def taken(self) -> int:
+        return self._items.qsize()
+
+    def result(self, timeout: float = 60.0) -> list[Any]:
+        self._thread.join(timeout)
+        assert not self._thread.is_alive(), f"still waiting after {timeout} s, with {self.taken} items"
+        if self._failure:
+            raise self._failure[0]
+        return [self._items.get_nowait() for _ in range(self._items.qsize())]
+
+
+def _take(items: Iterator[Any], count: int, sink: Any) -> None:
+    for number, item in enumerate(items, start=1):
+        sink(item)
+        if number == count:
+            break
+
+
+async def _take_async(items: AsyncIterator[Any], count: int, sink: Any) -> None:
+    number = 0
+    async for item in items:
+        sink(item)
+        number += 1
+        if number == count:
+            break

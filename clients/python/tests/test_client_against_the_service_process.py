@@ -1,6 +1,7 @@
 """Both clients against `workflow-orders serve` as a process, on SQLite and on DynamoDB (moto), directly
 and through a proxy that answers 503, or passes the request on and then loses the answer."""
 
+import time
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -101,6 +102,43 @@ def workflow_id(direct: Driver) -> str:
 def _stored_once(direct: Driver, workflow_id: str, order_id: str) -> None:
     history = direct("history_page", workflow_id, limit=100)
     assert (history.total_count, [order.id for order in history.orders]) == (1, [order_id])
+
+
+def _stream_subscribers(service: Service) -> float:
+    metrics = httpx.get(f"{service.base_url}/metrics", timeout=5.0).text
+    [line] = [line for line in metrics.splitlines() if line.startswith("workflow_orders_stream_subscribers ")]
+    return float(line.split()[1])
+
+
+def _wait_until(condition: Any, what: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_a_follow_gets_each_new_order_once_across_a_cut_connection_and_a_503(
+    service: Service, connect: Any, proxy: SwitchableTcpProxy, direct: Driver, workflow_id: str
+) -> None:
+    _wait_until(lambda: _stream_subscribers(service) == 0, "the streams of earlier tests to close")
+    follow = connect(proxy.url).collect_in_background("stream_orders", 3, workflow_id=workflow_id)
+    _wait_until(lambda: _stream_subscribers(service) == 1, "the stream to be open")
+    first = direct("record_order", workflow_id, **order_fields(order_price=PRICE_23_DIGITS)).order
+    _wait_until(lambda: follow.taken == 1, "the first order")
+
+    proxy.inject(proxy.UNAVAILABLE)  # the reconnection meets a 503 first
+    proxy.switch(proxy.FORWARD)  # cuts every open connection, the stream's too
+    rest = [direct("record_order", workflow_id, **order_fields()).order for _ in range(2)]
+    streamed = follow.result()
+
+    assert [item.order.id for item in streamed] == [order.id for order in [first, *rest]]
+    assert streamed[0].order.order_price == PRICE_23_DIGITS
+    assert streamed[0].order.workflow_name == first.workflow_name
+    assert proxy.accepted == 3  # the stream, the 503, the stream again after the last event received
+    resumed = direct.collect_in_background(
+        "stream_orders", 2, workflow_id=workflow_id, last_event_id=streamed[0].event_id
+    ).result()
+    assert [item.order.id for item in resumed] == [order.id for order in rest]
 
 
 def test_a_503_on_record_is_retried_and_the_order_is_stored_once(

@@ -5,6 +5,7 @@ from workflow_orders_client.async_client import AsyncWorkflowOrdersClient
 from workflow_orders_client.errors import (
     ApiError,
     Conflict,
+    EventIdExpired,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -35,6 +36,7 @@ from workflow_orders_client.models import (
     WorkflowRequest,
 )
 from workflow_orders_client.retry import NO_RETRIES, RetryPolicy
+from workflow_orders_client.stream import StreamedOrder
 from workflow_orders_client.sync_client import WorkflowOrdersClient
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "CloseBody",
     "ConditionBody",
     "Conflict",
+    "EventIdExpired",
     "Forbidden",
     "IndicatorBody",
     "InvalidInput",
@@ -57,6 +60,7 @@ __all__ = [
     "RecordedOrder",
     "RetryPolicy",
     "ServiceUnreachable",
+    "StreamedOrder",
     "TriggerBody",
     "Unauthorized",
     "Unavailable",

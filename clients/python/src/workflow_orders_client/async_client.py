@@ -11,6 +11,7 @@ from workflow_orders_client import calls, models
 from workflow_orders_client.calls import Call
 from workflow_orders_client.exchange import Attempt, Outcome
 from workflow_orders_client.shell import ClientShell
+from workflow_orders_client.stream import DEFAULT_IDLE_TIMEOUT, StreamedOrder, follow_orders
 
 T = TypeVar("T")
 
@@ -83,3 +84,28 @@ class AsyncWorkflowOrdersClient(ClientShell[httpx.AsyncClient, httpx.AsyncBaseTr
 
     async def latest_orders(self, **query: Unpack[calls.LatestQuery]) -> models.LatestOrdersResponse:
         return await self._run(calls.latest_orders(query))
+
+    async def stream_orders(
+        self,
+        *,
+        workflow_id: str | None = None,
+        direction: models.OrderDirection | None = None,
+        last_event_id: str | None = None,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    ) -> AsyncIterator[StreamedOrder]:
+        """Every new order as it is recorded, for as long as you iterate; see WorkflowOrdersClient."""
+        follow = follow_orders(self._core, workflow_id, direction, last_event_id, idle_timeout)
+        while True:
+            attempt = follow.next_connection()
+            await asyncio.sleep(attempt.delay)
+            try:
+                async with self._http.stream(attempt.method, attempt.url, **attempt.options) as response:
+                    if response.status_code != 200:
+                        await response.aread()
+                    if follow.opened(response):
+                        async for text in response.aiter_text():
+                            for order in follow.received(text):
+                                yield order
+                        follow.dropped()  # the service ended the stream (it is stopping)
+            except httpx.TransportError as error:
+                follow.dropped(error)

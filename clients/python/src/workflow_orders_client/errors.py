@@ -48,6 +48,11 @@ class Conflict(ApiError):
     """409: the workflow name is taken, or the order id was used with other content."""
 
 
+class EventIdExpired(ApiError):
+    """410: the stream was asked to resume after an event older than the 7-day retention; follow it
+    again without `last_event_id` (and read what you missed from the history)."""
+
+
 class Unavailable(ApiError):
     """503 after every attempt the retry policy allowed; `retry_after` is the service's hint in seconds."""
 

@@ -69,15 +69,32 @@ class ClientCore:
         self._retry, self._timeout, self._random = retry, timeout, random_fraction
         self._inject: Inject = find_injector()
 
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._timeout
+
+    @property
+    def retry(self) -> RetryPolicy:
+        return self._retry
+
+    @property
+    def random_fraction(self) -> Callable[[], float]:
+        return self._random
+
     def exchange(self, call: Call[T]) -> "Exchange[T]":
-        headers = dict(self._headers)
-        if call.request.body is not None:
+        return Exchange(call, self.attempt(call.request), self._retry, self._random)
+
+    def attempt(
+        self, request: HttpRequest, accept: str = "application/json", timeout: httpx.Timeout | None = None
+    ) -> Attempt:
+        """The first attempt of a request: its URL, the client's headers, the caller's trace context."""
+        headers = self._headers | {"accept": accept}
+        if request.body is not None:
             headers["content-type"] = "application/json"
         self._inject(headers)  # the caller's current trace context, the same on every attempt
-        return Exchange(call, self._attempt(call.request, headers), self._retry, self._random)
-
-    def _attempt(self, request: HttpRequest, headers: Mapping[str, str]) -> Attempt:
-        options = RequestOptions(params=request.params, headers=headers, content=request.body, timeout=self._timeout)
+        options = RequestOptions(
+            params=request.params, headers=headers, content=request.body, timeout=timeout or self._timeout
+        )
         return Attempt(0.0, request.method, self._base_url + request.path, options)
 
 

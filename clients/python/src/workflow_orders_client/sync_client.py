@@ -11,6 +11,7 @@ from workflow_orders_client import calls, models
 from workflow_orders_client.calls import Call
 from workflow_orders_client.exchange import Attempt, Outcome
 from workflow_orders_client.shell import ClientShell
+from workflow_orders_client.stream import DEFAULT_IDLE_TIMEOUT, StreamedOrder, follow_orders
 
 T = TypeVar("T")
 
@@ -103,3 +104,35 @@ class WorkflowOrdersClient(ClientShell[httpx.Client, httpx.BaseTransport]):
     def latest_orders(self, **query: Unpack[calls.LatestQuery]) -> models.LatestOrdersResponse:
         """The newest order of every workflow, newest first."""
         return self._run(calls.latest_orders(query))
+
+    def stream_orders(
+        self,
+        *,
+        workflow_id: str | None = None,
+        direction: models.OrderDirection | None = None,
+        last_event_id: str | None = None,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    ) -> Iterator[StreamedOrder]:
+        """Every new order as it is recorded (GET /v1/orders/stream), for as long as you iterate.
+
+        Only one workflow's or one direction's with the filters; from the event after
+        `last_event_id` (a StreamedOrder's `event_id` you kept) instead of from now. Connections
+        that drop, fall silent for `idle_timeout` seconds or answer 503 are replaced, resuming
+        after the last event received: nothing missed, nothing twice. Raises the typed error of a
+        refusal (400, 401, 403, and 410 for an event id older than the retention), or
+        ServiceUnreachable / Unavailable after the retry policy's attempts fail in a row.
+        """
+        follow = follow_orders(self._core, workflow_id, direction, last_event_id, idle_timeout)
+        while True:
+            attempt = follow.next_connection()
+            time.sleep(attempt.delay)
+            try:
+                with self._http.stream(attempt.method, attempt.url, **attempt.options) as response:
+                    if response.status_code != 200:
+                        response.read()
+                    if follow.opened(response):
+                        for text in response.iter_text():
+                            yield from follow.received(text)
+                        follow.dropped()  # the service ended the stream (it is stopping)
+            except httpx.TransportError as error:
+                follow.dropped(error)

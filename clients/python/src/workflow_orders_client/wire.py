@@ -10,6 +10,7 @@ import msgspec
 from workflow_orders_client.errors import (
     ApiError,
     Conflict,
+    EventIdExpired,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -31,6 +32,7 @@ _ERRORS: dict[int, type[ApiError]] = {
     403: Forbidden,
     404: NotFound,
     409: Conflict,
+    410: EventIdExpired,
 }
 
 
