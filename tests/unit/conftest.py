@@ -84,6 +84,13 @@ def client(tmp_path: Path) -> Iterator[TestClient[Any]]:
     yield from _app_client(tmp_path, {})
 
 
+@pytest.fixture(scope="module")
+def module_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient[Any]]:
+    """One open app for a whole module: for tests that read its document, or write only records of
+    their own (their own names and ids), so that no test sees another's."""
+    yield from _app_client(tmp_path_factory.mktemp("app"), {})
+
+
 @pytest.fixture
 def secured_client(tmp_path: Path) -> Iterator[TestClient[Any]]:
     """The app with a write token `w-token` and a read token `r-token`."""

@@ -55,9 +55,10 @@ ENUMS = {
 }
 
 
-@pytest.fixture
-def document(client):
-    response = client.get("/schema/openapi.json")
+@pytest.fixture(scope="module")
+def document(module_client):
+    """The document the app serves, read once: these tests only read it."""
+    response = module_client.get("/schema/openapi.json")
     assert response.status_code == 200
     return response.json()
 

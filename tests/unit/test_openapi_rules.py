@@ -47,11 +47,17 @@ NUMBERS = [
 
 
 @pytest.fixture
-def document(client) -> dict[str, Any]:
-    return client.get("/schema/openapi.json").json()
+def client(module_client):
+    """Every test here sends bodies with names and ids of its own: one app serves the module."""
+    return module_client
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def document(module_client) -> dict[str, Any]:
+    return module_client.get("/schema/openapi.json").json()
+
+
+@pytest.fixture(scope="module")
 def components(document) -> dict[str, Any]:
     return document["components"]
 
@@ -89,7 +95,7 @@ class Judge:
 
     def __init__(self, api, components) -> None:
         self.api, self.components = api, components
-        self.workflow_id = api.create_workflow()["id"]
+        self.workflow_id = api.create_workflow(name=f"judge {uuid.uuid4()}")["id"]
 
     def workflow(self, body: dict[str, Any]) -> tuple[bool, bool]:
         response = self.api.send("POST", "/v1/workflows", body)
@@ -192,7 +198,7 @@ def _ids() -> list[str]:
     v4 = uuid.uuid4()
     return [
         str(v4),
-        str(v4).upper(),
+        str(uuid.uuid4()).upper(),  # another id: the tests share one app, and an id is recorded once
         str(uuid.uuid1()),
         str(uuid.UUID(int=v4.int & ~(0xC << 60) | (0x4 << 60))),  # version 4 bits, but not the RFC variant
         v4.hex,
