@@ -124,7 +124,7 @@ SMOKE = Plan(
     orders_per_workflow=3,
     extra_workflows=3,
     dynamodb_busy_workflows=2,
-    dynamodb_extra_workflows=3,
+    dynamodb_extra_workflows=0,
     connections=8,
     granian_endpoints=("health",),
 )

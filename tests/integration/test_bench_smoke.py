@@ -27,7 +27,9 @@ ENDPOINTS = [
     "GET /v1/orders/latest (7 workflows)",
     "POST /v1/workflows/{id}/orders (new uuid4 id)",
 ]
-"""The smoke plan seeds 4 workflows, then 3 more (bench/run.py, SMOKE)."""
+"""The smoke plan seeds 4 workflows, then 3 more on SQLite (bench/run.py, SMOKE)."""
+SQLITE_ONLY = {"GET /v1/workflows (7 workflows)", "GET /v1/orders/latest (7 workflows)"}
+"""The second measure of the list endpoints: on moto it would measure moto (the smoke run leaves it out)."""
 
 
 def _granian_installed() -> bool:
@@ -61,7 +63,7 @@ def test_the_smoke_run_prints_a_table_with_every_row_and_requests_served(tmp_pat
     expected += [("SQLite", "uvicorn", endpoint) for endpoint in ENDPOINTS]
     if _granian_installed():
         expected += [("none", "granian", CEILING), ("SQLite", "granian", "GET /health/live")]
-    expected += [("DynamoDB (moto)", "uvicorn", endpoint) for endpoint in ENDPOINTS]
+    expected += [("DynamoDB (moto)", "uvicorn", endpoint) for endpoint in ENDPOINTS if endpoint not in SQLITE_ONLY]
     rows = _rows(table)
     assert [tuple(row[:3]) for row in rows] == expected
     for row in rows:

@@ -116,7 +116,7 @@ async def test_a_filtered_page_reads_past_non_matching_orders_and_never_promises
     assert 1 < reads <= 5  # more than one read, but the reads grow geometrically
 
 
-@pytest.mark.parametrize("workflows", [3, 200])
+@pytest.mark.parametrize("workflows", [3, 100])
 async def test_listing_workflows_and_latest_cost_one_scan_each_whatever_the_number_of_workflows(
     workflow_repository: DynamoDbWorkflowRepository,
     order_repository: DynamoDbOrderRepository,

@@ -23,7 +23,7 @@ CLIENTS = 50
 # moto serialises every request, and each TransactWriteItems deep-copies the tables it touches (to roll
 # back on a cancellation): a write costs O(orders stored), so a run costs O(orders²). 600 orders took
 # 86 s (8 requests/s), 200 took 18 s; 150 keep a DynamoDB run near 10 s and still put 50 requests in flight.
-ORDERS = {"sqlite": 2500, "dynamodb": 150}
+ORDERS = {"sqlite": 2500, "dynamodb": 100}
 
 
 def seconds_spread(count: int) -> int:
