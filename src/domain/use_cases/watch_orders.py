@@ -65,15 +65,19 @@ class WatchOrders:
         StorageUnavailableError when the feed's end cannot be read to start from.
         """
         after = None if last_event_id is None else self._event_ids.decode(last_event_id, now=self._clock.now())
-        if self._draining:
-            raise ShuttingDownError()
-        if len(self._subscribers) >= self._max_subscribers:
-            raise TooManySubscribersError()
+        self._check_room()
         await self._start_reading()
+        self._check_room()  # others may have subscribed, or a drain begun, while the reader started
         assert self._position is not None
         subscription = Subscription(self, stream_filter, after=after, live_from=self._position, buffer=self._buffer)
         self._subscribers.add(subscription)
         return subscription
+
+    def _check_room(self) -> None:
+        if self._draining:
+            raise ShuttingDownError()
+        if len(self._subscribers) >= self._max_subscribers:
+            raise TooManySubscribersError()
 
     def event_id(self, entry: FeedEntry) -> str:
         """The id of the event that carries `entry`: where a client resumes after it."""
@@ -88,6 +92,8 @@ class WatchOrders:
         for subscription in self._subscribers:
             subscription.end()
         self._subscribers.clear()
+        if self._reader is not None:
+            self._reader.cancel()  # it would stop at its next read anyway; the storage may close first
 
     async def backfill(
         self, stream_filter: StreamFilter, after: FeedPosition, through: FeedPosition
