@@ -35,6 +35,7 @@ from adapters.dynamodb import (
 from adapters.dynamodb.archive import DynamoDbArchive
 from adapters.dynamodb.feed import SETTLE_SECONDS, DynamoDbOrderFeed, FeedWriter
 from adapters.dynamodb.revisions import DynamoDbRevisions
+from app.settings import Settings
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
@@ -146,6 +147,19 @@ def request_log(dynamodb_client: DynamoDBClient) -> Iterator[RequestLog]:
     dynamodb_client.meta.events.register(event, log.record, unique_id=f"log-{id(log)}")
     yield log
     dynamodb_client.meta.events.unregister(event, unique_id=f"log-{id(log)}")
+
+
+def app_settings_on(endpoint: str, tables: TableNames, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings of an app in this process on moto's tables; the AWS variables the SDK reads say
+    where moto is (set through `monkeypatch`, so they end with the test)."""
+    for name, value in {
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():
+        monkeypatch.setenv(name, value)
+    prefix = tables.workflows.removesuffix("workflows")
+    return Settings(storage="dynamodb", aws_region=REGION, dynamodb_table_prefix=prefix, log_format="console")
 
 
 def workflow_repository_for(client: DynamoDBClient, tables: TableNames) -> DynamoDbWorkflowRepository:

@@ -19,7 +19,7 @@ from adapters.dynamodb import TableNames
 from app.factory import create_app
 from app.settings import Settings
 from builders import encode, iso, order_body, workflow_body
-from integration.dynamodb_server import REGION
+from integration.dynamodb_server import app_settings_on
 from unit.fakes import FixedClock
 
 pytest_plugins = ["dynamodb_server"]
@@ -64,14 +64,7 @@ def _settings(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytes
         return Settings(sqlite_path=str(tmp_path / "orders.db"), log_format="console")
     endpoint: str = request.getfixturevalue("dynamodb_endpoint")
     tables: TableNames = request.getfixturevalue("dynamodb_tables")
-    for key, value in {
-        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-    }.items():
-        monkeypatch.setenv(key, value)
-    prefix = tables.workflows.removesuffix("workflows")
-    return Settings(storage="dynamodb", dynamodb_table_prefix=prefix, aws_region=REGION, log_format="console")
+    return app_settings_on(endpoint, tables, monkeypatch)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("dynamodb", marks=pytest.mark.slow)])

@@ -15,8 +15,8 @@ from opentelemetry.trace import SpanKind
 
 from adapters.dynamodb import TableNames
 from app.factory import create_app
-from app.settings import Settings
 from builders import encode, order_body, workflow_body
+from integration.dynamodb_server import app_settings_on
 
 pytest_plugins = ["dynamodb_server"]
 pytestmark = pytest.mark.slow  # needs the moto server
@@ -35,16 +35,9 @@ def client(
     dynamodb_endpoint: str, dynamodb_tables: TableNames, exporter: InMemorySpanExporter, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TestClient[Any]]:
     """The app on moto's DynamoDB, tracing into `exporter`; the AWS variables say where moto is."""
-    for name, value in {
-        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-    }.items():
-        monkeypatch.setenv(name, value)
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    prefix = dynamodb_tables.workflows.removesuffix("workflows")
-    settings = Settings(storage="dynamodb", aws_region="us-east-1", dynamodb_table_prefix=prefix, log_format="console")
+    settings = app_settings_on(dynamodb_endpoint, dynamodb_tables, monkeypatch)
     with TestClient(create_app(settings, tracer_provider=provider)) as test_client:
         yield test_client
 
