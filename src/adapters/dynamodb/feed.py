@@ -74,9 +74,6 @@ class FeedWriter:
         self._client, self._table, self._clock_ms = client, table, clock_ms
         self._last_stamp = 0
 
-    def now_ms(self) -> int:
-        return self._clock_ms()
-
     def stamp(self) -> int:
         """A key time for a new entry: the clock, but always after this writer's previous stamp,
         so that the orders one process records in turn are read in that order."""
@@ -89,7 +86,7 @@ class FeedWriter:
     async def announce_late(self, order: WorkflowOrder, item: dict[str, Any], stamped: int) -> None:
         """After a commit that may have come after readers passed its key, write the entry again
         under a fresh key (readers skip the copy when they did see the first)."""
-        if self.now_ms() - stamped < ANNOUNCE_AGAIN_AFTER_SECONDS * 1000:
+        if self._clock_ms() - stamped < ANNOUNCE_AGAIN_AFTER_SECONDS * 1000:
             return
         async with storage_errors("announce late order"):
             await self._client.put_item(TableName=self._table, Item=self._entry(order, item, self.stamp()))
