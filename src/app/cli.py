@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from app.command_error import CommandError
 from app.settings import Settings, SettingsError
+from app.version import version_line
 from domain.model.errors import UnavailableError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -19,6 +20,7 @@ GRACEFUL_SHUTDOWN_SECONDS = 20
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workflow-orders", description=__doc__)
+    parser.add_argument("--version", action="version", version=version_line())
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="start the HTTP service (SIGTERM stops it cleanly)")
     serve.add_argument("--host", default=DEFAULT_HOST)

@@ -17,11 +17,12 @@ from adapters.storage_calls import (
 )
 from adapters.system import SystemClock, Uuid4IdGenerator
 from adapters.telemetry.counted import CountedRecordOrder
-from adapters.telemetry.metrics import Metrics
+from adapters.telemetry.metrics import Build, Metrics
 from adapters.telemetry.storage_spans import TracedStorageCalls
 from adapters.workflow_names import RememberedWorkflowNames
 from app.settings import Settings
 from app.storage import open_dynamodb_storage, open_sqlite_storage
+from app.version import VERSION, installed_version
 from domain.model.feed import EventIdCodec
 from domain.model.history import CursorCodec
 from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory
@@ -63,7 +64,8 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(Uuid4IdGenerator)
-    metrics = providers.Singleton(Metrics)
+    build = providers.Singleton(Build, providers.Callable(installed_version), VERSION)
+    metrics = providers.Singleton(Metrics, build=build)
     cursors = providers.Singleton(CursorCodec, key=providers.Callable(cursor_key, settings))
     event_ids = providers.Singleton(EventIdCodec, key=providers.Callable(cursor_key, settings))
 

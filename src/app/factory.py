@@ -30,6 +30,7 @@ from adapters.telemetry.server_spans import ServerSpans
 from app.container import SERVED, Container, running
 from app.logging import configure_logging
 from app.settings import DEFAULT_CURSOR_SECRET, Settings
+from app.version import VERSION
 from domain.use_cases.watch_orders import WatchOrders
 from ports.clock import Clock
 
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from adapters.telemetry.tracing import Tracing
 
 MAX_BODY_BYTES = 64 * 1024
-API_VERSION = "1.2.0"
 
 
 class ServedObjects:
@@ -105,7 +105,7 @@ def _tracing(tracer_provider: "TracerProvider | None") -> "Tracing":
 def openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Workflow order history",
-        version=API_VERSION,
+        version=VERSION,
         description="Records every order an automated trading workflow places and serves that history.",
         path="/schema",
         render_plugins=[SwaggerRenderPlugin()],

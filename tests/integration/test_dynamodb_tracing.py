@@ -79,7 +79,7 @@ def test_a_storage_call_is_a_span_over_its_tables_with_the_aws_sdk_requests_belo
         "db.collection.name": dynamodb_tables.orders,
         "aws.dynamodb.table_names": tables,
     }
-    assert set(tables) == set(dynamodb_tables.all())  # one transaction over the three tables
+    assert set(tables) == set(dynamodb_tables.all())  # one transaction over the four tables
     assert {_parent(span) for span in port_calls.values()} == {_id(request)}
     sent = {(span.attributes or {})["rpc.method"]: span for span in _by_kind(spans, SpanKind.CLIENT)}
     assert set(sent) == {"GetItem", "TransactWriteItems"}

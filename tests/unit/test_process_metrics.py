@@ -2,6 +2,7 @@
 
 import platform
 import re
+from importlib.metadata import version
 
 from adapters.telemetry.metrics import Metrics
 
@@ -50,3 +51,14 @@ def test_each_metrics_instance_has_its_own_process_collectors():
     for text in (first, second):
         assert text.count("# TYPE process_resident_memory_bytes gauge") == 1
         assert text.count("# TYPE python_info gauge") == 1
+
+
+def test_metrics_say_which_build_runs_and_which_contract_it_serves(client):
+    text = client.get("/metrics").text
+    contract_version = client.get("/schema/openapi.json").json()["info"]["version"]
+
+    [info] = [line for line in text.splitlines() if line.startswith("workflow_orders_build_info{")]
+    assert f'version="{version("workflow-orders")}"' in info
+    assert f'api_version="{contract_version}"' in info
+    assert f'python="{platform.python_version()}"' in info
+    assert info.endswith(" 1.0")

@@ -44,7 +44,7 @@ WRITER = "writer"
 
 
 class DynamoDbOrderRepository(OrderRepository):
-    """OrderRepository on three tables (see adapters.dynamodb.tables).
+    """OrderRepository on four tables (see adapters.dynamodb.tables).
 
     add: one TransactWriteItems of [workflow Update, order Put, id-guard Put, feed Put]. The workflow step
     counts the order in `recorded` and takes it as the workflow's `latest` only if it sorts after

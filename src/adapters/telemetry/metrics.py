@@ -1,6 +1,8 @@
 """The service's Prometheus instruments, in a registry of their own (one per app)."""
 
+import platform
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from prometheus_client import (
     CollectorRegistry,
@@ -19,14 +21,32 @@ ORDER_OUTCOMES = ("created", "replayed")
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
+@dataclass(frozen=True, slots=True)
+class Build:
+    """What is running: the installed package's version and the HTTP contract it serves."""
+
+    version: str
+    api_version: str
+
+
+UNKNOWN_BUILD = Build("unknown", "unknown")
+
+
 class Metrics:
     """Request counts and latency by route template and status; storage calls by operation and
-    outcome; orders recorded, created versus replayed; live streams open; and the process itself: memory, CPU
+    outcome; orders recorded, created versus replayed; live streams open; the build (workflow_orders_build_info);
+    and the process itself: memory, CPU
     seconds, open file descriptors (process_*), garbage collections (python_gc_*) and the Python
     version (python_info). The process values are read when /metrics is scraped, not per request."""
 
-    def __init__(self) -> None:
+    def __init__(self, build: Build = UNKNOWN_BUILD) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        Gauge(
+            "workflow_orders_build_info",
+            "The build running: always 1, its labels say which",
+            ["version", "api_version", "python"],
+            registry=self.registry,
+        ).labels(build.version, build.api_version, platform.python_version()).set(1)
         ProcessCollector(registry=self.registry)
         GCCollector(registry=self.registry)
         PlatformCollector(registry=self.registry)
