@@ -8,7 +8,10 @@ Decimals are JSON numbers written with every digit (never through a binary float
 timestamps in epoch seconds. A spec has the fields of the API's workflow body.
 """
 
+import itertools
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import BinaryIO
 
 import msgspec
 
@@ -53,8 +56,33 @@ class OrderLine(msgspec.Struct, tag="order", tag_field="kind", forbid_unknown_fi
     execution_context: str | None = None
 
 
+MAX_LINE_BYTES = 1024 * 1024
+"""The longest line an import reads, its newline included. An export's longest line is a workflow of
+at most 64 KiB (the API's body limit) written out: far below. A longer line is refused without
+being read whole, so that a file without line ends (`/dev/zero`) cannot fill the memory."""
+
+
 class RecordError(Exception):
     """A line that is not a valid record; the message says why."""
+
+
+class LineTooLongError(RecordError):
+    """A line past MAX_LINE_BYTES: the file cannot be read beyond it."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"the line is longer than {MAX_LINE_BYTES} bytes (1 MiB), the longest a record may be")
+        self.number = number
+
+
+def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """The stream's lines with their numbers from 1, none read past MAX_LINE_BYTES (LineTooLongError)."""
+    for number in itertools.count(1):
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES:
+            raise LineTooLongError(number)
+        yield number, line
 
 
 Record = ArchivedWorkflow | WorkflowOrder

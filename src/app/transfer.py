@@ -1,7 +1,6 @@
 """`workflow-orders export` and `import`: the storage's records to and from an NDJSON file."""
 
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -11,7 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from adapters.archive_ndjson import RecordError, check_header, header_line, parse_record, record_line
+from adapters.archive_ndjson import (
+    LineTooLongError,
+    RecordError,
+    check_header,
+    header_line,
+    numbered_lines,
+    parse_record,
+    record_line,
+)
 from app.container import Container, running
 from app.settings import Settings
 from domain.model.ids import Id
@@ -106,7 +113,7 @@ def check(path: Path) -> Plan:
     after its workflow. Memory: the workflows' ids and the bad lines, not the records."""
     plan = Plan()
     with path.open("rb") as lines:
-        for number, line in enumerate(lines, start=1):
+        for number, line in numbered_lines(lines):
             if number == 1:
                 try:
                     check_header(line)
@@ -138,17 +145,22 @@ def check(path: Path) -> Plan:
 async def import_(settings: Settings, source: str, *, continue_on_error: bool) -> int:
     """Import the records of `source` (a path, or - for stdin); exit code 0 when every record is now
     in the storage (created, already present, or skipped as expired), 1 otherwise."""
-    with _readable(source) as path:
-        plan = check(path)
-        _report(source, plan.problems)
-        if plan.problems and not continue_on_error:
-            print(
-                f"nothing imported: {len(plan.problems)} invalid lines in {source} "
-                "(fix them, or import the valid records with --continue-on-error)",
-                file=sys.stderr,
-            )
-            return 1
-        tally, refused = await _apply(settings, path, plan)
+    try:
+        with _readable(source) as path:
+            plan = check(path)
+            _report(source, plan.problems)
+            if plan.problems and not continue_on_error:
+                print(
+                    f"nothing imported: {len(plan.problems)} invalid lines in {source} "
+                    "(fix them, or import the valid records with --continue-on-error)",
+                    file=sys.stderr,
+                )
+                return 1
+            tally, refused = await _apply(settings, path, plan)
+    except LineTooLongError as error:  # found while checking (or while copying stdin): nothing was written
+        _report(source, {error.number: str(error)})
+        print(f"nothing imported: {source} cannot be read past line {error.number}", file=sys.stderr)
+        return 1
     _report(source, refused)
     print(_summary(source, tally, len(plan.problems)), file=sys.stderr)
     return 1 if plan.problems or refused else 0
@@ -161,7 +173,7 @@ async def _apply(settings: Settings, path: Path, plan: Plan) -> tuple[Tally, dic
     async with running(container):
         importer: ImportRecords = await container.import_records()  # type: ignore[misc]
         with path.open("rb") as lines:
-            for number, line in enumerate(lines, start=1):
+            for number, line in numbered_lines(lines):
                 if number == 1 or number in plan.problems or not line.strip():
                     continue
                 record = parse_record(line)
@@ -220,6 +232,7 @@ def _readable(source: str) -> Iterator[Path]:
         yield Path(source)
         return
     with tempfile.NamedTemporaryFile(prefix="workflow-orders-import-", suffix=".ndjson") as copy:
-        shutil.copyfileobj(sys.stdin.buffer, copy)
+        for _, line in numbered_lines(sys.stdin.buffer):  # a line without end stops the copy
+            copy.write(line)
         copy.flush()
         yield Path(copy.name)

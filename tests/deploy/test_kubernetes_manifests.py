@@ -198,6 +198,38 @@ def test_the_configmap_is_a_valid_dynamodb_configuration(resources: dict[str, di
     assert settings.auth_tokens == {"engine-token": "write", "dashboard-token": "read"}
     # botocore reads the region from AWS_DEFAULT_REGION only.
     assert env["AWS_DEFAULT_REGION"] == env["AWS_REGION"]
+    # Tracing stays off until an operator names a collector: a default endpoint would export spans
+    # to a host that does not exist in most clusters.
+    assert settings.tracing is False
+
+
+def _numbered_steps(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if line[:1].isdigit() and ". **" in line]
+
+
+def test_the_deploy_steps_create_the_namespace_before_the_secret_that_goes_into_it() -> None:
+    steps = _numbered_steps((ROOT / "docs" / "operations.md").read_text(encoding="utf-8"))
+    namespace = next(index for index, step in enumerate(steps) if "**Namespace.**" in step)
+    secret = next(index for index, step in enumerate(steps) if "**Secret.**" in step)
+    assert namespace < secret
+
+
+def test_the_network_policys_client_label_is_in_the_deploy_steps_and_the_readme(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    ingress = resources["NetworkPolicy"]["spec"]["ingress"]
+    labels = [
+        rule["podSelector"]["matchLabels"]
+        for entry in ingress
+        for rule in entry.get("from", [])
+        if "podSelector" in rule
+    ]
+    client_label = next(
+        f'{key}: "{value}"' for match in labels for key, value in match.items() if key.endswith("/client")
+    )
+    assert client_label in (ROOT / "README.md").read_text(encoding="utf-8")
+    steps = "\n".join(_numbered_steps((ROOT / "docs" / "operations.md").read_text(encoding="utf-8")))
+    assert client_label in steps
 
 
 @pytest.fixture

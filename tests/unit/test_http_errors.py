@@ -1,6 +1,7 @@
 """Cross-cutting HTTP behaviour: problem details, body limits, content types, methods, request ids."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from litestar.testing import TestClient
@@ -8,7 +9,7 @@ from sqlite_lock import write_lock_held
 
 from app.factory import create_app
 from app.settings import Settings
-from builders import UNKNOWN_ID
+from builders import UNKNOWN_ID, encode, order_body
 
 INTERNALS = re.compile(
     r"Traceback|File \"|\.py\b|Error\b|Exception|adapters|domain\.|litestar|msgspec|sqlite|aiosqlite"
@@ -216,3 +217,17 @@ def test_a_write_the_storage_cannot_take_in_time_is_503_with_retry_after(tmp_pat
     assert response.json()["status"] == 503
     assert response.headers["x-request-id"]
     assert not INTERNALS.search(response.text), response.text
+
+
+@pytest.mark.parametrize("number", ["1e1000000000000000000", "-1E+9999999999999999999", "0e1000000000000000000"])
+@pytest.mark.parametrize("field", ["order_price", "order_quantity", "trigger_close"])
+def test_a_number_whose_exponent_no_decimal_can_hold_is_a_400_naming_its_field(api, field, number):
+    workflow = api.create_workflow()
+    placeholder = "7.1234567"
+    body = encode(order_body(**{field: Decimal(placeholder)})).replace(placeholder.encode(), number.encode())
+
+    response = api.record(workflow["id"], body)
+
+    assert response.status_code == 400, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert api.history(workflow["id"]).json()["orders"] == []

@@ -292,6 +292,17 @@ def test_a_bound_that_is_not_rfc3339_with_an_offset_is_400(api, param, value):
     assert [e["field"] for e in response.json()["errors"]] == [param]
 
 
+@pytest.mark.parametrize("param", ["since", "until"])
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"])
+def test_a_bound_outside_the_calendar_once_converted_to_utc_is_400(api, param, value):
+    workflow = api.create_workflow()
+
+    response = api.history(workflow["id"], **{param: value})
+
+    assert response.status_code == 400, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [param]
+
+
 @pytest.mark.parametrize("direction", ["BUY", "SELL"])
 def test_history_filters_on_direction_and_counts_only_matches(api, direction):
     workflow = api.create_workflow()

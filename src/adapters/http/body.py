@@ -2,7 +2,6 @@
 
 import re
 from collections.abc import Generator
-from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar
 
 import msgspec
@@ -10,7 +9,7 @@ from litestar.dto import AbstractDTO
 from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
-from adapters.http.numbers import decode_hook
+from adapters.http.numbers import decode_hook, exact_decimal
 from domain.model.errors import FieldError, InvalidInputError
 
 T = TypeVar("T")
@@ -20,7 +19,7 @@ _PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTAL
 
 def strict_decoder(body_type: type[T]) -> msgspec.json.Decoder[T]:
     """A decoder that keeps the digits of numbers and converts no types (a string is no number)."""
-    return msgspec.json.Decoder(body_type, strict=True, dec_hook=decode_hook, float_hook=Decimal)
+    return msgspec.json.Decoder(body_type, strict=True, dec_hook=decode_hook, float_hook=exact_decimal)
 
 
 def decode_json_body(raw: bytes, decoder: msgspec.json.Decoder[T]) -> T:

@@ -3,7 +3,7 @@
 Each sign rule of the domain has its own type, so that the OpenAPI document can state it.
 """
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import msgspec
@@ -19,6 +19,18 @@ class PositiveNumber(JsonNumber):
 
 class NonNegativeNumber(JsonNumber):
     """A JsonNumber the domain requires to be >= 0 (spread, trigger_close)."""
+
+
+def exact_decimal(digits: str) -> Decimal:
+    """The decoder's hook for a JSON number with a fraction or an exponent: its exact Decimal.
+
+    An exponent beyond what Decimal can hold (`1e1000000000000000000`) is a ValueError, which the
+    decoder reports as an invalid field (a 400), not an unexpected error.
+    """
+    try:
+        return Decimal(digits)
+    except InvalidOperation as error:
+        raise ValueError("is a number whose exponent is out of range") from error
 
 
 def decode_hook(target: type, value: Any) -> Any:

@@ -17,7 +17,10 @@ def to_epoch(instant: datetime, field: str) -> int:
     """Whole epoch seconds of an aware datetime (fractions truncated); naive datetimes are refused."""
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise InvalidInputError.single(field, "must be RFC 3339 with `Z` or an explicit offset")
-    return calendar.timegm(instant.utctimetuple())
+    try:
+        return calendar.timegm(instant.utctimetuple())
+    except OverflowError as error:  # e.g. 0001-01-01T00:00:00+23:59 falls before year 1 in UTC
+        raise InvalidInputError.single(field, "must fall between years 1 and 9999 once converted to UTC") from error
 
 
 def parse_instant(text: str, field: str) -> int:
