@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.command_error import CommandError
 from app.settings import Settings
+from app.targets import PARTIAL_SUFFIX, check_target
 
 BUSY_TIMEOUT_SECONDS = 10.0
 
@@ -46,8 +47,9 @@ def backup_sqlite(settings: Settings, target: str) -> BackupReport:
     source = Path(settings.sqlite_path)
     if not source.is_file():
         raise BackupError(f"no SQLite database at {source}")
+    check_target(target, settings)
     path = Path(target)
-    partial = path.with_name(f"{path.name}.partial")
+    partial = path.with_name(f"{path.name}{PARTIAL_SUFFIX}")
     partial.unlink(missing_ok=True)
     try:
         with closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_SECONDS)) as database:

@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_command(args, settings)
     except (OSError, CommandError, UnavailableError) as error:
         print(f"workflow-orders {args.command}: {error}", file=sys.stderr)
-        return 1
+        return error.exit_code if isinstance(error, CommandError) else 1
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from adapters.archive_ndjson import (
 )
 from app.container import Container, running
 from app.settings import Settings
+from app.targets import PARTIAL_SUFFIX, check_target
 from domain.model.ids import Id
 from domain.use_cases.transfer import ExportRecords, ImportRecords, Outcome, Tally
 from ports.archive import ArchivedWorkflow
@@ -59,6 +60,8 @@ class Progress:
 
 async def export(settings: Settings, output: str | None) -> int:
     """Write every record to `output` (stdout when None); a file appears only once complete."""
+    if output is not None:
+        check_target(output, settings)
     progress = Progress("exported", sys.stderr)
     workflows = deleted = orders = 0
     container = Container(settings=settings)
@@ -87,7 +90,7 @@ def _output(path: str | None) -> Iterator[BinaryIO]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
-    partial = Path(f"{path}.partial")
+    partial = Path(f"{path}{PARTIAL_SUFFIX}")
     try:
         with partial.open("wb") as stream:
             yield stream
