@@ -1,6 +1,5 @@
 """`workflow-orders export` and `import`: the storage's records to and from an NDJSON file."""
 
-import os
 import sys
 import tempfile
 import time
@@ -8,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TextIO
 
 from adapters.archive_ndjson import (
     LineTooLongError,
@@ -20,8 +19,9 @@ from adapters.archive_ndjson import (
     record_line,
 )
 from app.container import Container, running
+from app.export_output import export_sink
 from app.settings import Settings
-from app.targets import PARTIAL_SUFFIX, check_target
+from app.targets import check_target
 from domain.model.ids import Id
 from domain.use_cases.transfer import ExportRecords, ImportRecords, Outcome, Tally
 from ports.archive import ArchivedWorkflow
@@ -68,7 +68,7 @@ async def export(settings: Settings, output: str | None) -> int:
     async with running(container):
         exporter: ExportRecords = await container.export_records()  # type: ignore[misc]
         clock: Clock = container.clock()
-        with _output(output) as stream:
+        with export_sink(output) as stream:
             now = clock.now()
             stream.write(header_line(now))
             async for record in exporter.records(now=now):
@@ -82,23 +82,6 @@ async def export(settings: Settings, output: str | None) -> int:
     where = "stdout" if output is None else output
     progress.summary(f"exported {workflows} workflows ({deleted} deleted) and {orders} orders to {where}")
     return 0
-
-
-@contextmanager
-def _output(path: str | None) -> Iterator[BinaryIO]:
-    if path is None:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    partial = Path(f"{path}{PARTIAL_SUFFIX}")
-    try:
-        with partial.open("wb") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 @dataclass
