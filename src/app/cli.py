@@ -82,7 +82,10 @@ async def create_tables(settings: Settings, *, repair: bool) -> tuple[str, bool]
 
 
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Every command but serve; returns the exit code."""
+    """Every command but serve; returns the exit code. Those that touch the storage name it first, on
+    stderr (stdout may be the data)."""
+    if args.command != "openapi":
+        print(f"workflow-orders {args.command}: storage: {settings.storage_description()}", file=sys.stderr)
     if args.command == "openapi":
         from app.openapi_document import openapi_json
 

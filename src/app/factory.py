@@ -128,6 +128,7 @@ def create_app(
         container.clock.override(providers.Object(clock))
     tokens = TokenTable(settings.auth_tokens)
     log = structlog.get_logger("workflow_orders")
+    log.info("storage", storage=settings.storage_description())
     if not tokens:
         log.warning("no auth tokens configured: the API is open to every caller (set WFO_AUTH_TOKENS)")
     if settings.cursor_secret == DEFAULT_CURSOR_SECRET:

@@ -34,6 +34,18 @@ class Settings:
     stream_max_subscribers: int = 1000
     tracing: bool = False
     """OpenTelemetry traces exported over OTLP/HTTP; the SDK reads every other OTEL_* variable itself."""
+    dynamodb_endpoint: str | None = None
+    """AWS_ENDPOINT_URL_DYNAMODB (or AWS_ENDPOINT_URL), named in the start line; botocore reads it itself."""
+
+    def storage_description(self) -> str:
+        """Which storage a command or the service uses, resolved: the absolute SQLite path (a relative
+        WFO_SQLITE_PATH follows the current directory), or DynamoDB's region, endpoint and prefix."""
+        if self.storage == "sqlite":
+            return f"SQLite file {os.path.abspath(self.sqlite_path)}"
+        return (
+            f"DynamoDB in {self.aws_region} at {self.dynamodb_endpoint or 'the AWS endpoint'}, "
+            f"table prefix {self.dynamodb_table_prefix!r}"
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -70,6 +82,8 @@ class Settings:
             stream_heartbeat_seconds=_seconds(env, "WFO_STREAM_HEARTBEAT_SECONDS", 15.0),
             stream_max_subscribers=_count(env, "WFO_STREAM_MAX_SUBSCRIBERS", 1000, highest=100_000),
             tracing=_tracing_requested(env),
+            dynamodb_endpoint=(env.get("AWS_ENDPOINT_URL_DYNAMODB") or env.get("AWS_ENDPOINT_URL") or "").strip()
+            or None,
         )
 
 

@@ -68,7 +68,8 @@ def test_a_command_refuses_to_write_over_the_database_or_into_a_directory(
     done = run_command([*command, str(path)], service_env(database))
 
     assert done.returncode == 2, done.stderr
-    refusal = done.stderr.strip().splitlines()
+    storage, *refusal = done.stderr.strip().splitlines()
+    assert storage == f"workflow-orders {command[0]}: storage: SQLite file {database}"
     assert len(refusal) == 1, refusal
     assert refusal[0].startswith(f"workflow-orders {command[0]}: {path} is"), refusal
     assert _state(database) == before

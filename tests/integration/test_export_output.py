@@ -21,6 +21,13 @@ def database(tmp_path: Path) -> Path:
     return path
 
 
+def _said(done: subprocess.CompletedProcess[str]) -> str:
+    """What the command wrote on stderr after the line naming its storage."""
+    first, *rest = done.stderr.strip().splitlines()
+    assert first.startswith("workflow-orders export: storage: SQLite file "), first
+    return "\n".join(rest)
+
+
 def test_a_full_device_is_reported_as_such_and_left_a_device(database: Path, tmp_path: Path) -> None:
     full = tmp_path / "full"
     full.symlink_to("/dev/full")
@@ -28,7 +35,7 @@ def test_a_full_device_is_reported_as_such_and_left_a_device(database: Path, tmp
     done = run_command(["export", "--output", str(full)], service_env(database))
 
     assert done.returncode == 1, done.stderr
-    assert done.stderr.strip() == f"workflow-orders export: cannot write the export to {full}: No space left on device"
+    assert _said(done) == f"workflow-orders export: cannot write the export to {full}: No space left on device"
     assert full.is_symlink()
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
@@ -50,4 +57,4 @@ def test_a_closed_pipe_is_reported_as_such(database: Path) -> None:
         os.close(write_end)
 
     assert done.returncode == 1, done.stderr
-    assert done.stderr.strip() == "workflow-orders export: cannot write the export to stdout: Broken pipe"
+    assert _said(done) == "workflow-orders export: cannot write the export to stdout: Broken pipe"

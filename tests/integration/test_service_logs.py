@@ -65,6 +65,14 @@ def test_with_json_logs_every_line_from_start_to_sigterm_stop_is_json(storage_en
     for line in lines:
         assert {"event", "level", "timestamp"} <= line.keys(), line
 
+    [storage] = [line["storage"] for line in lines if line["event"] == "storage"]
+    if storage_env:
+        region, endpoint = storage_env["AWS_REGION"], storage_env["AWS_ENDPOINT_URL_DYNAMODB"]
+        prefix = storage_env["WFO_DYNAMODB_TABLE_PREFIX"]
+        assert storage == f"DynamoDB in {region} at {endpoint}, table prefix {prefix!r}"
+    else:
+        assert storage == f"SQLite file {tmp_path / 'orders.db'}"
+
     uvicorn = [line for line in lines if line.get("logger", "").startswith("uvicorn")]
     for expected in UVICORN_LINES:
         assert any(line["event"].startswith(expected) for line in uvicorn), (expected, uvicorn)

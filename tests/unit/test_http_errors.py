@@ -231,3 +231,39 @@ def test_a_number_whose_exponent_no_decimal_can_hold_is_a_400_naming_its_field(a
     assert response.status_code == 400, response.text
     assert [e["field"] for e in response.json()["errors"]] == [field]
     assert api.history(workflow["id"]).json()["orders"] == []
+
+
+def _with_repeated_key(body: bytes, where: bytes, key_and_value: bytes) -> bytes:
+    """`body` with `key_and_value` inserted right after `where` (an object's opening)."""
+    assert where in body
+    return body.replace(where, where + key_and_value + b",", 1)
+
+
+def test_a_workflow_body_that_gives_a_key_twice_is_a_400_naming_it(api, workflow_body):
+    body = _with_repeated_key(encode(workflow_body("first")), b"{", b'"name":"second"')
+
+    response = api.send("POST", "/v1/workflows", body)
+
+    assert response.status_code == 400, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["name"]
+    assert api.get("/v1/workflows").json()["workflows"] == []
+
+
+def test_a_key_given_twice_deep_in_a_body_is_a_400_naming_it(api, workflow_body):
+    body = _with_repeated_key(encode(workflow_body()), b'"trigger":{', b'"order_direction":"SELL"')
+
+    response = api.send("POST", "/v1/workflows", body)
+
+    assert response.status_code == 400, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["order_direction"]
+
+
+def test_an_order_that_gives_its_price_twice_is_a_400_and_is_not_recorded(api):
+    workflow = api.create_workflow()
+    body = _with_repeated_key(encode(order_body(order_price=Decimal(5))), b"{", b'"order_price":500')
+
+    response = api.record(workflow["id"], body)
+
+    assert response.status_code == 400, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["order_price"]
+    assert api.history(workflow["id"]).json()["orders"] == []
