@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.command_error import CommandError
 from app.settings import Settings
-from app.targets import PARTIAL_SUFFIX, check_target
+from app.targets import check_target, partial_of
 
 BUSY_TIMEOUT_SECONDS = 10.0
 
@@ -49,7 +49,7 @@ def backup_sqlite(settings: Settings, target: str) -> BackupReport:
         raise BackupError(f"no SQLite database at {source}")
     check_target(target, settings)
     path = Path(target)
-    partial = path.with_name(f"{path.name}{PARTIAL_SUFFIX}")
+    partial = partial_of(path)
     partial.unlink(missing_ok=True)
     try:
         with closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_SECONDS)) as database:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.command_error import CommandError
-from app.targets import PARTIAL_SUFFIX
+from app.targets import partial_of
 
 
 class ExportWriteError(CommandError):
@@ -40,7 +40,7 @@ def export_sink(path: str | None) -> Iterator[BinaryIO]:
 
 
 def _complete_file(path: Path) -> Iterator[BinaryIO]:
-    partial = path.with_name(f"{path.name}{PARTIAL_SUFFIX}")
+    partial = partial_of(path)
     try:
         with partial.open("wb") as stream:
             yield stream

@@ -16,9 +16,11 @@ _DATABASE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 """SQLite's own files beside the database: the write-ahead log, its index, the rollback journal."""
 
 
-PARTIAL_SUFFIX = ".partial"
-"""A command writes its output beside the target under this suffix, then renames it over the target,
-so that a failed run never leaves a half-written file in its place."""
+def partial_of(target: str | Path) -> Path:
+    """Where a command writes its output before renaming it over `target`: beside it, under the suffix
+    `.partial`, so that a failed run never leaves a half-written file in the target's place."""
+    path = Path(target)
+    return path.with_name(f"{path.name}.partial")
 
 
 class RefusedTargetError(CommandError):
@@ -35,7 +37,7 @@ def check_target(target: str, settings: Settings) -> None:
     if settings.storage != "sqlite":
         return
     database = os.path.realpath(settings.sqlite_path)
-    for written in (target, f"{target}{PARTIAL_SUFFIX}"):
+    for written in (target, str(partial_of(target))):
         for companion in _DATABASE_COMPANIONS:
             if _same_file(written, f"{database}{companion}"):
                 raise RefusedTargetError(
