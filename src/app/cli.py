@@ -84,13 +84,13 @@ async def create_tables(settings: Settings, *, repair: bool) -> tuple[str, bool]
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
     """Every command but serve; returns the exit code. Those that touch the storage name it first, on
     stderr (stdout may be the data)."""
-    if args.command != "openapi":
-        print(f"workflow-orders {args.command}: storage: {settings.storage_description()}", file=sys.stderr)
     if args.command == "openapi":
         from app.openapi_document import openapi_json
 
         print(openapi_json(), end="")
-    elif args.command == "seed-demo":
+        return 0
+    print(f"workflow-orders {args.command}: storage: {settings.storage_description()}", file=sys.stderr)
+    if args.command == "seed-demo":
         from app.demo_data import seed_demo
 
         print("\n".join(asyncio.run(seed_demo(settings))))
