@@ -22,8 +22,9 @@ from app.container import Container, running
 from app.export_output import export_sink
 from app.settings import Settings
 from app.targets import check_target
+from domain.model.errors import InvalidInputError
 from domain.model.ids import Id
-from domain.use_cases.transfer import ExportRecords, ImportRecords, Outcome, Tally
+from domain.use_cases.transfer import ExportRecords, ImportRecords, Outcome, Tally, check_record
 from ports.archive import ArchivedWorkflow
 from ports.clock import Clock
 
@@ -94,9 +95,10 @@ class Plan:
     """Per workflow: the expiry of its newest order in the file."""
 
 
-def check(path: Path) -> Plan:
-    """Read the whole file once: every line a valid record, the first a known format, each order
-    after its workflow. Memory: the workflows' ids and the bad lines, not the records."""
+def check(path: Path, *, now: int) -> Plan:
+    """Read the whole file once: every line a valid record that the API would store at `now`
+    (check_record), the first a known format, each order after its workflow. Memory: the workflows'
+    ids and the bad lines, not the records."""
     plan = Plan()
     with path.open("rb") as lines:
         for number, line in numbered_lines(lines):
@@ -111,8 +113,12 @@ def check(path: Path) -> Plan:
                 continue
             try:
                 record = parse_record(line)
+                check_record(record, now=now)
             except RecordError as error:
                 plan.problems[number] = str(error)
+                continue
+            except InvalidInputError as error:
+                plan.problems[number] = error.detail
                 continue
             if isinstance(record, ArchivedWorkflow):
                 if record.workflow.id in plan.keep_until:
@@ -131,9 +137,11 @@ def check(path: Path) -> Plan:
 async def import_(settings: Settings, source: str, *, continue_on_error: bool) -> int:
     """Import the records of `source` (a path, or - for stdin); exit code 0 when every record is now
     in the storage (created, already present, or skipped as expired), 1 otherwise."""
+    container = Container(settings=settings)
+    clock: Clock = container.clock()
     try:
         with _readable(source) as path:
-            plan = check(path)
+            plan = check(path, now=clock.now())
             _report(source, plan.problems)
             if plan.problems and not continue_on_error:
                 print(
@@ -142,7 +150,7 @@ async def import_(settings: Settings, source: str, *, continue_on_error: bool) -
                     file=sys.stderr,
                 )
                 return 1
-            tally, refused = await _apply(settings, path, plan)
+            tally, refused = await _apply(container, path, plan)
     except LineTooLongError as error:  # found while checking (or while copying stdin): nothing was written
         _report(source, {error.number: str(error)})
         print(f"nothing imported: {source} cannot be read past line {error.number}", file=sys.stderr)
@@ -152,10 +160,9 @@ async def import_(settings: Settings, source: str, *, continue_on_error: bool) -
     return 1 if plan.problems or refused else 0
 
 
-async def _apply(settings: Settings, path: Path, plan: Plan) -> tuple[Tally, dict[int, str]]:
+async def _apply(container: Container, path: Path, plan: Plan) -> tuple[Tally, dict[int, str]]:
     tally, refused = Tally(), {}
     progress = Progress("imported", sys.stderr)
-    container = Container(settings=settings)
     async with running(container):
         importer: ImportRecords = await container.import_records()  # type: ignore[misc]
         with path.open("rb") as lines:

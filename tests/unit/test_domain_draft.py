@@ -5,10 +5,11 @@ from decimal import Decimal
 import pytest
 
 from builders import NOW, ORDER_ID, OTHER_WORKFLOW_ID, WORKFLOW_ID, make_draft
-from domain.model.draft import FUTURE_TOLERANCE_SECONDS, OrderDraft
+from domain.model.draft import OrderDraft
 from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.errors import InvalidInputError
 from domain.model.order import RETENTION_SECONDS, WorkflowOrder
+from domain.model.rules import FUTURE_TOLERANCE_SECONDS
 
 
 def stored_from(draft: OrderDraft, *, placed_at: int = NOW, workflow_id: str = WORKFLOW_ID) -> WorkflowOrder:

@@ -1,11 +1,14 @@
 """Instants on the wire: RFC 3339 in, UTC whole seconds with a `Z` out."""
 
-import calendar
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import msgspec
 
 from domain.model.errors import InvalidInputError
+from domain.model.rules import instant_problem
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SECOND = timedelta(seconds=1)
 
 
 def to_datetime(epoch_seconds: int) -> datetime:
@@ -14,13 +17,15 @@ def to_datetime(epoch_seconds: int) -> datetime:
 
 
 def to_epoch(instant: datetime, field: str) -> int:
-    """Whole epoch seconds of an aware datetime (fractions truncated); naive datetimes are refused."""
+    """Whole epoch seconds of an aware datetime (fractions truncated); naive datetimes, and instants
+    the domain refuses (rules.instant_problem: `0001-01-01T00:00:00+23:59` is before year 1 in UTC),
+    are a 400 naming `field`."""
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise InvalidInputError.single(field, "must be RFC 3339 with `Z` or an explicit offset")
-    try:
-        return calendar.timegm(instant.utctimetuple())
-    except OverflowError as error:  # e.g. 0001-01-01T00:00:00+23:59 falls before year 1 in UTC
-        raise InvalidInputError.single(field, "must fall between years 1 and 9999 once converted to UTC") from error
+    epoch_seconds = (instant - _EPOCH) // _SECOND  # exact for any offset: no datetime past year 9999 is built
+    if (problem := instant_problem(epoch_seconds)) is not None:
+        raise InvalidInputError.single(field, problem)
+    return epoch_seconds
 
 
 def parse_instant(text: str, field: str) -> int:

@@ -7,10 +7,7 @@ from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.errors import InvalidInputError
 from domain.model.ids import Id, parse_order_id
 from domain.model.order import RETENTION_SECONDS, WorkflowOrder, collect_order_field_problems
-from domain.model.rules import Problems, canonicalize_decimal_fields
-
-FUTURE_TOLERANCE_SECONDS = 300
-"""placed_at may be at most 5 minutes ahead of the service's clock."""
+from domain.model.rules import Problems, canonicalize_decimal_fields, stored_instant_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +51,12 @@ class OrderDraft:
         return None if self.id is None else Id(self.id)
 
     def check_placed_at(self, now: int) -> None:
-        """400 when placed_at is more than 5 minutes ahead or already expired."""
+        """400 when placed_at may not be stored (rules.stored_instant_problem: more than 5 minutes
+        ahead) or is already expired."""
         if self.placed_at is None:
             return
-        if self.placed_at > now + FUTURE_TOLERANCE_SECONDS:
-            raise InvalidInputError.single("placed_at", "is more than 5 minutes in the future")
+        if (problem := stored_instant_problem(self.placed_at, now=now)) is not None:
+            raise InvalidInputError.single("placed_at", problem)
         if self.placed_at + RETENTION_SECONDS <= now:
             raise InvalidInputError.single("placed_at", "is older than 7 days: the order would be expired")
 

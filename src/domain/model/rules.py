@@ -1,4 +1,4 @@
-"""Field rules shared by entities: exact decimals, bounded text, ids, timestamps."""
+"""Field rules shared by entities, the API and the import: exact decimals, bounded text, ids, instants."""
 
 from collections.abc import Callable
 from dataclasses import fields
@@ -18,6 +18,14 @@ CODE_MAX = 50
 """Longest index, CFD or order code."""
 CONTEXT_MAX = 200
 """Longest execution context of an order."""
+
+EARLIEST_INSTANT = -62_135_596_800
+"""0001-01-01T00:00:00Z in epoch seconds: no earlier instant can be written as a timestamp."""
+LATEST_INSTANT = 253_402_300_799
+"""9999-12-31T23:59:59Z in epoch seconds: no later instant can be written as a timestamp."""
+FUTURE_TOLERANCE_SECONDS = 300
+"""A stored instant (placed_at, a workflow's created_at/updated_at) may be at most 5 minutes ahead
+of the service's clock: the clocks of a client or of another machine may run that far ahead."""
 
 
 def canonical_decimal(value: Decimal) -> Decimal:
@@ -65,6 +73,22 @@ def decimal_problem(value: Decimal, *, sign: str) -> str | None:
     return None
 
 
+def instant_problem(epoch_seconds: int) -> str | None:
+    """Why `epoch_seconds` cannot be an instant of the API (outside the years 1 to 9999 in UTC), or None."""
+    if not EARLIEST_INSTANT <= epoch_seconds <= LATEST_INSTANT:
+        return "must fall between years 1 and 9999 once converted to UTC"
+    return None
+
+
+def stored_instant_problem(epoch_seconds: int, *, now: int) -> str | None:
+    """Why `epoch_seconds` may not be stored at `now`: not an instant, or more than 5 minutes ahead."""
+    if (problem := instant_problem(epoch_seconds)) is not None:
+        return problem
+    if epoch_seconds > now + FUTURE_TOLERANCE_SECONDS:
+        return "is more than 5 minutes in the future"
+    return None
+
+
 def text_problem(value: str, *, max_length: int) -> str | None:
     if not 1 <= len(value) <= max_length:
         return f"must be 1 to {max_length} characters"
@@ -93,6 +117,9 @@ class Problems:
     def text(self, field: str, value: str | None, *, max_length: int) -> None:
         if value is not None:
             self.add(field, text_problem(value, max_length=max_length))
+
+    def stored_instant(self, field: str, value: int, *, now: int) -> None:
+        self.add(field, stored_instant_problem(value, now=now))
 
     def nested(self, prefix: str, validate: Callable[["Problems"], None]) -> None:
         inner = Problems(self.prefix + prefix)

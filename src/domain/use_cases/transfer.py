@@ -5,8 +5,9 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from domain.model.errors import WorkflowNotFoundError
+from domain.model.errors import InvalidInputError, WorkflowNotFoundError
 from domain.model.order import WorkflowOrder
+from domain.model.rules import Problems
 from ports.archive import ArchivedWorkflow, Restored, StorageArchive
 from ports.clock import Clock
 
@@ -69,11 +70,32 @@ class Tally:
         return self.workflows[outcome] + self.orders[outcome]
 
 
+def check_record(record: Record, *, now: int) -> None:
+    """Raises InvalidInputError naming each field of `record` that the API would not have stored at
+    `now`: an instant outside the years 1 to 9999 or more than 5 minutes ahead (a workflow's
+    created_at and updated_at, an order's placed_at), or a workflow updated before it was created.
+
+    An order past its 7-day retention is not refused here: it could never be read, and the import
+    skips it (ImportRecords.restore).
+    """
+    problems = Problems()
+    if isinstance(record, ArchivedWorkflow):
+        workflow = record.workflow
+        problems.stored_instant("created_at", workflow.created_at, now=now)
+        problems.stored_instant("updated_at", workflow.updated_at, now=now)
+        problems.check("updated_at", workflow.updated_at >= workflow.created_at, "must not be before created_at")
+    else:
+        problems.stored_instant("placed_at", record.placed_at, now=now)
+    if problems.errors:
+        raise InvalidInputError(problems.errors)
+
+
 class ImportRecords:
     """Write records back, each in one atomic step, never overwriting what is there.
 
     A workflow (live or deleted) is written with its id and timestamps; an order with its id,
-    placed_at and captured workflow name, once its workflow is there. An order already expired is
+    placed_at and captured workflow name, once its workflow is there. Records are checked first
+    (check_record), as the API checks what it stores. An order already expired is
     skipped: it could never be read. Importing the same records twice creates nothing the second time.
     """
 
