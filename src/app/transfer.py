@@ -24,7 +24,7 @@ from app.settings import Settings
 from app.targets import check_target
 from domain.model.errors import InvalidInputError
 from domain.model.ids import Id
-from domain.use_cases.transfer import ExportRecords, ImportRecords, Outcome, Tally, check_record
+from domain.use_cases.transfer import ExportRecords, ImportRecords, Outcome, Record, Tally, check_record
 from ports.archive import ArchivedWorkflow
 from ports.clock import Clock
 
@@ -94,6 +94,26 @@ class Plan:
     keep_until: dict[Id, int] = field(default_factory=dict)
     """Per workflow: the expiry of its newest order in the file."""
 
+    def take(self, record: Record, *, now: int) -> str | None:
+        """Count in one record of the file; why it is not to be imported, or None.
+
+        A workflow refused by the API's rules (check_record) still counts as on its line: its orders
+        are judged on their own, and are not imported without it (Outcome.NO_WORKFLOW).
+        """
+        if isinstance(record, ArchivedWorkflow):
+            if record.workflow.id in self.keep_until:
+                return f"workflow {record.workflow.id} is already on an earlier line"
+            self.keep_until[record.workflow.id] = 0
+        elif record.workflow_id not in self.keep_until:
+            return f"the order's workflow {record.workflow_id} is not on an earlier line"
+        try:
+            check_record(record, now=now)
+        except InvalidInputError as error:
+            return error.detail
+        if not isinstance(record, ArchivedWorkflow):
+            self.keep_until[record.workflow_id] = max(self.keep_until[record.workflow_id], record.expires_at)
+        return None
+
 
 def check(path: Path, *, now: int) -> Plan:
     """Read the whole file once: every line a valid record that the API would store at `now`
@@ -113,22 +133,11 @@ def check(path: Path, *, now: int) -> Plan:
                 continue
             try:
                 record = parse_record(line)
-                check_record(record, now=now)
             except RecordError as error:
                 plan.problems[number] = str(error)
                 continue
-            except InvalidInputError as error:
-                plan.problems[number] = error.detail
-                continue
-            if isinstance(record, ArchivedWorkflow):
-                if record.workflow.id in plan.keep_until:
-                    plan.problems[number] = f"workflow {record.workflow.id} is already on an earlier line"
-                else:
-                    plan.keep_until[record.workflow.id] = 0
-            elif record.workflow_id not in plan.keep_until:
-                plan.problems[number] = f"the order's workflow {record.workflow_id} is not on an earlier line"
-            else:
-                plan.keep_until[record.workflow_id] = max(plan.keep_until[record.workflow_id], record.expires_at)
+            if (problem := plan.take(record, now=now)) is not None:
+                plan.problems[number] = problem
     if not plan.problems and not plan.keep_until and path.stat().st_size == 0:
         plan.problems[1] = "the file is empty"
     return plan

@@ -147,3 +147,34 @@ def test_a_record_with_other_content_under_a_stored_id_is_a_conflict_and_is_not_
     assert "0 created, 1 already present, 1 refused" in err
     with closing(sqlite3.connect(database)) as connection:
         assert connection.execute("SELECT order_code FROM orders").fetchall() == [(ORDER.order_code,)]
+
+
+def test_records_the_api_would_refuse_are_named_by_line_and_field_and_only_the_valid_ones_import_on_request(
+    tmp_path: Path, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = int(time.time())
+    ahead = make_workflow("updated 115 days ahead", created_at=now - 60)
+    ahead_line = json.loads(record_line(ArchivedWorkflow(ahead))) | {"updated_at": now + 115 * 86_400}
+    future = json.loads(record_line(make_order(WORKFLOW, placed_at=RECENT)))
+    future |= {"placed_at": now + 360, "expires_at": now + 360 + RETENTION_SECONDS}
+    path = export_file(
+        tmp_path,
+        record_line(ArchivedWorkflow(WORKFLOW)),
+        line(**future),
+        record_line(ORDER),
+        line(**ahead_line),
+        record_line(make_order(ahead, placed_at=RECENT)),
+    )
+
+    assert run_import(path) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:3: placed_at: is more than 5 minutes in the future" in err
+    assert f"{path}:5: updated_at: is more than 5 minutes in the future" in err
+    assert "nothing imported: 2 invalid lines" in err
+    assert not database.exists() or counts(database) == (0, 0)
+
+    assert run_import(path, "--continue-on-error") == 1
+    err = capsys.readouterr().err
+    assert f"{path}:6: not imported: its workflow is not in the storage (see that workflow's line)" in err
+    assert "2 created, 0 already present, 1 refused, 0 expired (skipped), 2 invalid lines" in err
+    assert counts(database) == (1, 1)

@@ -1,5 +1,6 @@
-"""Field rules: exact decimals, decimal bounds and the collection of field problems."""
+"""Field rules: exact decimals, decimal bounds, instants and the collection of field problems."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -9,11 +10,14 @@ from hypothesis import strategies as st
 from domain.model.errors import FieldError
 from domain.model.rules import (
     ANY_SIGN,
+    EARLIEST_INSTANT,
+    LATEST_INSTANT,
     NON_NEGATIVE,
     POSITIVE,
     Problems,
     canonical_decimal,
     decimal_problem,
+    stored_instant_problem,
 )
 
 storable_decimals = st.builds(
@@ -235,3 +239,23 @@ def test_nested_problems_without_errors_add_nothing() -> None:
     problems.nested("trigger.", lambda p: p.decimal("quantity", Decimal("1")))
 
     assert problems.errors == []
+
+
+def test_instants_are_the_seconds_of_years_1_to_9999_in_utc() -> None:
+    assert datetime.fromtimestamp(EARLIEST_INSTANT, tz=UTC) == datetime(1, 1, 1, tzinfo=UTC)
+    assert datetime.fromtimestamp(LATEST_INSTANT, tz=UTC) == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (EARLIEST_INSTANT, None),
+        (EARLIEST_INSTANT - 1, "must fall between years 1 and 9999 once converted to UTC"),
+        (1_000 + 300, None),
+        (1_000 + 301, "is more than 5 minutes in the future"),
+        (LATEST_INSTANT + 1, "must fall between years 1 and 9999 once converted to UTC"),
+        (10**20, "must fall between years 1 and 9999 once converted to UTC"),
+    ],
+)
+def test_a_stored_instant_is_a_representable_second_at_most_5_minutes_ahead(value: int, problem: str | None) -> None:
+    assert stored_instant_problem(value, now=1_000) == problem
