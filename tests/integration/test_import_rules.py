@@ -23,15 +23,14 @@ from adapters.archive_ndjson import header_line, record_line
 from adapters.dynamodb import TableNames
 from builders import iso, make_order, make_workflow
 from domain.model.order import RETENTION_SECONDS
-from domain.model.rules import LATEST_INSTANT
 from integration.dynamodb_server import REGION, start_server
 from integration.service_process import ServiceProcess, dynamodb_env, run_command, service_env
 from ports.archive import ArchivedWorkflow
 
 pytestmark = pytest.mark.slow  # CLI processes, a service process per storage and a moto server
 
-YEAR_10000 = LATEST_INSTANT + 1
-"""10000-01-01T00:00:00Z."""
+YEAR_10000 = 253_402_300_800
+"""10000-01-01T00:00:00Z in epoch seconds: the first second no timestamp can write."""
 DAY = 86_400
 
 Fields = dict[str, Any]
