@@ -22,7 +22,9 @@ class OrderFeed(Protocol):
         ...
 
     async def end(self) -> FeedPosition:
-        """The position after every order readable now: reading after it gives only later ones."""
+        """The position after every order readable now: reading after it gives only later ones.
+        Never before a position `read` returned on this store, so a position beyond it comes from a
+        copy of the store whose feed had gone further."""
         ...
 
     async def read(self, after: FeedPosition, *, now: int, limit: int) -> FeedBatch:

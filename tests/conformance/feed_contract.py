@@ -63,6 +63,7 @@ class FeedContract:
         assert positions == sorted(set(positions))
         assert positions[0] > start
         assert (await world.feed.read(batch.position, now=NOW, limit=10)).entries == []
+        assert batch.position <= await world.feed.end()
 
     async def test_a_read_stops_at_the_limit_and_the_next_goes_on_from_its_position(self, world: FeedWorld) -> None:
         workflow = await live_workflow(world.workflows)
