@@ -10,6 +10,9 @@ benchmark's seeder, run as `python -m bench` from the repository root, imports i
 nothing when imported.
 """
 
+import hashlib
+import hmac
+import json
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -31,6 +34,7 @@ from domain.model.enums import (
 )
 from domain.model.history import HistoryFilter
 from domain.model.order import RETENTION_SECONDS, WorkflowOrder
+from domain.model.tokens import b64
 from domain.model.workflow import Close, Condition, Indicator, Trigger, Workflow, WorkflowSpec
 from ports.orders import OrderRepository
 from ports.workflows import WorkflowRepository
@@ -278,3 +282,10 @@ def order_body(**fields: Any) -> dict[str, Any]:
         "order_type": "LIMIT",
     }
     return body | fields
+
+
+def event_id_without_store(secret: bytes, position_key: str, *, issued_at: int) -> str:
+    """An event id as versions before store ids signed it: `[issued_at, position key]` and its MAC."""
+    payload = json.dumps([issued_at, position_key], separators=(",", ":")).encode()
+    mac = hmac.new(secret, b"feed|" + payload, hashlib.sha256).digest()[:16]
+    return f"{b64(payload)}.{b64(mac)}"

@@ -137,6 +137,9 @@ class GuardedOrderFeed:
     def __init__(self, inner: OrderFeed, calls: StorageCalls) -> None:
         self._inner, self._calls = inner, calls
 
+    async def store_id(self) -> str:
+        return await self._calls.run("feed.store_id", self._inner.store_id())
+
     async def end(self) -> FeedPosition:
         return await self._calls.run("feed.end", self._inner.end())
 

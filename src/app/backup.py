@@ -6,6 +6,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from adapters.sqlite.schema import renew_store_id
 from app.command_error import CommandError
 from app.settings import Settings
 from app.targets import check_target, partial_of
@@ -36,8 +37,8 @@ def backup_sqlite(settings: Settings, target: str) -> BackupReport:
 
     VACUUM INTO reads one snapshot, so the copy holds exactly the transactions committed when it
     began, while the service goes on writing (WAL mode lets readers and the writer overlap). The
-    copy is written next to the target, synced, checked with PRAGMA integrity_check, then renamed
-    over the target: a failed backup never replaces a good one.
+    copy is written next to the target, given a store id of its own, synced, checked with PRAGMA
+    integrity_check, then renamed over the target: a failed backup never replaces a good one.
     """
     if settings.storage != "sqlite":
         raise BackupError(
@@ -54,6 +55,7 @@ def backup_sqlite(settings: Settings, target: str) -> BackupReport:
     try:
         with closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_SECONDS)) as database:
             database.execute("VACUUM INTO ?", (str(partial),))
+        _new_store(partial)
         report = _checked(partial, path)
         _sync(partial)
         partial.replace(path)
@@ -63,6 +65,15 @@ def backup_sqlite(settings: Settings, target: str) -> BackupReport:
     finally:
         partial.unlink(missing_ok=True)
     return report
+
+
+def _new_store(copy: Path) -> None:
+    """Give the copy a store id of its own: restored later, its feed is behind what clients of the
+    original hold, and their event ids must be refused by it (410), not silently match nothing."""
+    with closing(sqlite3.connect(copy, isolation_level=None)) as database:
+        database.execute("BEGIN IMMEDIATE")
+        renew_store_id(database)
+        database.execute("COMMIT")
 
 
 def _checked(copy: Path, target: Path) -> BackupReport:

@@ -14,8 +14,17 @@ class OrderFeed(Protocol):
     for a short settling time instead (adapters.dynamodb.feed).
     """
 
+    async def store_id(self) -> str:
+        """The id of the store this feed reads, prefixed with its engine (`sqlite:`, `dynamodb:`):
+        the same for every instance on the same store for as long as it lives, and different for
+        any other store, including a copy whose feed may be behind the original (a restored
+        backup, an import, a re-created table). Read from the storage once, then remembered."""
+        ...
+
     async def end(self) -> FeedPosition:
-        """The position after every order readable now: reading after it gives only later ones."""
+        """The position after every order readable now: reading after it gives only later ones.
+        Never before a position `read` returned on this store, so a position beyond it comes from a
+        copy of the store whose feed had gone further."""
         ...
 
     async def read(self, after: FeedPosition, *, now: int, limit: int) -> FeedBatch:

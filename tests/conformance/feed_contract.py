@@ -2,10 +2,13 @@
 
 Fixtures on one fresh, empty storage per test: `feed`, `workflow_repository`, `order_repository`
 (writing the feed), and `settle`: a callable that lets time pass until what was written is
-readable (a no-op where the storage orders commits itself).
+readable (a no-op where the storage orders commits itself); `feed_on_the_same_store`, another
+adapter (with its own connection where the engine has any) on the same store, and
+`new_store_in_its_place`, which makes a new store where the adapter's storage is (a new file, the
+table created again) and returns a feed on it.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import pytest
@@ -60,6 +63,7 @@ class FeedContract:
         assert positions == sorted(set(positions))
         assert positions[0] > start
         assert (await world.feed.read(batch.position, now=NOW, limit=10)).entries == []
+        assert batch.position <= await world.feed.end()
 
     async def test_a_read_stops_at_the_limit_and_the_next_goes_on_from_its_position(self, world: FeedWorld) -> None:
         workflow = await live_workflow(world.workflows)
@@ -100,3 +104,18 @@ class FeedContract:
 
         assert ids((await world.feed.read(start, now=NOW, limit=10)).entries) == [expiring.id, staying.id]
         assert ids((await world.feed.read(start, now=NOW + 5, limit=10)).entries) == [staying.id]
+
+    async def test_the_store_id_is_one_for_every_reader_of_a_store_and_another_for_a_new_store(
+        self,
+        world: FeedWorld,
+        feed_on_the_same_store: OrderFeed,
+        new_store_in_its_place: Callable[[], Awaitable[OrderFeed]],
+    ) -> None:
+        store = await world.feed.store_id()
+        workflow = await live_workflow(world.workflows)
+        await add_all(world.orders, make_order(workflow))
+
+        assert await world.feed.store_id() == store
+        assert await feed_on_the_same_store.store_id() == store
+        assert store.partition(":")[0] in {"sqlite", "dynamodb"}
+        assert await (await new_store_in_its_place()).store_id() != store

@@ -12,7 +12,7 @@ import socket
 import threading
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -215,6 +215,33 @@ def order_repository(
 @pytest.fixture
 def feed(dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames, feed_clock: FeedClock) -> DynamoDbOrderFeed:
     return DynamoDbOrderFeed(dynamodb_client, dynamodb_tables.feed, feed_clock)
+
+
+@pytest.fixture
+async def feed_on_the_same_store(
+    dynamodb_endpoint: str, dynamodb_tables: TableNames
+) -> AsyncIterator[DynamoDbOrderFeed]:
+    """Another adapter, through a client of its own, as another process of the service has."""
+    async with open_client(dynamodb_endpoint) as client:
+        yield DynamoDbOrderFeed(client, dynamodb_tables.feed)
+
+
+@pytest.fixture
+def new_store_in_its_place(
+    dynamodb_client: DynamoDBClient, dynamodb_tables: TableNames
+) -> Callable[[], Awaitable[DynamoDbOrderFeed]]:
+    """The feed table deleted and created again under the same name."""
+
+    async def new_store() -> DynamoDbOrderFeed:
+        await delete_table(dynamodb_client, dynamodb_tables.feed)
+        await dynamodb_client.get_waiter("table_not_exists").wait(TableName=dynamodb_tables.feed)
+        prefix = dynamodb_tables.feed.removesuffix("order_feed")
+        assert [table.name for table in await create_tables(dynamodb_client, prefix) if table.created] == [
+            dynamodb_tables.feed
+        ]
+        return DynamoDbOrderFeed(dynamodb_client, dynamodb_tables.feed)
+
+    return new_store
 
 
 @pytest.fixture

@@ -111,3 +111,19 @@ def test_a_second_backup_replaces_the_first_only_once_it_is_complete(tmp_path: P
 
     assert done.returncode == 0, done.stderr
     assert integrity(backup) == ["ok"]
+
+
+def store_id(path: Path) -> str:
+    with closing(sqlite3.connect(path)) as connection:
+        return str(connection.execute("SELECT id FROM store").fetchone()[0])
+
+
+def test_a_backup_is_a_store_of_its_own_so_event_ids_of_the_original_are_refused_by_it(tmp_path: Path) -> None:
+    database, backup = tmp_path / "orders.db", tmp_path / "copy.db"
+    assert run_command(["create-tables"], service_env(database)).returncode == 0
+
+    done = run_command(["backup", str(backup)], service_env(database))
+
+    assert done.returncode == 0, done.stderr
+    assert store_id(backup) != store_id(database)
+    assert integrity(backup) == ["ok"]

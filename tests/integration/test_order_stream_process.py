@@ -41,7 +41,7 @@ from service_process import ServiceProcess, dynamodb_env
 from adapters.dynamodb.feed import SETTLE_SECONDS, boundary
 from adapters.sqlite.feed import position_of
 from builders import encode, iso, new_id, order_body, workflow_body
-from domain.model.feed import EventIdCodec
+from domain.model.feed import EventIdCodec, EventPoint
 from domain.model.order import RETENTION_SECONDS
 from sse_client import Event, EventStream, StreamRefusedError, open_stream, stream_client
 
@@ -402,10 +402,12 @@ def settled(ids: list[str], recorded: list[Recorded]) -> list[str]:
     return [order_id for order_id in ids if order_id not in late]
 
 
-def two_hours_ago() -> str:
-    """The id of an event issued two hours ago, at the feed's end then."""
+def two_hours_ago(event_id: str) -> str:
+    """The id of an event issued two hours ago, at the feed's end then, by the store that issued `event_id`."""
     now = time.time()
-    return EventIdCodec(SECRET.encode()).encode(boundary(int((now - 7200) * 1000)), now=int(now) - 7200)
+    codec = EventIdCodec(SECRET.encode())
+    store = codec.decode(event_id, now=int(now)).store
+    return codec.encode(EventPoint(store, boundary(int((now - 7200) * 1000))), now=int(now) - 7200)
 
 
 async def test_dynamodb_replicas_stream_alike_and_a_subscriber_resumes_on_the_other(replicas):
@@ -438,7 +440,7 @@ async def test_dynamodb_replicas_stream_alike_and_a_subscriber_resumes_on_the_ot
             later += await record_all(both, plan(workflow_ids, RESUME_ORDERS, 2, rng))
             resumed = await tasks.start(streams_b, Listener(), last_event_id=read[-1].id)
             # And a subscriber back after two hours away, the first of them without orders.
-            returning = await tasks.start(streams_a, Listener(), last_event_id=two_hours_ago())
+            returning = await tasks.start(streams_a, Listener(), last_event_id=two_hours_ago(read[-1].id))
             later.append(await record_one(via_a, workflow_ids[1]))
             await finish([on_a, on_b, resumed, returning], later[-1:])
             latest_fields = await latest_row_fields(via_b)
@@ -514,7 +516,10 @@ async def test_a_stream_resumes_after_the_id_from_the_header_or_the_query_and_re
 
         # A forged id, by header or query; one issued before the retention period.
         now = int(time.time())
-        too_old = EventIdCodec(SECRET.encode()).encode(position_of(1), now=now - RETENTION_SECONDS - 60)
+        store = EventIdCodec(SECRET.encode()).decode(resume_from, now=now).store
+        too_old = EventIdCodec(SECRET.encode()).encode(
+            EventPoint(store, position_of(1)), now=now - RETENTION_SECONDS - 60
+        )
         refusals = [
             ({"last-event-id": forged(resume_from)}, {}, 400, "Invalid event id"),
             ({}, {"last_event_id": forged(resume_from)}, 400, "Invalid event id"),

@@ -5,15 +5,17 @@ import asyncio
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from adapters.sqlite.database import SqliteDatabase
+from adapters.sqlite.feed import FeedSignal, SqliteOrderFeed
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.schema import SCHEMA, STORE_TABLE
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from adapters.storage_calls import StorageCalls
 from adapters.telemetry.metrics import Metrics
@@ -197,6 +199,31 @@ async def test_two_databases_opening_one_new_file_at_once_share_one_schema(path:
     finally:
         await first.close()
         await second.close()
+
+
+async def store_id_of(database: SqliteDatabase) -> str:
+    return await SqliteOrderFeed(database, FeedSignal()).store_id()
+
+
+async def test_a_file_made_before_store_ids_gets_one_on_open_the_same_for_every_opener_and_kept(path: str) -> None:
+    with closing(sqlite3.connect(path, isolation_level=None)) as earlier_version:
+        for statement in SCHEMA[: SCHEMA.index(STORE_TABLE)]:
+            earlier_version.execute(statement)
+
+    first, second = await asyncio.gather(SqliteDatabase.open(path), SqliteDatabase.open(path))
+    try:
+        store = await store_id_of(first)
+        assert await store_id_of(second) == store
+    finally:
+        await first.close()
+        await second.close()
+    reopened = await SqliteDatabase.open(path)
+    try:
+        assert await store_id_of(reopened) == store
+    finally:
+        await reopened.close()
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM store").fetchone() == (1,)
 
 
 async def test_the_file_is_in_wal_mode(database: SqliteDatabase) -> None:

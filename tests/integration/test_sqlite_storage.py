@@ -1,6 +1,6 @@
 """The storage conformance suite against the SQLite adapter, on a database file and in memory."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -58,6 +58,33 @@ def revisions(database: SqliteDatabase) -> SqliteRevisions:
 @pytest.fixture
 def feed(database: SqliteDatabase) -> SqliteOrderFeed:
     return SqliteOrderFeed(database, FeedSignal())
+
+
+@pytest.fixture
+async def feed_on_the_same_store(database: SqliteDatabase, database_path: str) -> AsyncIterator[SqliteOrderFeed]:
+    """On a file, a second opener of it; in memory (a database only its opener sees), a second adapter."""
+    if database_path == MEMORY:
+        yield SqliteOrderFeed(database, FeedSignal())
+        return
+    second = await SqliteDatabase.open(database_path)
+    yield SqliteOrderFeed(second, FeedSignal())
+    await second.close()
+
+
+@pytest.fixture
+async def new_store_in_its_place(
+    database_path: str, tmp_path: Path
+) -> AsyncIterator[Callable[[], Awaitable[SqliteOrderFeed]]]:
+    """A new database (a new file beside the first, as an import makes one)."""
+    opened: list[SqliteDatabase] = []
+
+    async def new_store() -> SqliteOrderFeed:
+        opened.append(await SqliteDatabase.open(MEMORY if database_path == MEMORY else str(tmp_path / "new.db")))
+        return SqliteOrderFeed(opened[-1], FeedSignal())
+
+    yield new_store
+    for database in opened:
+        await database.close()
 
 
 @pytest.fixture

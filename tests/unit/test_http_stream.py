@@ -10,17 +10,17 @@ from litestar.testing import TestClient
 from adapters.http.event_frames import EventFrames
 from adapters.http.response_bodies import ResponseBodies
 from app.settings import DEFAULT_CURSOR_SECRET
-from builders import make_order
-from domain.model.feed import EventIdCodec, FeedEntry, FeedPosition
+from builders import event_id_without_store, make_order
+from domain.model.feed import EventIdCodec, EventPoint, FeedEntry, FeedPosition
 from domain.model.order import RETENTION_SECONDS
 
 STREAM = "/v1/orders/stream"
 
 
-def issued(seconds_ago: int) -> str:
-    """An event id as the service signs it (the default key), issued `seconds_ago`."""
+def issued(seconds_ago: int, store: str = "sqlite:0123456789abcdef0123456789abcdef") -> str:
+    """An event id as the service signs it (the default key), issued `seconds_ago` by `store`."""
     codec = EventIdCodec(DEFAULT_CURSOR_SECRET.encode())
-    return codec.encode(FeedPosition(f"{1:020d}"), now=int(time.time()) - seconds_ago)
+    return codec.encode(EventPoint(store, FeedPosition(f"{1:020d}")), now=int(time.time()) - seconds_ago)
 
 
 @pytest.mark.parametrize(
@@ -47,6 +47,23 @@ def test_an_event_id_older_than_the_retention_is_410(client: TestClient[Any]) ->
 
     assert response.status_code == 410
     assert response.json()["title"] == "Event id too old"
+
+
+@pytest.mark.parametrize(
+    "event_id",
+    [
+        issued(0),  # a store other than the test's new database
+        event_id_without_store(DEFAULT_CURSOR_SECRET.encode(), f"{1:020d}", issued_at=int(time.time())),
+    ],
+    ids=["another store", "no store"],
+)
+def test_an_event_id_this_store_did_not_issue_is_410(client: TestClient[Any], event_id: str) -> None:
+    response = client.get(STREAM, headers={"Last-Event-ID": event_id})
+
+    assert response.status_code == 410
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["title"] == "Event id unknown to this store"
+    assert "start the stream again without one" in response.json()["detail"].lower()
 
 
 def test_the_stream_needs_a_read_token(secured_client: TestClient[Any]) -> None:

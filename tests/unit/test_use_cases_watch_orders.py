@@ -8,18 +8,20 @@ import pytest
 from fakes import FixedClock
 
 from adapters.sqlite.database import MEMORY, SqliteDatabase
-from adapters.sqlite.feed import FeedSignal, SqliteOrderFeed
+from adapters.sqlite.feed import FeedSignal, SqliteOrderFeed, position_of
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from builders import NOW, live_workflow, make_order
+from builders import NOW, event_id_without_store, live_workflow, make_order
 from domain.model.enums import OrderDirection
 from domain.model.errors import (
     EventIdExpiredError,
+    EventIdUnknownHereError,
     InvalidEventIdError,
     ShuttingDownError,
+    StorageUnavailableError,
     TooManySubscribersError,
 )
-from domain.model.feed import EventIdCodec, FeedEntry, StreamFilter
+from domain.model.feed import EventIdCodec, EventPoint, FeedEntry, StreamFilter
 from domain.model.order import RETENTION_SECONDS, WorkflowOrder
 from domain.model.workflow import Workflow
 from domain.use_cases.subscription import Subscription
@@ -116,11 +118,20 @@ async def test_a_resume_the_storage_cannot_serve_ends_the_stream(setup: Setup) -
     first = await setup.watch.subscribe(StreamFilter())
     await setup.record(make_order(setup.workflow), make_order(setup.workflow))
     [seen, _] = await take(first, 2)
+    resumed = await setup.watch.subscribe(StreamFilter(), setup.watch.event_id(seen))
     await setup.database.close()
 
-    resumed = await setup.watch.subscribe(StreamFilter(), setup.watch.event_id(seen))
-
     assert await ended(resumed)
+
+
+async def test_a_resume_is_refused_as_unavailable_when_the_storage_cannot_check_its_event_id(setup: Setup) -> None:
+    first = await setup.watch.subscribe(StreamFilter())
+    await setup.record(make_order(setup.workflow), make_order(setup.workflow))
+    [seen, _] = await take(first, 2)
+    await setup.database.close()
+
+    with pytest.raises(StorageUnavailableError):
+        await setup.watch.subscribe(StreamFilter(), setup.watch.event_id(seen))
 
 
 async def test_event_ids_not_issued_here_are_refused_and_old_ones_are_gone(setup: Setup) -> None:
@@ -131,11 +142,38 @@ async def test_event_ids_not_issued_here_are_refused_and_old_ones_are_gone(setup
 
     with pytest.raises(InvalidEventIdError):
         await setup.watch.subscribe(StreamFilter(), event_id[:-2] + ("AA" if not event_id.endswith("AA") else "BB"))
+    signed_elsewhere = EventIdCodec(b"another key" * 3).encode(EventIdCodec(KEY).decode(event_id, now=NOW), now=NOW)
     with pytest.raises(InvalidEventIdError):
-        await setup.watch.subscribe(StreamFilter(), EventIdCodec(b"another key" * 3).encode(entry.position, now=NOW))
+        await setup.watch.subscribe(StreamFilter(), signed_elsewhere)
     setup.clock.advance(RETENTION_SECONDS)
     with pytest.raises(EventIdExpiredError):
         await setup.watch.subscribe(StreamFilter(), event_id)
+
+
+async def test_event_ids_of_another_store_beyond_this_ones_end_or_without_a_store_are_gone(setup: Setup) -> None:
+    subscription = await setup.watch.subscribe(StreamFilter())
+    await setup.record(make_order(setup.workflow))
+    [entry] = await take(subscription, 1)
+    codec = EventIdCodec(KEY)
+    here = codec.decode(setup.watch.event_id(entry), now=NOW)
+    other_database = await SqliteDatabase.open(MEMORY)
+    try:
+        other_store = await SqliteOrderFeed(other_database, FeedSignal()).store_id()
+    finally:
+        await other_database.close()
+
+    refused = [
+        codec.encode(EventPoint(other_store, entry.position), now=NOW),  # an empty store: never issued it
+        codec.encode(EventPoint(here.store, position_of(2)), now=NOW),  # beyond the one order recorded
+        event_id_without_store(KEY, entry.position.key, issued_at=NOW),  # as earlier versions signed it
+    ]
+    for event_id in refused:
+        with pytest.raises(EventIdUnknownHereError):
+            await setup.watch.subscribe(StreamFilter(), event_id)
+    later = make_order(setup.workflow)
+    await setup.record(later)
+    resumed = await setup.watch.subscribe(StreamFilter(), codec.encode(here, now=NOW))
+    assert order_ids(await take(resumed, 1)) == [later.id]
 
 
 async def test_a_subscriber_whose_buffer_fills_is_disconnected(setup: Setup) -> None:

@@ -10,11 +10,20 @@ from typing import Any
 import httpx
 import pytest
 
+from app.settings import DEFAULT_CURSOR_SECRET
+from builders import event_id_without_store
 from client_helpers import FAST_RETRIES, WRITE_TOKEN, Driver, order_fields, workflow_request
+from domain.model.feed import EventIdCodec, EventPoint, FeedPosition
 from integration.dynamodb_server import start_server
 from reliability.reliability_kit import Service, Services
 from reliability.reliability_proxies import BackgroundLoop, SwitchableTcpProxy
-from workflow_orders_client import AsyncWorkflowOrdersClient, RetryPolicy, ServiceUnreachable, WorkflowOrdersClient
+from workflow_orders_client import (
+    AsyncWorkflowOrdersClient,
+    EventIdExpired,
+    RetryPolicy,
+    ServiceUnreachable,
+    WorkflowOrdersClient,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -139,6 +148,16 @@ def test_a_follow_gets_each_new_order_once_across_a_cut_connection_and_a_503(
         "stream_orders", 2, workflow_id=workflow_id, last_event_id=streamed[0].event_id
     ).result()
     assert [item.order.id for item in resumed] == [order.id for order in rest]
+
+
+def test_a_follow_resuming_from_an_event_id_of_another_store_raises_event_id_expired(direct: Driver) -> None:
+    now = int(time.time())
+    secret = DEFAULT_CURSOR_SECRET.encode()  # the services here run with the default cursor secret
+    elsewhere = EventIdCodec(secret).encode(EventPoint("sqlite:" + "0" * 32, FeedPosition("0" * 20)), now=now)
+    for event_id in (elsewhere, event_id_without_store(secret, "0" * 20, issued_at=now)):
+        with pytest.raises(EventIdExpired) as refused:
+            direct.collect_in_background("stream_orders", 1, last_event_id=event_id).result()
+        assert refused.value.problem.status == 410
 
 
 def test_a_503_on_record_is_retried_and_the_order_is_stored_once(

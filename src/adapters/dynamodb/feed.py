@@ -9,14 +9,18 @@ after its stamp (a slow retry) writes the order once more under a fresh key (`an
 the subscribers' reader skips an id it already handed out. Idle, each instance that has
 subscribers sends one Query per POLL_SECONDS (two when the read crosses a bucket boundary), with
 one subscriber or a thousand. The trade-offs are in docs/dynamodb.md.
+
+The store id comes from the feed table's description (its ARN, id and creation time): a table
+restored from point-in-time recovery, or deleted and created again, is another store.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb.errors import storage_errors
@@ -61,6 +65,15 @@ def boundary(ms: int) -> FeedPosition:
     return FeedPosition(f"{ms:013d}#~")
 
 
+def store_id_of(table: Mapping[str, Any]) -> str:
+    """The store id of a feed table, from its DescribeTable description: the same for as long as
+    the table lives, another one for a table of the same name created again. Parts a server leaves
+    out (moto has no TableId) count as empty."""
+    created = table.get("CreationDateTime")
+    parts = (str(table.get("TableArn", "")), str(table.get("TableId", "")), "" if created is None else str(created))
+    return "dynamodb:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
 def stamped_ms(position: FeedPosition) -> int:
     if not _KEY.fullmatch(position.key):
         raise InvalidEventIdError()  # signed by us, so only possible with another storage's id
@@ -99,6 +112,14 @@ class FeedWriter:
 class DynamoDbOrderFeed(OrderFeed):
     def __init__(self, client: DynamoDBClient, table: str, clock_ms: Callable[[], int] = wall_clock_ms) -> None:
         self._client, self._table, self._clock_ms = client, table, clock_ms
+        self._store_id: str | None = None
+
+    async def store_id(self) -> str:
+        if self._store_id is None:
+            async with storage_errors("describe order feed"):
+                answer = await self._client.describe_table(TableName=self._table)
+            self._store_id = store_id_of(answer["Table"])
+        return self._store_id
 
     def _settled_ms(self) -> int:
         return self._clock_ms() - int(SETTLE_SECONDS * 1000)

@@ -67,6 +67,7 @@ class TableNames:
             "orders.latest": (workflows,),
             "health.check": (workflows, orders, order_ids, feed),
             "revisions.of_workflow": (workflows, orders),
+            "feed.store_id": (feed,),
             "feed.end": (),
             "feed.read": (feed,),
         }

@@ -23,7 +23,12 @@ _DESCRIPTIONS = {
     404: "Not found",
     409: "Conflict",
     413: "Body over 64 KiB",
-    410: "The event id is older than the 7-day retention",
+    410: (
+        "The event id cannot be resumed from here: older than the 7-day retention, issued by another "
+        "store (the other storage, a restored backup, an import) or beyond this store's end, or "
+        "issued by a version before event ids named their store. Start again without it and catch "
+        "up from the order history"
+    ),
     415: "The body is not application/json",
     503: "Storage unavailable (or, for streams, this instance full or stopping); retry after Retry-After seconds",
 }

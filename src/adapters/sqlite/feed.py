@@ -1,7 +1,9 @@
 """The feed of recorded orders on SQLite: the `order_feed` table, read by sequence number.
 
 Writes are serialised by SQLite, so sequence numbers are given out in commit order: a reader that
-saw sequence n will never later see a new row below n. Reading needs no settling time.
+saw sequence n will never later see a new row below n. Reading needs no settling time. The store id
+is the random one in the `store` table (adapters.sqlite.schema): a new file, an import into one, or a
+backup copy each have their own.
 """
 
 import asyncio
@@ -25,6 +27,7 @@ _READ = f"""
     ORDER BY f.seq LIMIT ?
 """  # noqa: S608 - only the constant column list is interpolated
 _END = "SELECT seq FROM sqlite_sequence WHERE name = 'order_feed'"
+_STORE_ID = "SELECT id FROM store"
 _KEY_DIGITS = 20
 
 
@@ -61,6 +64,13 @@ def seq_of(position: FeedPosition) -> int:
 class SqliteOrderFeed(OrderFeed):
     def __init__(self, database: SqliteDatabase, recorded: FeedSignal) -> None:
         self._database, self._recorded = database, recorded
+        self._store_id: str | None = None
+
+    async def store_id(self) -> str:
+        if self._store_id is None:
+            found = await self._database.read(lambda connection: connection.execute(_STORE_ID).fetchone())
+            self._store_id = f"sqlite:{found[0]}"  # the row is written with the schema, before any read
+        return self._store_id
 
     async def end(self) -> FeedPosition:
         def select(connection: sqlite3.Connection) -> FeedPosition:

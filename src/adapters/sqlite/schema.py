@@ -1,5 +1,17 @@
 """The SQLite schema, created idempotently when a database is opened."""
 
+import sqlite3
+
+# The store's id (adapters.sqlite.feed): one row, 128 random bits, given when the file is created or
+# first opened by a version that has the table, and renewed in every backup copy.
+STORE_TABLE = """
+    CREATE TABLE IF NOT EXISTS store (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        id TEXT NOT NULL
+    )
+"""
+_GIVE_STORE_ID = "INSERT OR {} INTO store (singleton, id) VALUES (1, lower(hex(randomblob(16))))"
+
 SCHEMA: tuple[str, ...] = (
     # Workflows are soft-deleted: a deleted row keeps its id (so its orders keep a parent) and
     # frees its name. `spec` is the JSON of a WorkflowSpec; name and enable are copied out of it
@@ -88,8 +100,18 @@ SCHEMA: tuple[str, ...] = (
     CREATE INDEX IF NOT EXISTS latest_orders_by_time
         ON latest_orders (placed_at DESC, order_id DESC)
     """,
+    STORE_TABLE,
+    _GIVE_STORE_ID.format("IGNORE"),
 )
 """Statements to run, in order, inside one write transaction; each is a no-op when already applied."""
+
+
+def renew_store_id(connection: sqlite3.Connection) -> None:
+    """Give the database a new store id: what a copy whose feed may fall behind its original
+    needs (app.backup), so that event ids of the original are refused by it."""
+    connection.execute(STORE_TABLE)
+    connection.execute(_GIVE_STORE_ID.format("REPLACE"))
+
 
 TABLES_BY_OPERATION: dict[str, tuple[str, ...]] = {
     "workflows.add": ("workflows",),
@@ -103,6 +125,7 @@ TABLES_BY_OPERATION: dict[str, tuple[str, ...]] = {
     "orders.latest": ("latest_orders", "orders"),
     "health.check": ("workflows",),
     "revisions.of_workflow": ("workflows", "recorded_orders", "orders"),
+    "feed.store_id": ("store",),
     "feed.end": ("order_feed",),
     "feed.read": ("order_feed", "orders"),
 }

@@ -94,6 +94,20 @@ class EventIdExpiredError(GoneError):
         super().__init__("The event id is older than the 7-day retention; start the stream again without one.")
 
 
+class EventIdUnknownHereError(GoneError):
+    """An authentic event id this store cannot place: issued by another store (another storage, a
+    restored backup, an import), beyond this store's end, or in an earlier version's format."""
+
+    title = "Event id unknown to this store"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The event id was issued by another store (another storage, a restored backup, an import) "
+            "or by an earlier version of the service: this store cannot tell what followed it. Start "
+            "the stream again without one, and catch up from the order history."
+        )
+
+
 class UnavailableError(DomainError):
     title = "Service unavailable"
 

@@ -5,8 +5,13 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 
-from domain.model.errors import ShuttingDownError, TooManySubscribersError, UnavailableError
-from domain.model.feed import EventIdCodec, FeedEntry, FeedPosition, StreamFilter
+from domain.model.errors import (
+    EventIdUnknownHereError,
+    ShuttingDownError,
+    TooManySubscribersError,
+    UnavailableError,
+)
+from domain.model.feed import EventIdCodec, EventPoint, FeedEntry, FeedPosition, StreamFilter
 from domain.use_cases.subscription import RecentIds, Subscription
 from ports.clock import Clock
 from ports.feed import OrderFeed
@@ -51,6 +56,8 @@ class WatchOrders:
         self._starting = asyncio.Lock()
         self._delivered = RecentIds(capacity=10 * READ_BATCH)
         self._draining = False
+        self._store: str | None = None
+        """The feed's store id, read at the first subscription: every event id names it."""
 
     @property
     def subscriber_count(self) -> int:
@@ -60,18 +67,29 @@ class WatchOrders:
         """A new subscription: the orders recorded after the event `last_event_id` names first
         (when given), then live ones.
 
-        Raises InvalidEventIdError or EventIdExpiredError for an id this service did not issue or
-        issued too long ago, TooManySubscribersError or ShuttingDownError, and
-        StorageUnavailableError when the feed's end cannot be read to start from.
+        Raises InvalidEventIdError for an id this service did not issue, EventIdExpiredError for
+        one issued too long ago, EventIdUnknownHereError for one this store cannot place (issued
+        by another store, or beyond this store's end: a copy whose feed is behind the one that
+        issued it), TooManySubscribersError or ShuttingDownError, and StorageUnavailableError
+        when the feed's store id or end cannot be read.
         """
-        after = None if last_event_id is None else self._event_ids.decode(last_event_id, now=self._clock.now())
+        point = None if last_event_id is None else self._event_ids.decode(last_event_id, now=self._clock.now())
         self._check_room()
+        store = await self._store_id()
+        if point is not None and (point.store != store or point.position > await self._feed.end()):
+            raise EventIdUnknownHereError()
+        after = None if point is None else point.position
         await self._start_reading()
         self._check_room()  # others may have subscribed, or a drain begun, while the reader started
         assert self._position is not None
         subscription = Subscription(self, stream_filter, after=after, live_from=self._position, buffer=self._buffer)
         self._subscribers.add(subscription)
         return subscription
+
+    async def _store_id(self) -> str:
+        if self._store is None:  # the port promises it never changes for the life of the store
+            self._store = await self._feed.store_id()
+        return self._store
 
     def _check_room(self) -> None:
         if self._draining:
@@ -81,7 +99,8 @@ class WatchOrders:
 
     def event_id(self, entry: FeedEntry) -> str:
         """The id of the event that carries `entry`: where a client resumes after it."""
-        return self._event_ids.encode(entry.position, now=self._clock.now())
+        assert self._store is not None  # read by the subscribe() that preceded every event
+        return self._event_ids.encode(EventPoint(self._store, entry.position), now=self._clock.now())
 
     def unsubscribe(self, subscription: Subscription) -> None:
         self._subscribers.discard(subscription)

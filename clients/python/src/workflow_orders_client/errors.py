@@ -49,8 +49,10 @@ class Conflict(ApiError):
 
 
 class EventIdExpired(ApiError):
-    """410: the stream was asked to resume after an event older than the 7-day retention; follow it
-    again without `last_event_id` (and read what you missed from the history)."""
+    """410: the stream cannot resume after the event asked for: one older than the 7-day retention,
+    or one this service's storage did not issue (another storage, a restored backup or an import,
+    or a version before event ids named their store). Follow it again without `last_event_id`,
+    and read what you missed from the history."""
 
 
 class Unavailable(ApiError):

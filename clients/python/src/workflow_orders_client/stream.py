@@ -5,8 +5,8 @@ A follow spans connections. Each connection resumes after the last event receive
 `Last-Event-ID` header), so a dropped connection, a replica that stops, or a 503 costs a short
 wait and nothing else: no order is missed and none comes twice. A connection that opened resets
 the count of failed ones; `RetryPolicy.attempts` failures in a row end the follow with the typed
-error of the last one. A 4xx ends it at once (a 410 means the event id is older than the
-retention: start again without one).
+error of the last one. A 4xx ends it at once (a 410 means the service cannot resume after that
+event id: too old, or issued by another store; start again without one).
 """
 
 import dataclasses

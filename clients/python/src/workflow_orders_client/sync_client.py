@@ -119,7 +119,8 @@ class WorkflowOrdersClient(ClientShell[httpx.Client, httpx.BaseTransport]):
         `last_event_id` (a StreamedOrder's `event_id` you kept) instead of from now. Connections
         that drop, fall silent for `idle_timeout` seconds or answer 503 are replaced, resuming
         after the last event received: nothing missed, nothing twice. Raises the typed error of a
-        refusal (400, 401, 403, and 410 for an event id older than the retention), or
+        refusal (400, 401, 403, and 410, EventIdExpired, for an event id older than the retention
+        or issued by another store: a restored backup, an import, the other storage), or
         ServiceUnreachable / Unavailable after the retry policy's attempts fail in a row.
         """
         follow = follow_orders(self._core, workflow_id, direction, last_event_id, idle_timeout)
