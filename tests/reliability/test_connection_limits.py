@@ -213,3 +213,26 @@ async def record_orders(service: Service, workflow_id: str, count: int) -> None:
     answers = await asyncio.gather(*(pool.request("POST", target, encode(order_body(None))) for _ in range(count)))
     await pool.close()
     assert {answer.status for answer in answers} == {201}
+
+
+def test_past_the_connections_for_requests_only_probes_are_served(services: Services):
+    # RLIMIT_NOFILE 96: a cap of 32 connections, 16 of them for requests other than probes.
+    service = services.start(env={"WFO_STREAM_MAX_SUBSCRIBERS": "100"}, fd_limit=96)
+    streams = [connect(service.port) for _ in range(16)]
+    try:
+        for sock in streams:
+            sock.sendall(b"GET /v1/orders/stream HTTP/1.1\r\nHost: test\r\n\r\n")
+            sock.settimeout(5)
+            assert sock.recv(100).startswith(b"HTTP/1.1 200 "), "a stream was refused below the cap"
+        refused = httpx.get(f"{service.base_url}/v1/workflows", timeout=5)
+        live = httpx.get(f"{service.base_url}/health/live", timeout=5)
+        metrics = httpx.get(f"{service.base_url}/metrics", timeout=5)
+    finally:
+        for sock in streams:
+            sock.close()
+    assert refused.status_code == 503
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.headers["retry-after"]
+    assert refused.headers["connection"] == "close"
+    assert live.status_code == 200
+    assert metrics.status_code == 200
