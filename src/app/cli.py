@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
 def serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
+    from app.bounded_protocol import bounded_protocol
+    from app.connection_limits import PROBE_SLOTS, connection_cap
+    from app.connection_registry import ConnectionRegistry
     from app.factory import create_app
     from app.server import DrainingServer
 
@@ -71,6 +74,8 @@ def serve(settings: Settings, host: str, port: int) -> None:
         lifespan="on",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         server_header=False,
+        http=bounded_protocol(ConnectionRegistry(connection_cap(), PROBE_SLOTS)),
+        timeout_keep_alive=settings.keep_alive_seconds,
     )
     DrainingServer(config, app.state.shutdown, settings.shutdown_drain_seconds).run()
 

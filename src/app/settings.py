@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.http.auth import SCOPES
+from app.connection_limits import KEEP_ALIVE_SECONDS
 
 STORAGES = ("sqlite", "dynamodb")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -32,6 +33,8 @@ class Settings:
     shutdown_drain_seconds: float = 2.0
     stream_heartbeat_seconds: float = 15.0
     stream_max_subscribers: int = 1000
+    keep_alive_seconds: int = KEEP_ALIVE_SECONDS
+    """How long an idle kept-alive connection stays open; behind a load balancer, longer than its idle timeout."""
     tracing: bool = False
     """OpenTelemetry traces exported over OTLP/HTTP; the SDK reads every other OTEL_* variable itself."""
     dynamodb_endpoint: str | None = None
@@ -81,6 +84,7 @@ class Settings:
             shutdown_drain_seconds=_seconds(env, "WFO_SHUTDOWN_DRAIN_SECONDS", 2.0, allow_zero=True),
             stream_heartbeat_seconds=_seconds(env, "WFO_STREAM_HEARTBEAT_SECONDS", 15.0),
             stream_max_subscribers=_count(env, "WFO_STREAM_MAX_SUBSCRIBERS", 1000, highest=100_000),
+            keep_alive_seconds=_count(env, "WFO_KEEP_ALIVE_SECONDS", KEEP_ALIVE_SECONDS, highest=4000),
             tracing=_tracing_requested(env),
             dynamodb_endpoint=(env.get("AWS_ENDPOINT_URL_DYNAMODB") or env.get("AWS_ENDPOINT_URL") or "").strip()
             or None,

@@ -1,6 +1,7 @@
 """Start and stop `workflow-orders serve` as a real process on a free loopback port."""
 
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -42,10 +43,14 @@ def service_env(sqlite_path: Path, extra: Mapping[str, str] | None = None) -> di
 
 
 class ServiceProcess:
-    """One `workflow-orders serve` process; its stdout and stderr go to files in `log_dir`."""
+    """One `workflow-orders serve` process; its stdout and stderr go to files in `log_dir`; `fd_limit`,
+    when given, is its RLIMIT_NOFILE (soft and hard)."""
 
-    def __init__(self, sqlite_path: Path, log_dir: Path, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, sqlite_path: Path, log_dir: Path, env: Mapping[str, str] | None = None, fd_limit: int | None = None
+    ) -> None:
         self.port = free_port()
+        self.fd_limit = fd_limit
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._env = service_env(sqlite_path, env)
         self._process: subprocess.Popen[bytes] | None = None
@@ -61,9 +66,14 @@ class ServiceProcess:
                 stdout=stdout,
                 stderr=stderr,
                 stdin=subprocess.DEVNULL,
+                preexec_fn=None if self.fd_limit is None else self._limit_fds,
             )
         self._wait_ready()
         return self
+
+    def _limit_fds(self) -> None:
+        """In the child, before exec."""
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.fd_limit, self.fd_limit))
 
     def _wait_ready(self) -> None:
         assert self._process is not None

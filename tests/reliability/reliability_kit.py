@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import subprocess
@@ -58,8 +59,10 @@ def newest_first(order: Mapping[str, Any]) -> tuple[int, str]:
 class Service(ServiceProcess):
     """`workflow-orders serve` as a process, with what these tests need beyond start and stop."""
 
-    def __init__(self, sqlite_path: Path, log_dir: Path, env: Mapping[str, str] | None = None) -> None:
-        super().__init__(sqlite_path, log_dir, env)
+    def __init__(
+        self, sqlite_path: Path, log_dir: Path, env: Mapping[str, str] | None = None, fd_limit: int | None = None
+    ) -> None:
+        super().__init__(sqlite_path, log_dir, env, fd_limit)
         self.sqlite_path = sqlite_path
         self.settings = dict(env or {})
         """The settings it was started with (beyond the runner's environment), to restart it alike."""
@@ -85,10 +88,21 @@ class Service(ServiceProcess):
 
     def rss_kib(self) -> int:
         """Resident set size of the process, from /proc/<pid>/status (VmRSS, in KiB)."""
+        return self._status_kib("VmRSS")
+
+    def peak_rss_kib(self) -> int:
+        """The most resident memory the process has had so far (VmHWM, in KiB)."""
+        return self._status_kib("VmHWM")
+
+    def _status_kib(self, field: str) -> int:
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
-        raise AssertionError("no VmRSS line in /proc/<pid>/status")
+        raise AssertionError(f"no {field} line in /proc/<pid>/status")
+
+    def open_fds(self) -> int:
+        """File descriptors the process has open (entries of /proc/<pid>/fd)."""
+        return len(os.listdir(f"/proc/{self.pid}/fd"))
 
 
 MOTO_QUEUE_DEADLINE = {"WFO_STORAGE_TIMEOUT_SECONDS": "30"}
@@ -130,17 +144,23 @@ class Services:
         self.sqlite_path = directory / "orders.db"
 
     def start(
-        self, storage: str = "sqlite", *, env: Mapping[str, str] | None = None, endpoint: str | None = None
+        self,
+        storage: str = "sqlite",
+        *,
+        env: Mapping[str, str] | None = None,
+        endpoint: str | None = None,
+        fd_limit: int | None = None,
     ) -> Service:
         """A ready service. SQLite: a file in the directory. DynamoDB: fresh tables made by `create-tables`
-        on moto, then the service pointed at `endpoint` (moto itself by default, or a proxy in front of it)."""
+        on moto, then the service pointed at `endpoint` (moto itself by default, or a proxy in front of it).
+        `fd_limit`: the process's RLIMIT_NOFILE."""
         settings: dict[str, str] = {}
         if storage == "dynamodb":
             settings.update(dynamodb_env(self.moto_endpoint))
             create_tables(settings)
             settings["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint or self.moto_endpoint
         settings.update(env or {})
-        service = Service(self.sqlite_path, self._directory, settings)
+        service = Service(self.sqlite_path, self._directory, settings, fd_limit)
         self._started.append(service)
         return service.start()
 
@@ -152,7 +172,7 @@ class Services:
 
     def restart(self, previous: Service) -> Service:
         """A new process (on a new port) on the same storage as `previous`, with the same settings."""
-        service = Service(previous.sqlite_path, self._directory, previous.settings)
+        service = Service(previous.sqlite_path, self._directory, previous.settings, previous.fd_limit)
         self._started.append(service)
         return service.start()
 

@@ -188,6 +188,24 @@ async def test_a_subscriber_whose_buffer_fills_is_disconnected(setup: Setup) -> 
     assert await ended(slow)
 
 
+async def test_a_dropped_subscriber_counts_against_the_limit_until_its_stream_has_ended(setup: Setup) -> None:
+    slow = (await setup.watch.subscribe(StreamFilter())).events()
+    async with asyncio.timeout(WAIT):
+        assert await anext(slow) is None  # a heartbeat: its stream is being sent, then its client stops reading
+    fast = (await setup.watch.subscribe(StreamFilter())).events()
+    await setup.record(*(make_order(setup.workflow) for _ in range(6)))  # the slow one's buffer holds 5
+    taken: list[FeedEntry] = []
+    async with asyncio.timeout(WAIT):
+        while len(taken) < 6:
+            taken += await anext(fast) or []  # once the fast one has the sixth, the slow one was dropped
+    await setup.watch.subscribe(StreamFilter())
+
+    with pytest.raises(TooManySubscribersError):
+        await setup.watch.subscribe(StreamFilter())  # the dropped stream still holds its connection
+    await slow.aclose()  # its connection is gone
+    await setup.watch.subscribe(StreamFilter())
+
+
 async def test_subscribers_beyond_the_limit_are_refused(setup: Setup) -> None:
     for _ in range(3):
         await setup.watch.subscribe(StreamFilter())

@@ -1,6 +1,7 @@
 """The live stream of new orders, as Server-Sent Events."""
 
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Annotated
 
 from litestar import Router, get
@@ -88,8 +89,11 @@ class OrderStreamController(ApiController):
 
     async def _events(self, watch_orders: WatchOrders, subscription: Subscription) -> AsyncIterator[bytes]:
         yield f"retry: {RECONNECT_MILLISECONDS}\n\n".encode()
-        async for batch in subscription.events():
-            if batch is None:
-                yield _HEARTBEAT
-            else:
-                yield b"".join(self._frames.frame(entry, watch_orders.event_id) for entry in batch)
+        # Closing this generator (the response ended, or the client left) closes the subscription's
+        # at once, which withdraws it: it counts against the subscriber limit until then.
+        async with aclosing(subscription.events()) as events:
+            async for batch in events:
+                if batch is None:
+                    yield _HEARTBEAT
+                else:
+                    yield b"".join(self._frames.frame(entry, watch_orders.event_id) for entry in batch)

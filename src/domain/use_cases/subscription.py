@@ -2,7 +2,7 @@
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING
 
 from domain.model.errors import DomainError
@@ -58,6 +58,10 @@ class Subscription:
         self._queue: asyncio.Queue[FeedEntry | str] = asyncio.Queue()
         self._buffer = buffer
         self._given = RecentIds(capacity=buffer)
+        self.ended = False
+        """Ended by the service (too slow, or the process stops): it takes no more entries."""
+        self.streaming = False
+        """Someone iterates `events`: the subscription is withdrawn when that iteration stops."""
 
     def offer(self, entry: FeedEntry) -> bool:
         """Buffer a live entry; False when the buffer is full (the subscriber is too slow)."""
@@ -68,16 +72,18 @@ class Subscription:
 
     def end(self) -> None:
         """End the stream after what is buffered is dropped: the subscriber resumes from its last id."""
+        self.ended = True
         while not self._queue.empty():
             self._queue.get_nowait()
         self._queue.put_nowait(_END)
 
-    async def events(self) -> AsyncIterator[list[FeedEntry] | None]:
+    async def events(self) -> AsyncGenerator[list[FeedEntry] | None, None]:
         """Batches of entries, oldest first, with HEARTBEAT (None) after each quiet heartbeat
         interval. A batch holds every entry waiting when the subscriber asks for the next one, so a
         burst reaches it in a few writes. Ends when the stream is ended; the subscription is
         withdrawn however the iteration stops."""
         heartbeat_seconds = self._watch.heartbeat_seconds
+        self.streaming = True
         try:
             if self._after is not None and self._after < self._live_from:
                 try:

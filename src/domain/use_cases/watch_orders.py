@@ -32,7 +32,8 @@ class WatchOrders:
     same for one subscriber or a thousand, and none are made while nobody listens.
 
     A subscriber whose buffer is full when an entry arrives is dropped (its stream ends; it resumes
-    from its last event id). At most `max_subscribers` listen at once; while the process drains
+    from its last event id). At most `max_subscribers` listen at once, a dropped one counted until
+    its stream has ended (until the connection that carries it is gone); while the process drains
     before a stop, every stream ends and new ones are refused.
     """
 
@@ -162,8 +163,12 @@ class WatchOrders:
         for entry in entries:
             if not self._delivered.add(entry.order.id):
                 continue  # announced twice by the storage (adapters.dynamodb.feed)
-            for subscription in [s for s in self._subscribers if s.stream_filter.matches(entry.order)]:
+            for subscription in [s for s in self._subscribers if not s.ended and s.stream_filter.matches(entry.order)]:
                 if not subscription.offer(entry):
-                    self._subscribers.discard(subscription)
-                    subscription.end()
-                    _log.info("a stream subscriber fell behind and was disconnected")
+                    self._drop(subscription)
+
+    def _drop(self, subscription: Subscription) -> None:
+        subscription.end()
+        if not subscription.streaming:
+            self._subscribers.discard(subscription)  # no stream to wait for: nobody iterates it
+        _log.info("a stream subscriber fell behind and was disconnected")

@@ -1,0 +1,170 @@
+"""uvicorn's httptools protocol with bounds on what one connection may hold: its request head (size,
+field count, time), its slot among the process's connections, and a response the client stops taking.
+
+This is the one place the service bends uvicorn. It relies on these parts of HttpToolsProtocol
+(uvicorn 0.30 to 0.55, pinned below 1 in pyproject.toml; tests/reliability/test_connection_limits.py
+proves them): the parser callbacks `on_message_begin`, `on_headers_complete` (which reads `self.url`,
+`self.headers` and starts the app as `self.app`), the hook `on_response_complete`, the attributes
+`transport`, `loop`, `pipeline` and `flow`, and the asyncio Protocol methods it implements.
+"""
+
+import asyncio
+import socket
+import struct
+from typing import Any, ClassVar
+
+from uvicorn.config import Config
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.server import ServerState
+
+from app import refusals
+from app.connection_limits import (
+    HEAD_SECONDS,
+    MAX_HEAD_BYTES,
+    MAX_HEADER_FIELDS,
+    SEND_BUFFER_BYTES,
+    WRITE_STALL_SECONDS,
+    is_probe,
+)
+from app.connection_registry import ConnectionRegistry
+
+_LINGER_OFF = struct.pack("ii", 1, 0)
+"""SO_LINGER on with a zero timeout: closing resets the connection and drops what it had to send."""
+
+
+def bounded_protocol(registry: ConnectionRegistry) -> type[HttpToolsProtocol]:
+    """The protocol class for uvicorn.Config(http=...), its connections counted in `registry`."""
+    return type("BoundedHttpToolsProtocol", (BoundedHttpToolsProtocol,), {"registry": registry})
+
+
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    registry: ClassVar[ConnectionRegistry]
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self._reading_head = True
+        """From the connection's start, or the first byte of a later request, to its head's end."""
+        self._head_bytes = 0
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._stall_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
+        # Pause the app's writes as soon as the kernel refuses bytes, so that a client that stops
+        # reading is noticed (pause_writing) whatever the size of the response.
+        transport.set_write_buffer_limits(high=0)
+        if not self.registry.opened(self):
+            transport.close()
+            return
+        self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_timed_out)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.registry.closed(self)
+        for timer in (self._head_timer, self._stall_timer):
+            if timer is not None:
+                timer.cancel()
+        super().connection_lost(exc)
+
+    def evict(self) -> None:
+        self.transport.close()
+
+    # The request head: its size, field count and time.
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._reading_head and not self.transport.is_closing():
+            # The whole chunk counts: when a head begins in it, after another request's end, the bound
+            # is met a little early; it is never exceeded by more than one read.
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self._refuse(refusals.HEAD_TOO_LARGE)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if not self._reading_head:  # a later request on a kept-alive connection
+            self._reading_head, self._head_bytes = True, 0
+            self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_timed_out)
+
+    def on_headers_complete(self) -> None:
+        self._reading_head = False
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+        refusal = self._head_refusal()
+        if refusal is None:
+            super().on_headers_complete()
+            return
+        # uvicorn runs the refusal as the app (its own answer to a full concurrency limit works the
+        # same way): the request's body is read and dropped, then the connection closes.
+        app, self.app = self.app, refusal.app(self.headers)
+        try:
+            super().on_headers_complete()
+        finally:
+            self.app = app
+
+    def _head_refusal(self) -> refusals.Refusal | None:
+        if len(self.headers) > MAX_HEADER_FIELDS:
+            return refusals.TOO_MANY_FIELDS
+        head_bytes = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+        if head_bytes > MAX_HEAD_BYTES:
+            return refusals.HEAD_TOO_LARGE
+        if not self.registry.head_received(self, probe=is_probe(self.url)):
+            return refusals.NO_ROOM
+        return None
+
+    def on_response_complete(self) -> None:
+        if not self.pipeline:
+            self.registry.waiting_again(self)
+        super().on_response_complete()
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self.transport.is_closing():
+            return
+        if self._head_bytes == 0:
+            self.transport.close()  # nothing was asked: nothing to answer
+        else:
+            self._refuse(refusals.HEAD_TOO_SLOW)
+
+    def _refuse(self, refusal: refusals.Refusal) -> None:
+        """Answer a request whose head never arrived whole, and close."""
+        self.transport.write(refusal.raw())
+        self.transport.close()
+
+    # A response the client stops taking.
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        self._watch_writes(self.transport.get_write_buffer_size())
+
+    def resume_writing(self) -> None:
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+            self._stall_timer = None
+        super().resume_writing()
+
+    def _watch_writes(self, buffered: int) -> None:
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+        self._stall_timer = self.loop.call_later(WRITE_STALL_SECONDS, self._check_writes, buffered)
+
+    def _check_writes(self, buffered_before: int) -> None:
+        """Writes are paused (the app waits): reset the connection unless the client took some bytes."""
+        buffered = self.transport.get_write_buffer_size()
+        if buffered < buffered_before:
+            self._watch_writes(buffered)
+            return
+        self._stall_timer = None
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_OFF)
+        self.transport.abort()

@@ -1,0 +1,41 @@
+"""How much of the process one HTTP connection may hold: its request head, its time, its slot."""
+
+import resource
+
+MAX_HEAD_BYTES = 32 * 1024
+"""Request line and headers together; past it, 431 and the connection closes."""
+MAX_HEADER_FIELDS = 100
+"""Header fields in one request head; past it, 431 and the connection closes."""
+HEAD_SECONDS = 10.0
+"""A request head must arrive whole within this time of the connection opening (first request) or of
+its first byte (later requests on a kept-alive connection); past it, 408 and the connection closes."""
+KEEP_ALIVE_SECONDS = 5
+"""How long an idle kept-alive connection waits for its next request, by default (WFO_KEEP_ALIVE_SECONDS)."""
+WRITE_STALL_SECONDS = 10.0
+"""A response whose bytes the client does not take for this long is abandoned: the connection is reset."""
+SEND_BUFFER_BYTES = 64 * 1024
+"""SO_SNDBUF of each connection: what the kernel holds for a client that does not read."""
+PROBE_SLOTS = 16
+"""Connections kept for /health/* and /metrics: other requests are refused (503) past cap - PROBE_SLOTS."""
+FD_HEADROOM = 64
+"""File descriptors kept for everything but client connections: the listening socket, the SQLite
+files, the storage client's connection pool, log files."""
+MAX_CONNECTIONS = 2048
+"""The cap on open client connections, whatever the file descriptor limit."""
+PROBE_PATHS = (b"/health/", b"/metrics")
+
+
+def connection_cap(fd_soft_limit: int | None = None) -> int:
+    """Client connections the process keeps open at once: the soft RLIMIT_NOFILE less FD_HEADROOM, at
+    most MAX_CONNECTIONS, and never fewer than twice PROBE_SLOTS."""
+    if fd_soft_limit is None:
+        fd_soft_limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if fd_soft_limit == resource.RLIM_INFINITY:
+        return MAX_CONNECTIONS
+    return max(min(fd_soft_limit - FD_HEADROOM, MAX_CONNECTIONS), 2 * PROBE_SLOTS)
+
+
+def is_probe(target: bytes) -> bool:
+    """Whether a request target (as sent: path and query) is a health check or a metrics scrape."""
+    path = target.split(b"?", 1)[0]
+    return path.startswith(PROBE_PATHS[0]) or path == PROBE_PATHS[1]
