@@ -16,12 +16,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.http.auth import TokenTable, bearer_guard
 from adapters.http.health_controller import HealthController
-from adapters.http.metrics_controller import metrics_endpoint
+from adapters.http.metrics_controller import MetricsController
 from adapters.http.observe import ObservedLitestar, Observer, RequestObserver
 from adapters.http.openapi import ClosedRequestBodies, DecimalAsNumber
 from adapters.http.order_controller import OrderController, WorkflowOrderController
 from adapters.http.problems import exception_handlers
-from adapters.http.query import reject_repeated_parameters
+from adapters.http.query import QueryCheck
 from adapters.http.responses import JsonResponse
 from adapters.http.shutdown import ShutdownState
 from adapters.http.stream_controller import OrderStreamController
@@ -138,13 +138,13 @@ def create_app(
         route_handlers=[WorkflowController, WorkflowOrderController, OrderStreamController, OrderController],
         guards=[bearer_guard(tokens)] if tokens else [],
         security=[{"bearer": []}],
-        before_request=reject_repeated_parameters,
+        before_request=QueryCheck(),
     )
     metrics = container.metrics()
     served = ServedObjects(container, SERVED)
     shutdown = ShutdownState()
     app = ObservedLitestar(
-        route_handlers=[api, HealthController, metrics_endpoint],
+        route_handlers=[api, HealthController, MetricsController],
         dependencies={
             **served.dependencies(),
             "shutdown": Provide(lambda: shutdown, sync_to_thread=False),

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from adapters.http.metrics_controller import metrics_endpoint
+from adapters.http.metrics_controller import MetricsController
 from monitoring_queries import (
     MONITORING,
     Query,
@@ -130,7 +130,7 @@ def test_the_service_monitor_scrapes_the_metrics_path_on_the_services_port() -> 
     assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
     [endpoint] = monitor["spec"]["endpoints"]
     assert endpoint["port"] in {port["name"] for port in service["spec"]["ports"]}
-    assert endpoint["path"] in metrics_endpoint.paths
+    assert endpoint["path"] == MetricsController.path
     # The job label Prometheus gives the scraped series is the Service's name: what the rules select.
     assert service["metadata"]["name"] == JOB
     assert "jobLabel" not in monitor["spec"]

@@ -1,4 +1,5 @@
-"""OPTIONS and 405 name, in `Allow`, exactly the methods the OpenAPI document lists for each path."""
+"""OPTIONS and 405 name, in `Allow`, exactly the methods the OpenAPI document lists for each path,
+and HEAD wherever GET is served."""
 
 import re
 
@@ -19,6 +20,11 @@ def documented(client):
     }
 
 
+def _served(methods):
+    """What `Allow` names for a path documenting `methods`: those, OPTIONS, and HEAD with GET."""
+    return methods | {"OPTIONS"} | ({"HEAD"} if "GET" in methods else set())
+
+
 def _allow(response):
     return {method.strip() for method in response.headers["allow"].split(",")}
 
@@ -34,14 +40,14 @@ def test_options_on_every_documented_path_allows_exactly_its_documented_methods(
         response = client.options(path)
 
         assert response.status_code == 204, path
-        assert _allow(response) == methods | {"OPTIONS"}, path
+        assert _allow(response) == _served(methods), path
 
 
 def test_options_with_a_read_token_allows_every_method_of_a_secured_path(secured_client, documented):
     response = secured_client.options("/v1/workflows", headers={"Authorization": "Bearer r-token"})
 
     assert response.status_code == 204
-    assert _allow(response) == documented["/v1/workflows"] | {"OPTIONS"}
+    assert _allow(response) == _served(documented["/v1/workflows"])
 
 
 def test_a_method_no_path_serves_is_405_with_allow_naming_exactly_the_documented_methods(client, documented):
@@ -49,4 +55,4 @@ def test_a_method_no_path_serves_is_405_with_allow_naming_exactly_the_documented
         response = client.request("PATCH", path)
 
         assert response.status_code == 405, path
-        assert _allow(response) == methods | {"OPTIONS"}, path
+        assert _allow(response) == _served(methods), path

@@ -7,12 +7,14 @@ plus before-send hooks.
 
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, Protocol
 
 import structlog
 from litestar import Litestar
 from litestar.types import Message, Receive, Scope, Send
 
+from adapters.http.head import answer_head
 from adapters.http.request_id import CURRENT_REQUEST_ID, HEADER, choose_request_id
 from adapters.http.shutdown import ShutdownState
 from adapters.telemetry.metrics import Metrics
@@ -80,4 +82,7 @@ class ObservedLitestar(Litestar):
         if observer is None or scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        await observer.observe(super().__call__, scope, receive, send)
+        app: ASGICall = super().__call__
+        if scope["method"] == "HEAD":
+            app = partial(answer_head, app)
+        await observer.observe(app, scope, receive, send)

@@ -15,14 +15,23 @@ from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 
+def allow_value(methods: Iterable[str]) -> str:
+    """The `Allow` value for a path serving `methods`: those, and HEAD wherever GET is served
+    (adapters.http.head answers it), sorted."""
+    names = {method.strip() for method in methods}
+    if HttpMethod.GET.value in names:
+        names.add(HttpMethod.HEAD.value)
+    return ", ".join(sorted(names))
+
+
 def allow_by_path(handlers: Iterable[BaseRouteHandler]) -> dict[str, str]:
-    """For each path of these handlers, the `Allow` value: its methods and OPTIONS, sorted."""
+    """For each path of these handlers, the `Allow` value: its methods, HEAD with GET, and OPTIONS."""
     methods: defaultdict[str, set[str]] = defaultdict(lambda: {HttpMethod.OPTIONS.value})
     for handler in handlers:
         if isinstance(handler, HTTPRouteHandler):
             for path in handler.paths:
                 methods[path].update(handler.http_methods)
-    return {path: ", ".join(sorted(names)) for path, names in methods.items()}
+    return {path: allow_value(names) for path, names in methods.items()}
 
 
 def options_handler(path: str, allow: str) -> HTTPRouteHandler:

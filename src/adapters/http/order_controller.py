@@ -92,7 +92,7 @@ class WorkflowOrderController(ApiController):
         workflow_id: WorkflowId,
         get_order_history: NamedDependency[GetOrderHistory],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
-        cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page")] = None,
+        cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page", min_length=1)] = None,
         since: Instant = None,
         until: Instant = None,
         direction: Direction = None,

@@ -9,6 +9,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
+from adapters.http.options import allow_value
 from domain.model.errors import (
     ConflictError,
     DomainError,
@@ -85,7 +86,10 @@ def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Pro
     if isinstance(error, ValidationException):
         errors = [_validation_field(item) for item in (error.extra or []) if isinstance(item, dict)]
         detail = "The request is invalid."
-    headers = {k: v for k, v in (error.headers or {}).items() if k.lower() in ("allow", "www-authenticate")}
+    headers = {k: v for k, v in (error.headers or {}).items() if k.lower() == "www-authenticate"}
+    allow = next((v for k, v in (error.headers or {}).items() if k.lower() == "allow"), None)
+    if allow is not None:
+        headers["Allow"] = allow_value(allow.split(","))
     return problem_response(status, detail, errors=errors or None, headers=headers or None)
 
 

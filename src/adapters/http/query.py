@@ -1,20 +1,158 @@
-"""Query strings: each parameter at most once, so that `enable=true&enable=false` is not guesswork."""
+"""Query strings checked as a whole, against what each route declares.
 
+A route's query parameters are read from its handler's own signature (the declarations the OpenAPI
+document is made from), so the rules enforced here and the rules the document states are one list:
+a name the route does not declare is a 400, each parameter is given at most once, and every value
+is checked against its declared type and bounds. All of a request's problems come back in one 400.
+"""
+
+import enum
+import re
+import types
 from collections import Counter
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal, Union, get_args, get_origin
 from urllib.parse import parse_qsl
 
 from litestar import Request
+from litestar.params import ParameterKwarg
+from litestar.routes import HTTPRoute
+from litestar.routes.base import BaseRoute
+from litestar.typing import FieldDefinition
 
+from adapters.http.timestamps import parse_instant
 from domain.model.errors import FieldError, InvalidInputError
 
+MAX_NAME_ECHO = 64
+"""The longest unknown parameter name a problem repeats in full."""
 
-async def reject_repeated_parameters(request: Request[Any, Any, Any]) -> None:
-    """Litestar before_request hook: 400 naming every query parameter given more than once."""
-    query: bytes = request.scope.get("query_string", b"")
-    if not query:
-        return
-    counts = Counter(name for name, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True))
-    repeated = [name for name, count in counts.items() if count > 1]
-    if repeated:
-        raise InvalidInputError([FieldError(name, "must be given at most once") for name in repeated])
+Check = Callable[[str], str | None]
+"""A value's problem, or None when the value is acceptable."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteQuery:
+    """The query parameters one route handler declares, each with the check of its value."""
+
+    checks: dict[str, Check]
+
+    def problems(self, query: str) -> list[FieldError]:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        counts = Counter(name for name, _ in pairs)
+        unknown = sorted(name for name in counts if name not in self.checks)
+        allowed = ", ".join(sorted(self.checks)) or "none"
+        not_declared = f"is not a parameter of this endpoint (allowed: {allowed})"
+        found = [FieldError(_shortened(name), not_declared) for name in unknown]
+        found += [FieldError(name, "must be given at most once") for name, count in counts.items() if count > 1]
+        for name, value in pairs:
+            check = self.checks.get(name)
+            message = None if check is None or counts[name] > 1 else check(value)
+            if message is not None:
+                found.append(FieldError(name, message))
+        return found
+
+
+def _shortened(name: str) -> str:
+    """A name as a problem repeats it: at most MAX_NAME_ECHO characters of what a client sent."""
+    return name if len(name) <= MAX_NAME_ECHO else name[:MAX_NAME_ECHO] + "…"
+
+
+class QueryCheck:
+    """Litestar before_request hook: 400 listing every problem of the request's query string.
+
+    The first request reads what every route of the app declares (Litestar copies the hook while
+    it builds the app, so nothing can be handed to it before); the table has one entry per route
+    handler, keyed by the handler's identity.
+    """
+
+    def __init__(self) -> None:
+        self._by_handler: dict[int, RouteQuery] | None = None
+
+    @staticmethod
+    def read_routes(routes: Iterable[BaseRoute]) -> dict[int, RouteQuery]:
+        by_handler = {}
+        for route in routes:
+            if isinstance(route, HTTPRoute):
+                for handler, kwargs_model in route.route_handler_map.values():
+                    declared = handler.parsed_fn_signature.parameters
+                    by_handler[id(handler)] = RouteQuery(
+                        {
+                            param.field_alias: value_check(declared[param.field_name])
+                            for param in kwargs_model.expected_query_params
+                        }
+                    )
+        return by_handler
+
+    async def __call__(self, request: Request[Any, Any, Any]) -> None:
+        if self._by_handler is None:
+            self._by_handler = self.read_routes(request.app.routes)
+        route_query = self._by_handler.get(id(request.route_handler))
+        query: bytes = request.scope.get("query_string", b"")
+        if route_query is None or not query:
+            return
+        found = route_query.problems(query.decode("latin-1"))
+        if found:
+            raise InvalidInputError(found)
+
+
+def value_check(field: FieldDefinition) -> Check:
+    """The check of one declared query parameter: its type, then the bounds its Parameter states."""
+    kind = _without_none(field.annotation)
+    declared = field.kwarg_definition if isinstance(field.kwarg_definition, ParameterKwarg) else ParameterKwarg()
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return _one_of([str(member.value) for member in kind])
+    if get_origin(kind) is Literal:
+        return _one_of([str(value) for value in get_args(kind)])
+    if kind is int:
+        return _integer(declared.ge, declared.le)
+    if kind is str:
+        return _text(field.name, declared)
+    raise TypeError(f"query parameter {field.name!r}: no check for {kind!r}")
+
+
+def _without_none(annotation: Any) -> Any:
+    if get_origin(annotation) in (Union, types.UnionType):
+        kept = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if len(kept) == 1:
+            return kept[0]
+    return annotation
+
+
+def _one_of(allowed: list[str]) -> Check:
+    message = f"must be one of {', '.join(allowed)}"
+    return lambda value: None if value in allowed else message
+
+
+def _integer(low: float | None, high: float | None) -> Check:
+    low_text = "" if low is None else f" from {int(low)}"
+    high_text = "" if high is None else f" to {int(high)}"
+    message = f"must be an integer{low_text}{high_text}"
+
+    def check(value: str) -> str | None:
+        if not re.fullmatch(r"-?[0-9]{1,20}", value):
+            return message
+        number = int(value)
+        return message if (low is not None and number < low) or (high is not None and number > high) else None
+
+    return check
+
+
+def _text(name: str, declared: ParameterKwarg) -> Check:
+    schema = declared.schema_extra or {}
+    pattern = schema.get("pattern")
+    min_length = declared.min_length
+
+    def check(value: str) -> str | None:
+        if min_length is not None and len(value) < min_length:
+            return "must not be empty" if min_length == 1 else f"must have at least {min_length} characters"
+        if schema.get("format") == "date-time":
+            try:
+                parse_instant(value, name)
+            except InvalidInputError as error:
+                return error.errors[0].message
+        if pattern is not None and not re.search(pattern, value):
+            return "must be a UUID" if schema.get("format") == "uuid" else f"must match {pattern}"
+        return None
+
+    return check

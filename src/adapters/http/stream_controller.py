@@ -73,7 +73,8 @@ class OrderStreamController(ApiController):
         ] = None,
         direction: Annotated[OrderDirection | None, Parameter(description="Only BUY or only SELL orders")] = None,
         last_event_id: Annotated[
-            str | None, Parameter(description="As the Last-Event-ID header, for clients that cannot set headers")
+            str | None,
+            Parameter(description="As the Last-Event-ID header, for clients that cannot set headers", min_length=1),
         ] = None,
         last_event_id_header: EventId = None,
     ) -> Stream:
