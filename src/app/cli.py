@@ -55,7 +55,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
     from app.bounded_protocol import bounded_protocol
-    from app.connection_limits import PROBE_SLOTS, connection_cap
+    from app.connection_limits import PROBE_SLOTS, connection_cap, raise_fd_limit
     from app.connection_registry import ConnectionRegistry
     from app.factory import create_app
     from app.server import DrainingServer
@@ -65,6 +65,8 @@ def serve(settings: Settings, host: str, port: int) -> None:
     signal.signal(signal.SIGTERM, lambda *_: None)
     app = create_app(settings)  # configures logging: every line, uvicorn's included, in the set format
     logging.captureWarnings(True)  # warnings too, as log lines instead of plain text on stderr
+    cap = connection_cap(raise_fd_limit())
+    _log_connection_room(settings, cap, PROBE_SLOTS)
     config = uvicorn.Config(
         app,
         host=host,
@@ -74,10 +76,27 @@ def serve(settings: Settings, host: str, port: int) -> None:
         lifespan="on",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         server_header=False,
-        http=bounded_protocol(ConnectionRegistry(connection_cap(), PROBE_SLOTS)),
+        http=bounded_protocol(ConnectionRegistry(cap, PROBE_SLOTS)),
         timeout_keep_alive=settings.keep_alive_seconds,
     )
     DrainingServer(config, app.state.shutdown, settings.shutdown_drain_seconds).run()
+
+
+def _log_connection_room(settings: Settings, cap: int, probe_slots: int) -> None:
+    """Say the connection cap at start, and warn when live streams alone could fill every slot left
+    for API requests (docs/operations.md, "Connections")."""
+    import structlog
+
+    log = structlog.get_logger("workflow_orders")
+    request_slots = cap - probe_slots
+    log.info("connections", cap=cap, request_slots=request_slots, stream_limit=settings.stream_max_subscribers)
+    if settings.stream_max_subscribers >= request_slots:
+        log.warning(
+            "WFO_STREAM_MAX_SUBSCRIBERS is not below the connections left for requests: streams could take"
+            " every one; lower it or raise the file descriptor limit",
+            stream_limit=settings.stream_max_subscribers,
+            request_slots=request_slots,
+        )
 
 
 async def create_tables(settings: Settings, *, repair: bool) -> tuple[str, bool]:

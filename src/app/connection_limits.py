@@ -35,6 +35,18 @@ def connection_cap(fd_soft_limit: int | None = None) -> int:
     return max(min(fd_soft_limit - FD_HEADROOM, MAX_CONNECTIONS), 2 * PROBE_SLOTS)
 
 
+def raise_fd_limit() -> int:
+    """Raise the soft RLIMIT_NOFILE towards the hard one, as far as the largest cap needs; the soft
+    limit now. A process may always do this (the hard limit is the ceiling an operator set), and the
+    common soft default of 1,024 would otherwise cap connections below the default stream limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = MAX_CONNECTIONS + FD_HEADROOM
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        soft = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return soft
+
+
 def is_probe(target: bytes) -> bool:
     """Whether a request target (as sent: path and query) is a health check or a metrics scrape."""
     path = target.split(b"?", 1)[0]

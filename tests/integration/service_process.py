@@ -44,13 +44,19 @@ def service_env(sqlite_path: Path, extra: Mapping[str, str] | None = None) -> di
 
 class ServiceProcess:
     """One `workflow-orders serve` process; its stdout and stderr go to files in `log_dir`; `fd_limit`,
-    when given, is its RLIMIT_NOFILE (soft and hard)."""
+    when given, is its RLIMIT_NOFILE (soft, and hard unless `fd_hard_limit` is given)."""
 
     def __init__(
-        self, sqlite_path: Path, log_dir: Path, env: Mapping[str, str] | None = None, fd_limit: int | None = None
+        self,
+        sqlite_path: Path,
+        log_dir: Path,
+        env: Mapping[str, str] | None = None,
+        fd_limit: int | None = None,
+        fd_hard_limit: int | None = None,
     ) -> None:
         self.port = free_port()
         self.fd_limit = fd_limit
+        self.fd_hard_limit = fd_limit if fd_hard_limit is None else fd_hard_limit
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._env = service_env(sqlite_path, env)
         self._process: subprocess.Popen[bytes] | None = None
@@ -73,7 +79,7 @@ class ServiceProcess:
 
     def _limit_fds(self) -> None:
         """In the child, before exec."""
-        resource.setrlimit(resource.RLIMIT_NOFILE, (self.fd_limit, self.fd_limit))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.fd_limit, self.fd_hard_limit))
 
     def _wait_ready(self) -> None:
         assert self._process is not None

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
+import structlog
 from botocore.exceptions import ClientError, HTTPClientError, IncompleteReadError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
@@ -25,6 +26,18 @@ UNAVAILABLE_CODES = frozenset(
     }
 )
 """Error codes that mean "the storage cannot serve this now" once botocore's retries are spent."""
+
+ACCESS_CODES = frozenset(
+    {
+        "AccessDeniedException",
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "ExpiredTokenException",
+        "MissingAuthenticationTokenException",
+    }
+)
+"""Error codes that mean the service's credentials or role do not allow the call: a deployment
+fault (docs/dynamodb.md lists the actions the role needs), answered 503 and logged, never a 500."""
 
 CONDITION_FAILED = "ConditionalCheckFailed"
 RETRYABLE_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
@@ -63,4 +76,9 @@ async def storage_errors(operation: str) -> AsyncIterator[None]:
             raise StorageUnavailableError(
                 f"The storage could not serve the request ({operation}); try again shortly."
             ) from error
+        if error_code(error) in ACCESS_CODES:
+            structlog.get_logger("workflow_orders.storage").error(
+                "storage refused the service's credentials", operation=operation, code=error_code(error)
+            )
+            raise StorageUnavailableError(f"The storage refused access ({operation}).") from error
         raise
