@@ -23,9 +23,11 @@ from adapters.archive_ndjson import header_line, record_line
 from adapters.dynamodb import TableNames
 from builders import iso, make_order, make_workflow
 from domain.model.order import RETENTION_SECONDS
-from integration.dynamodb_server import REGION, start_server
+from integration.dynamodb_server import REGION
 from integration.service_process import ServiceProcess, dynamodb_env, run_command, service_env
 from ports.archive import ArchivedWorkflow
+
+pytest_plugins = ["dynamodb_server"]
 
 pytestmark = pytest.mark.slow  # CLI processes, a service process per storage and a moto server
 
@@ -69,18 +71,11 @@ class Storage:
         return httpx.get(self.service.base_url + path, timeout=30.0)
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    server, url = start_server()
-    yield url
-    server.stop()
-
-
 @pytest.fixture(scope="module", params=["sqlite", "dynamodb"])
 def storage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Storage]:
     directory = tmp_path_factory.mktemp(request.param)
     sqlite_path = directory / "orders.db"
-    env = {} if request.param == "sqlite" else dynamodb_env(request.getfixturevalue("moto_endpoint"), "rules")
+    env = {} if request.param == "sqlite" else dynamodb_env(request.getfixturevalue("dynamodb_endpoint"), "rules")
     service = ServiceProcess(sqlite_path, directory, env).start()
     try:
         yield Storage(request.param, sqlite_path, env, service)
