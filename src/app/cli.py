@@ -51,7 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
+def serve(settings: Settings, host: str, port: int) -> int:
+    """Run the service until it stops; the exit code. A SQLite file is migrated before the server
+    starts: a file it cannot open or migrate (one a newer release migrated, for instance) stops the
+    start with one error line and exit code 1."""
+    import structlog
     import uvicorn
 
     from app.bounded_protocol import bounded_protocol
@@ -64,6 +68,16 @@ def serve(settings: Settings, host: str, port: int) -> None:
     # a no-op there lets a clean stop end with exit code 0 instead of death by signal.
     signal.signal(signal.SIGTERM, lambda *_: None)
     app = create_app(settings)  # configures logging: every line, uvicorn's included, in the set format
+    if settings.storage == "sqlite":
+        from app.storage_admin import migrate_sqlite
+
+        log = structlog.get_logger("workflow_orders")
+        try:
+            log.info("storage schema", schema=asyncio.run(migrate_sqlite(settings)))
+        except UnavailableError as error:
+            cause = {} if error.__cause__ is None else {"cause": str(error.__cause__)}  # SQLite's own words
+            log.error("cannot start", reason=str(error), **cause)
+            return 1
     logging.captureWarnings(True)  # warnings too, as log lines instead of plain text on stderr
     cap = connection_cap(raise_fd_limit())
     _log_connection_room(settings, cap, PROBE_SLOTS)
@@ -80,6 +94,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         timeout_keep_alive=settings.keep_alive_seconds,
     )
     DrainingServer(config, app.state.shutdown, settings.shutdown_drain_seconds).run()
+    return 0
 
 
 def _log_connection_room(settings: Settings, cap: int, probe_slots: int) -> None:
@@ -145,8 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"workflow-orders: invalid configuration: {error}", file=sys.stderr)
         return 2
     if args.command == "serve":
-        serve(settings, args.host, args.port)
-        return 0
+        return serve(settings, args.host, args.port)
     try:
         return run_command(args, settings)
     except (OSError, CommandError, UnavailableError) as error:

@@ -1,4 +1,4 @@
-"""Creating the storage schema, for `workflow-orders create-tables`."""
+"""Creating or migrating the storage schema: `workflow-orders create-tables`, and `serve` before it listens."""
 
 from adapters.dynamodb import create_tables
 from adapters.sqlite.database import SqliteDatabase
@@ -13,6 +13,15 @@ async def create_storage_schema(settings: Settings, *, repair: bool = False) -> 
         async for client in open_dynamodb_client(settings):
             tables = await create_tables(client, settings.dynamodb_table_prefix, repair=repair)
             return "\n".join(map(str, tables)), all(table.safe for table in tables)
+    return f"{await migrate_sqlite(settings)} at {settings.sqlite_path}", True
+
+
+async def migrate_sqlite(settings: Settings) -> str:
+    """Open the SQLite file (made if missing) and close it: that migrates it to the latest schema
+    version. Says the version, and the one found when a migration ran. Raises NewerSchemaError,
+    without touching the file, when a newer release migrated it."""
     database = await SqliteDatabase.open(settings.sqlite_path)
     await database.close()
-    return f"SQLite schema is in place at {settings.sqlite_path}", True
+    schema = database.schema
+    migrated = "" if schema.found == schema.version else f" (migrated from version {schema.found})"
+    return f"SQLite schema at version {schema.version}{migrated}"

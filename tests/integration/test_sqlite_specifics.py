@@ -15,7 +15,7 @@ from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.feed import FeedSignal, SqliteOrderFeed
 from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
-from adapters.sqlite.schema import SCHEMA, STORE_TABLE
+from adapters.sqlite.schema import STORE_TABLE, VERSION_1
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from adapters.storage_calls import StorageCalls
 from adapters.telemetry.metrics import Metrics
@@ -207,7 +207,7 @@ async def store_id_of(database: SqliteDatabase) -> str:
 
 async def test_a_file_made_before_store_ids_gets_one_on_open_the_same_for_every_opener_and_kept(path: str) -> None:
     with closing(sqlite3.connect(path, isolation_level=None)) as earlier_version:
-        for statement in SCHEMA[: SCHEMA.index(STORE_TABLE)]:
+        for statement in VERSION_1[: VERSION_1.index(STORE_TABLE)]:
             earlier_version.execute(statement)
 
     first, second = await asyncio.gather(SqliteDatabase.open(path), SqliteDatabase.open(path))

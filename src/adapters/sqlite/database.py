@@ -1,14 +1,14 @@
 """An async facade over stdlib sqlite3: one writer thread and a small reader pool."""
 
 import asyncio
-import contextlib
 import sqlite3
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from adapters.sqlite.lanes import Lane
-from adapters.sqlite.schema import SCHEMA
+from adapters.sqlite.migrations import SchemaVersion, migrate, schema_version
+from adapters.sqlite.transactions import in_transaction
 from domain.model.errors import StorageUnavailableError
 
 T = TypeVar("T")
@@ -40,7 +40,9 @@ class SqliteDatabase:
     have committed.
     """
 
-    def __init__(self, writer: Lane, readers: Lane) -> None:
+    def __init__(self, writer: Lane, readers: Lane, schema: SchemaVersion) -> None:
+        self.schema = schema
+        """The file's schema version when it was opened, and after its migrations (the latest)."""
         self._writer = writer
         self._readers = readers
         self._closed = False
@@ -53,18 +55,23 @@ class SqliteDatabase:
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         readers: int = READERS,
     ) -> "SqliteDatabase":
-        """Open (creating if needed) the database at `path` with its schema, in one thread hop.
+        """Open (creating if needed) the database at `path`, migrated to the latest schema version
+        (adapters.sqlite.migrations), in one thread hop.
 
         `busy_timeout` is how long a statement waits for another connection's lock; `readers` is
         the size of the reader pool (unused for ":memory:"). Raises StorageUnavailableError when
-        the file cannot be opened or written.
+        the file cannot be opened or written, NewerSchemaError (one of those) without writing
+        anything when a newer release has migrated the file.
         """
         memory = path == MEMORY
         opened: list[sqlite3.Connection] = []
+        schema: list[SchemaVersion] = []
 
         def connect(_: None) -> None:
             opened.append(_connect(path, busy_timeout))
-            _in_transaction(opened[0], _create_schema)
+            schema_version(opened[0])  # a newer file is refused before the switch to WAL writes to it
+            _use_wal(opened[0], busy_timeout)
+            schema.append(migrate(opened[0]))
             if not memory:
                 # Opened after the schema exists, so a reader never sees a half-created file.
                 opened.extend(_connect(path, busy_timeout, query_only=True) for _ in range(readers))
@@ -79,10 +86,10 @@ class SqliteDatabase:
             raise
         writer.connections = opened[:1]
         if memory:
-            return cls(writer, writer)
+            return cls(writer, writer, schema[0])
         reader_lane = Lane("sqlite-reader", readers)
         reader_lane.connections = opened[1:]
-        return cls(writer, reader_lane)
+        return cls(writer, reader_lane, schema[0])
 
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run `fn` on the writer connection inside one BEGIN IMMEDIATE transaction.
@@ -90,7 +97,7 @@ class SqliteDatabase:
         The transaction commits when `fn` returns and rolls back when it raises (the error,
         a domain error for instance, then propagates).
         """
-        return await self._call(self._writer, lambda connection: _in_transaction(connection, fn))
+        return await self._call(self._writer, lambda connection: in_transaction(connection, fn))
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run `fn` on a reader connection (autocommit: each statement sees its own snapshot)."""
@@ -99,7 +106,7 @@ class SqliteDatabase:
     async def read_snapshot(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run `fn` on a reader connection inside one read transaction: every statement it runs
         sees the same snapshot (a page and its count agree, whatever is written meanwhile)."""
-        return await self._call(self._readers, lambda connection: _in_transaction(connection, fn, "BEGIN"))
+        return await self._call(self._readers, lambda connection: in_transaction(connection, fn, "BEGIN"))
 
     async def close(self) -> None:
         """Refuse new calls, let those already submitted finish, then close every connection."""
@@ -122,8 +129,6 @@ class SqliteDatabase:
 def _connect(path: str, busy_timeout: float, *, query_only: bool = False) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=busy_timeout, check_same_thread=False, isolation_level=None)
     try:
-        if not query_only:
-            _use_wal(connection, busy_timeout)
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA foreign_keys=ON")
         if query_only:
@@ -152,28 +157,6 @@ def _use_wal(connection: sqlite3.Connection, busy_timeout: float) -> None:
             time.sleep(0.01)  # on a worker thread, never on the event loop
 
 
-def _in_transaction(
-    connection: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T], begin: str = "BEGIN IMMEDIATE"
-) -> T:
-    connection.execute(begin)
-    try:
-        result = fn(connection)
-        connection.execute("COMMIT")
-    except BaseException:
-        if connection.in_transaction:
-            # A failed rollback must not hide the error that caused it; SQLite rolls back anyway
-            # when the connection is closed.
-            with contextlib.suppress(sqlite3.Error):
-                connection.execute("ROLLBACK")
-        raise
-    return result
-
-
 def _close_all(connections: list[sqlite3.Connection]) -> None:
     for connection in connections:
         connection.close()
-
-
-def _create_schema(connection: sqlite3.Connection) -> None:
-    for statement in SCHEMA:
-        connection.execute(statement)

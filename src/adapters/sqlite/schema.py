@@ -1,4 +1,7 @@
-"""The SQLite schema, created idempotently when a database is opened."""
+"""The SQLite schema at version 1, and the tables each storage call touches.
+
+VERSION_1 is frozen: it is what files made before schema versioning hold, and the first step of
+adapters.sqlite.migrations. A change to the schema is a new step there, never an edit here."""
 
 import sqlite3
 
@@ -12,7 +15,7 @@ STORE_TABLE = """
 """
 _GIVE_STORE_ID = "INSERT OR {} INTO store (singleton, id) VALUES (1, lower(hex(randomblob(16))))"
 
-SCHEMA: tuple[str, ...] = (
+VERSION_1: tuple[str, ...] = (
     # Workflows are soft-deleted: a deleted row keeps its id (so its orders keep a parent) and
     # frees its name. `spec` is the JSON of a WorkflowSpec; name and enable are copied out of it
     # so that uniqueness, sorting and filtering happen in the engine.
@@ -103,7 +106,8 @@ SCHEMA: tuple[str, ...] = (
     STORE_TABLE,
     _GIVE_STORE_ID.format("IGNORE"),
 )
-"""Statements to run, in order, inside one write transaction; each is a no-op when already applied."""
+"""Statements run in order in one write transaction; each is a no-op when already applied, so a file
+made before versioning is stamped at version 1 unchanged (or only given its store id)."""
 
 
 def renew_store_id(connection: sqlite3.Connection) -> None:
