@@ -1,7 +1,7 @@
 """OpenAPI details Litestar cannot infer: exact decimals with their bounds, closed request bodies,
 the indicators' required fields, public operations, and the problem responses."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -124,3 +124,14 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
         )
         for status in statuses
     }
+
+
+EVENT_STREAM_EXTENSION = "x-event-stream"
+
+
+@dataclass
+class EventStreamOperation(Operation):
+    """An operation whose answer is an endless Server-Sent Events stream, marked `x-event-stream: true`
+    so that request/response tools (fuzzers, generated clients) can leave it out by that mark."""
+
+    event_stream: bool = field(default=True, metadata={"alias": EVENT_STREAM_EXTENSION})
