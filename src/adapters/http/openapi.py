@@ -30,6 +30,10 @@ _DESCRIPTIONS = {
         "up from the order history"
     ),
     415: "The body is not application/json",
+    429: (
+        "This consumer (its token, or its address on an open service) spent its request budget on this "
+        "instance; retry after Retry-After seconds. RateLimit-Policy and RateLimit describe the budget"
+    ),
     503: "Storage unavailable (or, for streams, this instance full or stopping); retry after Retry-After seconds",
 }
 _LARGEST = float(LARGEST_MAGNITUDE)

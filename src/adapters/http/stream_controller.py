@@ -65,7 +65,7 @@ class OrderStreamController(ApiController):
                 examples=None,
                 generate_examples=False,
             ),
-            **problems(400, 401, 410, 503),
+            **problems(400, 401, 410, 429, 503),
         },
         operation_id="streamOrders",
         operation_class=EventStreamOperation,
