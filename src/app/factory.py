@@ -15,6 +15,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.http.auth import TokenTable, bearer_guard
+from adapters.http.fair_use_gate import fair_use_middleware
 from adapters.http.health_controller import HealthController
 from adapters.http.metrics_controller import MetricsController
 from adapters.http.observe import ObservedLitestar, Observer, RequestObserver
@@ -133,14 +134,16 @@ def create_app(
         log.warning("no auth tokens configured: the API is open to every caller (set WFO_AUTH_TOKENS)")
     if settings.cursor_secret == DEFAULT_CURSOR_SECRET:
         log.warning("cursors are signed with the built-in key: set WFO_CURSOR_SECRET on every replica")
+    metrics = container.metrics()
+    fair_use = [fair_use_middleware(container.fair_use(), tokens, metrics)] if settings.rate_limit_per_second else []
     api = Router(
         path="/",
         route_handlers=[WorkflowController, WorkflowOrderController, OrderStreamController, OrderController],
         guards=[bearer_guard(tokens)] if tokens else [],
         security=[{"bearer": []}],
         before_request=QueryCheck(),
+        middleware=fair_use,
     )
-    metrics = container.metrics()
     served = ServedObjects(container, SERVED)
     shutdown = ShutdownState()
     app = ObservedLitestar(

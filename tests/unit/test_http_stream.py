@@ -87,3 +87,15 @@ def test_a_frame_is_built_once_for_every_stream_it_goes_to() -> None:
     assert first.startswith(b"id: the-id\nevent: order\ndata: {")
     assert b'"order_price":12345.12345678901234567,' in first
     assert first.endswith(b"}\n\n")
+
+
+def test_the_document_marks_the_stream_and_only_it_so_that_fuzzers_can_leave_it_out(client: TestClient[Any]) -> None:
+    document = client.get("/schema/openapi.json").json()
+
+    marked = {
+        (path, method)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("x-event-stream") is True
+    }
+    assert marked == {(STREAM, "get")}

@@ -1,7 +1,7 @@
 """OpenAPI details Litestar cannot infer: exact decimals with their bounds, closed request bodies,
 the indicators' required fields, public operations, and the problem responses."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,10 @@ _DESCRIPTIONS = {
         "up from the order history"
     ),
     415: "The body is not application/json",
+    429: (
+        "This consumer (its token, or its address on an open service) spent its request budget on this "
+        "instance; retry after Retry-After seconds. RateLimit-Policy and RateLimit describe the budget"
+    ),
     503: "Storage unavailable (or, for streams, this instance full or stopping); retry after Retry-After seconds",
 }
 _LARGEST = float(LARGEST_MAGNITUDE)
@@ -124,3 +128,14 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
         )
         for status in statuses
     }
+
+
+EVENT_STREAM_EXTENSION = "x-event-stream"
+
+
+@dataclass
+class EventStreamOperation(Operation):
+    """An operation whose answer is an endless Server-Sent Events stream, marked `x-event-stream: true`
+    so that request/response tools (fuzzers, generated clients) can leave it out by that mark."""
+
+    event_stream: bool = field(default=True, metadata={"alias": EVENT_STREAM_EXTENSION})

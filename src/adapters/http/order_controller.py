@@ -43,7 +43,7 @@ Instant = Annotated[
     Parameter(description="RFC 3339 with Z or an offset; inclusive bound", schema_extra={"format": "date-time"}),
 ]
 Direction = Annotated[OrderDirection | None, Parameter(description="Only BUY or only SELL orders")]
-_READ = (400, 401, 503)
+_READ = (400, 401, 429, 503)
 
 
 class WorkflowOrderController(ApiController):
@@ -61,7 +61,7 @@ class WorkflowOrderController(ApiController):
                 description="Replay: the stored order, nothing written",
                 generate_examples=False,
             ),
-            **problems(400, 401, 403, 404, 409, 413, 415, 503),
+            **problems(400, 401, 403, 404, 409, 413, 415, 429, 503),
         },
         operation_id="recordOrder",
         summary="Record an order placed by a workflow (idempotent by id)",

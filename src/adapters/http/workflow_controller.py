@@ -33,8 +33,8 @@ from domain.use_cases.workflows import (
     ReplaceWorkflow,
 )
 
-_READ = (400, 401, 503)
-_WRITE = (400, 401, 403, 413, 415, 503)
+_READ = (400, 401, 429, 503)
+_WRITE = (400, 401, 403, 413, 415, 429, 503)
 
 
 class WorkflowController(ApiController):
@@ -122,7 +122,7 @@ class WorkflowController(ApiController):
 
     @delete(
         "/{workflow_id:str}",
-        responses=problems(400, 401, 403, 404, 503),
+        responses=problems(400, 401, 403, 404, 429, 503),
         operation_id="deleteWorkflow",
         summary="Delete a workflow (its orders stay until they expire)",
     )
