@@ -16,10 +16,11 @@ from domain.model.order import WorkflowOrder
 
 @dataclass(frozen=True, slots=True)
 class OrderField:
-    """One field of WorkflowOrder: its name, the kind of value it holds (a str, int, Decimal or an
-    enum class; an Id is a str) and whether it may be None."""
+    """One field of WorkflowOrder: its name, its type as declared, the kind of value it holds (a
+    str, int, Decimal or an enum class; an Id is a str) and whether it may be None."""
 
     name: str
+    type: Any
     kind: type
     optional: bool
 
@@ -30,16 +31,19 @@ def _order_field(name: str, hint: Any) -> OrderField:
     (kind,) = (member for member in members if member is not types.NoneType)
     while isinstance(kind, typing.NewType):
         kind = kind.__supertype__
-    return OrderField(name, kind, types.NoneType in members)
+    return OrderField(name, hint, kind, types.NoneType in members)
 
 
 def _order_fields() -> tuple[OrderField, ...]:
     hints = typing.get_type_hints(WorkflowOrder)
-    return tuple(_order_field(field.name, hints[field.name]) for field in fields(WorkflowOrder))
+    order_fields = (_order_field(field.name, hints[field.name]) for field in fields(WorkflowOrder))
+    return tuple(sorted(order_fields, key=lambda field: field.optional))
 
 
 ORDER_FIELDS = _order_fields()
-"""Every field of WorkflowOrder, in the dataclass's order (which no format depends on)."""
+"""Every field of WorkflowOrder: the required ones first, so that a format can list the optional
+ones last (as defaults, or to read them apart); otherwise in the dataclass's order, which no format
+depends on."""
 
 PUBLIC_NAMES = {"ttl": "expires_at"}
 """Fields named otherwise in the API, the export file and the SQLite table: `ttl` is the

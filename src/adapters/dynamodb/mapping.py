@@ -107,13 +107,13 @@ def _codec(field: OrderField) -> tuple[Callable[[Any], AttributeValue], Callable
 
 # Attributes are named as the order's fields (`ttl` is the one the table's expiry reads). Required
 # ones come first, so that an item is read with one itemgetter that raises if one is missing.
-_FIELDS = sorted(ORDER_FIELDS, key=lambda field: field.optional)
-_ATTRIBUTES = tuple(field.name for field in _FIELDS)
+
+_ATTRIBUTES = tuple(field.name for field in ORDER_FIELDS)
 _ORDER_VALUES = attrgetter(*_ATTRIBUTES)
-_ENCODERS = tuple(_codec(field)[0] for field in _FIELDS)
-_REQUIRED_VALUES = itemgetter(*(field.name for field in _FIELDS if not field.optional))
-_OPTIONAL = tuple(field.name for field in _FIELDS if field.optional)
-_READ_ORDER = trusted_order_reader({field.name: _codec(field)[1] for field in _FIELDS})
+_ENCODERS = tuple(_codec(field)[0] for field in ORDER_FIELDS)
+_REQUIRED_VALUES = itemgetter(*(field.name for field in ORDER_FIELDS if not field.optional))
+_OPTIONAL = tuple(field.name for field in ORDER_FIELDS if field.optional)
+_READ_ORDER = trusted_order_reader({field.name: _codec(field)[1] for field in ORDER_FIELDS})
 
 
 def order_to_item(order: WorkflowOrder) -> Item:
