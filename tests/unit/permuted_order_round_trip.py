@@ -1,4 +1,4 @@
-"""Run as a script by test_order_fields: WorkflowOrder with its fields in reverse order, then an order
+"""Run as a script by test_order_fields_by_name: WorkflowOrder with its fields in reverse order, then an order
 through every format the adapters write, each checked field by field by name.
 
 The permuted class takes the real one's place before any adapter is imported, as if its fields had
@@ -39,8 +39,8 @@ from adapters.archive_ndjson import parse_record, record_line  # noqa: E402
 from adapters.dynamodb.mapping import item_to_order, order_to_item  # noqa: E402
 from adapters.http.response_bodies import ResponseBodies  # noqa: E402
 from adapters.sqlite.mapping import ORDER_COLUMNS, order_from_row, order_to_row  # noqa: E402
+from adapters.sqlite.migrations import migrate  # noqa: E402
 from adapters.sqlite.orders import INSERT_ORDER  # noqa: E402
-from adapters.sqlite.schema import SCHEMA  # noqa: E402
 from domain.model.enums import AssetType, OrderDirection, OrderType  # noqa: E402
 from domain.model.ids import Id  # noqa: E402
 
@@ -75,9 +75,8 @@ def same_fields(read: object, where: str) -> None:
 
 
 def through_sqlite() -> None:
-    connection = sqlite3.connect(":memory:")
-    for statement in SCHEMA:
-        connection.execute(statement)
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    migrate(connection)
     connection.execute(
         "INSERT INTO workflows VALUES (?, 'DAX Breakout Strategy', 1, '{}', 0, 0, NULL)", (ORDER.workflow_id,)
     )
