@@ -22,7 +22,7 @@ from adapters.http.openapi import ClosedRequestBodies, DecimalAsNumber
 from adapters.http.order_controller import OrderController, WorkflowOrderController
 from adapters.http.problems import exception_handlers
 from adapters.http.query import QueryCheck
-from adapters.http.responses import JsonResponse
+from adapters.http.responses import JsonResponse, decimal_form
 from adapters.http.shutdown import ShutdownState
 from adapters.http.stream_controller import OrderStreamController
 from adapters.http.workflow_controller import WorkflowController
@@ -148,6 +148,7 @@ def create_app(
         dependencies={
             **served.dependencies(),
             "shutdown": Provide(lambda: shutdown, sync_to_thread=False),
+            "decimals": Provide(decimal_form, sync_to_thread=False),
         },
         state=State({"shutdown": shutdown}),
         exception_handlers=exception_handlers(),
