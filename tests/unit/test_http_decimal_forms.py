@@ -1,6 +1,7 @@
 """Decimals as strings for consumers who ask (`Accept: application/json; decimals=string`): every
 read answers them with their exact digits, with a tag of its own; the default stays JSON numbers."""
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ def _reads(api, workflow_id: str, order_id: str) -> dict[str, str]:
 @pytest.fixture
 def recorded(api) -> tuple[Any, dict[str, str]]:
     workflow = api.create_workflow()
-    order = api.record(workflow["id"], order_price=EXACT, order_quantity=EXACT, trigger_close="0")
+    order = api.record(workflow["id"], order_price=Decimal(EXACT), order_quantity=Decimal(EXACT), trigger_close=Decimal(0))
     assert order.status_code == 201, order.text
     return api, _reads(api, workflow["id"], order.json()["id"])
 
@@ -95,7 +96,7 @@ def test_writes_answer_in_the_form_asked_for(api, workflow_body):
 
 def test_a_decimal_sent_as_a_string_reads_back_exactly_in_both_forms(api):
     workflow = api.create_workflow()
-    order = api.record(workflow["id"], order_price=EXACT).json()
+    order = api.record(workflow["id"], order_price=Decimal(EXACT)).json()
     stored = api.record(
         workflow["id"],
         f'{{"order_code":"FRA40.I","order_direction":"BUY","order_type":"LIMIT","order_price":"{EXACT}","order_quantity":"1e1"}}'.encode(),
@@ -123,7 +124,7 @@ def test_a_decimal_sent_as_a_string_reads_back_exactly_in_both_forms(api):
 )
 def test_the_string_form_is_asked_for_by_the_decimals_parameter_of_a_media_range(api, accept, strings):
     workflow = api.create_workflow()
-    api.record(workflow["id"], order_price=EXACT)
+    api.record(workflow["id"], order_price=Decimal(EXACT))
 
     response = api.get("/v1/orders/latest", headers={"accept": accept})
 
