@@ -18,7 +18,7 @@ from adapters.http.auth import TokenTable, bearer_guard
 from adapters.http.health_controller import HealthController
 from adapters.http.metrics_controller import MetricsController
 from adapters.http.observe import ObservedLitestar, Observer, RequestObserver
-from adapters.http.openapi import ClosedRequestBodies, DecimalAsNumber
+from adapters.http.openapi import ClosedRequestBodies, DecimalAsNumberOrString
 from adapters.http.order_controller import OrderController, WorkflowOrderController
 from adapters.http.problems import exception_handlers
 from adapters.http.query import QueryCheck
@@ -154,7 +154,7 @@ def create_app(
         exception_handlers=exception_handlers(),
         response_class=JsonResponse,
         request_max_body_size=MAX_BODY_BYTES,
-        plugins=[DecimalAsNumber(), ClosedRequestBodies()],
+        plugins=[DecimalAsNumberOrString(), ClosedRequestBodies()],
         openapi_config=openapi_config(),
         lifespan=[_lifespan(container, served, shutdown, tracing)],
         logging_config=None,

@@ -23,7 +23,9 @@ def _reads(api, workflow_id: str, order_id: str) -> dict[str, str]:
 @pytest.fixture
 def recorded(api) -> tuple[Any, dict[str, str]]:
     workflow = api.create_workflow()
-    order = api.record(workflow["id"], order_price=Decimal(EXACT), order_quantity=Decimal(EXACT), trigger_close=Decimal(0))
+    order = api.record(
+        workflow["id"], order_price=Decimal(EXACT), order_quantity=Decimal(EXACT), trigger_close=Decimal(0)
+    )
     assert order.status_code == 201, order.text
     return api, _reads(api, workflow["id"], order.json()["id"])
 
