@@ -86,8 +86,13 @@ class OrderStreamController(ApiController):
         subscription = await watch_orders.subscribe(stream_filter, last_event_id_header or last_event_id)
         return Stream(
             self._events(watch_orders, subscription, decimals),
-            media_type=decimals.media_type(EVENT_STREAM),
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Vary": "Accept"},
+            media_type=EVENT_STREAM,
+            headers={
+                "Content-Type": decimals.media_type(f"{EVENT_STREAM}; charset=utf-8"),
+                "Cache-Control": "no-cache",
+                "X-Accel-Buffering": "no",
+                "Vary": "Accept",
+            },
         )
 
     async def _events(
