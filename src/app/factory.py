@@ -106,7 +106,13 @@ def openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Workflow order history",
         version=VERSION,
-        description="Records every order an automated trading workflow places and serves that history.",
+        description=(
+            "Records every order an automated trading workflow places and serves that history.\n\n"
+            "Decimals are JSON numbers with their exact digits. A consumer whose JSON numbers are binary "
+            "floats asks for every decimal as a JSON string instead with the media-type parameter "
+            "`decimals=string` of `Accept` (`application/json; decimals=string`, or "
+            "`text/event-stream; decimals=string` for the stream); requests take either form."
+        ),
         path="/schema",
         render_plugins=[SwaggerRenderPlugin()],
         components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),

@@ -127,4 +127,9 @@ class TaggedRead(Operation):
 TAG_HEADERS = [
     ResponseHeader(name="ETag", description="Strong tag of this body", documentation_only=True),
     ResponseHeader(name="Cache-Control", description=CACHE_CONTROL, documentation_only=True),
+    ResponseHeader(
+        name="Vary",
+        description="Accept: decimals are strings when it asks for `decimals=string`",
+        documentation_only=True,
+    ),
 ]
