@@ -127,10 +127,11 @@ async def open_stream(
     params: Mapping[str, str] | None = None,
     last_event_id: str | None = None,
     path: str = STREAM_PATH,
+    accept: str = EVENT_STREAM,
 ) -> AsyncIterator[EventStream]:
     """GET the stream (with a Last-Event-ID header when given), check it is a 200 event stream and
     read until it is connected; StreamRefusedError otherwise. The client should have no read timeout."""
-    headers = {"accept": EVENT_STREAM}
+    headers = {"accept": accept}
     if last_event_id is not None:
         headers["last-event-id"] = last_event_id
     async with client.stream("GET", path, params=params, headers=headers) as response:

@@ -19,11 +19,11 @@ from adapters.http.fair_use_gate import fair_use_middleware
 from adapters.http.health_controller import HealthController
 from adapters.http.metrics_controller import MetricsController
 from adapters.http.observe import ObservedLitestar, Observer, RequestObserver
-from adapters.http.openapi import ClosedRequestBodies, DecimalAsNumber
+from adapters.http.openapi import ClosedRequestBodies, DecimalAsNumberOrString
 from adapters.http.order_controller import OrderController, WorkflowOrderController
 from adapters.http.problems import exception_handlers
 from adapters.http.query import QueryCheck
-from adapters.http.responses import JsonResponse
+from adapters.http.responses import JsonResponse, decimal_form
 from adapters.http.shutdown import ShutdownState
 from adapters.http.stream_controller import OrderStreamController
 from adapters.http.workflow_controller import WorkflowController
@@ -107,7 +107,13 @@ def openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Workflow order history",
         version=VERSION,
-        description="Records every order an automated trading workflow places and serves that history.",
+        description=(
+            "Records every order an automated trading workflow places and serves that history.\n\n"
+            "Decimals are JSON numbers with their exact digits. A consumer whose JSON numbers are binary "
+            "floats asks for every decimal as a JSON string instead with the media-type parameter "
+            "`decimals=string` of `Accept` (`application/json; decimals=string`, or "
+            "`text/event-stream; decimals=string` for the stream); requests take either form."
+        ),
         path="/schema",
         render_plugins=[SwaggerRenderPlugin()],
         components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
@@ -151,12 +157,13 @@ def create_app(
         dependencies={
             **served.dependencies(),
             "shutdown": Provide(lambda: shutdown, sync_to_thread=False),
+            "decimals": Provide(decimal_form, sync_to_thread=False),
         },
         state=State({"shutdown": shutdown}),
         exception_handlers=exception_handlers(),
         response_class=JsonResponse,
         request_max_body_size=MAX_BODY_BYTES,
-        plugins=[DecimalAsNumber(), ClosedRequestBodies()],
+        plugins=[DecimalAsNumberOrString(), ClosedRequestBodies()],
         openapi_config=openapi_config(),
         lifespan=[_lifespan(container, served, shutdown, tracing)],
         logging_config=None,

@@ -9,6 +9,7 @@ each such rule is named below, with the field and message of the 400 it gives, a
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections import Counter
@@ -41,6 +42,10 @@ BEYOND_THE_SCHEMA = {
 """Field -> messages of the 400s that schema-valid requests may get: rules a schema cannot state."""
 SIGNIFICANT_DIGITS = "has more than 38 significant digits"
 """Any decimal field may get this one: no schema keyword counts significant digits."""
+MAGNITUDE = {"magnitude must be between 1E-130 and 9.99E+125", "is a number whose exponent is out of range"}
+"""A decimal sent as a string may get these: a string's schema (a pattern) cannot bound its magnitude.
+A decimal sent as a number may not: its schema states the bounds."""
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 @dataclass
@@ -62,7 +67,18 @@ class Findings:
         return "\n".join(lines)
 
 
-def only_rules_beyond_the_schema(status: int, body: bytes) -> bool:
+def sent_at(request_body: Any, field_path: str) -> Any:
+    """The value at a field path of a 400 (`conditions[0].indicator.value`) in the body sent, or None."""
+    value = request_body
+    for key, index in _PATH_PART.findall(field_path):
+        try:
+            value = value[int(index)] if index else value[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def only_rules_beyond_the_schema(status: int, body: bytes, request_body: Any = None) -> bool:
     """True when a 400 names only rules that no schema can state."""
     if status != 400:
         return False
@@ -73,6 +89,7 @@ def only_rules_beyond_the_schema(status: int, body: bytes) -> bool:
     return bool(errors) and all(
         error.get("message") in BEYOND_THE_SCHEMA.get(error.get("field"), ())
         or error.get("message") == SIGNIFICANT_DIGITS
+        or (error.get("message") in MAGNITUDE and isinstance(sent_at(request_body, error.get("field", "")), str))
         for error in errors
     )
 
@@ -144,7 +161,8 @@ def collect(event: events.EngineEvent, findings: Findings) -> None:
             failure = node.failure_info.failure
             response = recorder.find_response(case_id=case_id)
             status, body = (response.status_code, response.content) if response else (0, b"")
-            if node.name == "positive_data_acceptance" and only_rules_beyond_the_schema(status, body):
+            sent = recorder.cases[case_id].value.body if case_id in recorder.cases else None
+            if node.name == "positive_data_acceptance" and only_rules_beyond_the_schema(status, body, sent):
                 findings.beyond_the_schema[recorder.label] += 1
                 continue
             findings.failures.setdefault(

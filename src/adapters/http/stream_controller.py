@@ -10,6 +10,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, Parameter
 from litestar.response import Stream
 
+from adapters.http.decimal_forms import DecimalForm
 from adapters.http.event_frames import EventFrames
 from adapters.http.ids import UUID_PATTERN, checked_id
 from adapters.http.openapi import EventStreamOperation, problems
@@ -74,6 +75,7 @@ class OrderStreamController(ApiController):
     async def stream(
         self,
         watch_orders: NamedDependency[WatchOrders],
+        decimals: NamedDependency[DecimalForm],
         workflow_id: Annotated[
             str | None, Parameter(description="Only this workflow's orders", schema_extra=_ID)
         ] = None,
@@ -89,12 +91,19 @@ class OrderStreamController(ApiController):
         )
         subscription = await watch_orders.subscribe(stream_filter, last_event_id_header or last_event_id)
         return Stream(
-            self._events(watch_orders, subscription),
+            self._events(watch_orders, subscription, decimals),
             media_type=EVENT_STREAM,
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            headers={
+                "Content-Type": decimals.media_type(f"{EVENT_STREAM}; charset=utf-8"),
+                "Cache-Control": "no-cache",
+                "X-Accel-Buffering": "no",
+                "Vary": "Accept",
+            },
         )
 
-    async def _events(self, watch_orders: WatchOrders, subscription: Subscription) -> AsyncIterator[bytes]:
+    async def _events(
+        self, watch_orders: WatchOrders, subscription: Subscription, decimals: DecimalForm
+    ) -> AsyncIterator[bytes]:
         yield _OPENING
         # Closing this generator (the response ended, or the client left) closes the subscription's
         # at once, which withdraws it: it counts against the subscriber limit until then.
@@ -103,4 +112,4 @@ class OrderStreamController(ApiController):
                 if batch is None:
                     yield _HEARTBEAT
                 else:
-                    yield b"".join(self._frames.frame(entry, watch_orders.event_id) for entry in batch)
+                    yield b"".join(self._frames.frame(entry, watch_orders.event_id, decimals) for entry in batch)
