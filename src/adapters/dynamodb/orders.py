@@ -101,8 +101,8 @@ class DynamoDbOrderRepository(OrderRepository):
                 raise WorkflowNotFoundError(order.workflow_id)
             if not stamps_as(workflow, order):
                 raise StaleWorkflowError(order.workflow_id)
-            # Live and still stamping orders so: what failed is "only if newer". latest_sk only grows, so the
-            # order can be written without touching it (checked, in case the reason was another).
+            # Live, and still stamping orders so: what failed is "only if newer". latest_sk only grows,
+            # so the order can be written without touching it (checked, in case the reason was another).
             take_latest = is_newer(order, workflow)
         raise StorageUnavailableError("The workflow kept changing while recording; try again shortly.")
 
