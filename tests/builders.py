@@ -142,9 +142,15 @@ def decimal_texts(spec: WorkflowSpec) -> list[str]:
 
 
 def make_workflow(
-    name: str = WORKFLOW_NAME, *, enable: bool = True, created_at: int = NOW, workflow_id: str | None = None
+    name: str = WORKFLOW_NAME,
+    *,
+    enable: bool = True,
+    dry_run: bool = False,
+    created_at: int = NOW,
+    workflow_id: str | None = None,
 ) -> Workflow:
-    return Workflow(id=workflow_id or new_id(), spec=make_spec(name, enable=enable), created_at=created_at)
+    spec = make_spec(name, enable=enable, dry_run=dry_run)
+    return Workflow(id=workflow_id or new_id(), spec=spec, created_at=created_at)
 
 
 def make_order(
@@ -164,7 +170,8 @@ def make_order(
     **fields: Any,
 ) -> WorkflowOrder:
     """An order of `workflow` (without one: of the workflow WORKFLOW_ID named WORKFLOW_NAME), with a
-    fresh id unless `order_id` is given, expiring RETENTION_SECONDS after `placed_at`.
+    fresh id unless `order_id` is given, expiring RETENTION_SECONDS after `placed_at`, stamped with
+    the workflow's dry_run (without one: False).
 
     `fields` are WorkflowOrder fields by their own names (`id`, `order_price`, `ttl`, ...), set last
     and as given: for tests of the entity's own checks.
@@ -185,6 +192,7 @@ def make_order(
         "asset_type": None if asset_type is None else AssetType(asset_type),
         "trigger_close": None if trigger_close is None else Decimal(trigger_close),
         "execution_context": execution_context,
+        "dry_run": False if workflow is None else workflow.spec.dry_run,
     }
     return WorkflowOrder(**(values | fields))
 
@@ -204,9 +212,9 @@ def make_draft(**fields: Any) -> OrderDraft:
 # Helpers over the storage ports
 
 
-async def live_workflow(workflows: WorkflowRepository, name: str = WORKFLOW_NAME) -> Workflow:
+async def live_workflow(workflows: WorkflowRepository, name: str = WORKFLOW_NAME, *, dry_run: bool = False) -> Workflow:
     """A workflow already stored through the repository."""
-    workflow = make_workflow(name)
+    workflow = make_workflow(name, dry_run=dry_run)
     await workflows.add(workflow)
     return workflow
 

@@ -18,6 +18,16 @@ def spec_to_json(spec: WorkflowSpec) -> str:
     return msgspec.json.encode(spec).decode()
 
 
+def dry_run_member(dry_run: bool | None) -> str:
+    """The text by which spec_to_json states that the spec's dry_run is `dry_run`: what lets a
+    storage check a stored spec's dry_run in a write condition.
+
+    It is found nowhere else in the JSON: a quote inside a string is escaped, so `"dry_run":` can
+    only be the key of the spec's own field (no nested object has one). None (`null`) is never found.
+    """
+    return '"dry_run":' + msgspec.json.encode(dry_run).decode()
+
+
 def spec_from_json(text: str) -> WorkflowSpec:
     """The inverse of spec_to_json; validates the spec as its constructor does."""
     return msgspec.json.decode(text, type=WorkflowSpec)

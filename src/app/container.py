@@ -20,7 +20,7 @@ from adapters.system import SystemClock, Uuid4IdGenerator
 from adapters.telemetry.counted import CountedRecordOrder
 from adapters.telemetry.metrics import Build, Metrics
 from adapters.telemetry.storage_spans import TracedStorageCalls
-from adapters.workflow_names import RememberedWorkflowNames
+from adapters.workflow_stamps import RememberedWorkflowStamps
 from app.settings import Settings
 from app.storage import open_dynamodb_storage, open_sqlite_storage
 from app.version import VERSION, installed_version
@@ -91,7 +91,7 @@ class Container(containers.DeclarativeContainer):
     storage_health = providers.Singleton(GuardedStorageHealth, storage.provided.health, storage_calls)
     revisions = providers.Singleton(GuardedRevisions, storage.provided.revisions, storage_calls)
     feed = providers.Singleton(GuardedOrderFeed, storage.provided.feed, storage_calls)
-    workflow_names = providers.Singleton(RememberedWorkflowNames, workflow_repository)
+    workflow_stamps = providers.Singleton(RememberedWorkflowStamps, workflow_repository)
 
     create_workflow = providers.Singleton(CreateWorkflow, workflows=workflow_repository, clock=clock, ids=ids)
     get_workflow = providers.Singleton(GetWorkflow, revisions=revisions, orders=order_repository, clock=clock)
@@ -103,7 +103,7 @@ class Container(containers.DeclarativeContainer):
         ListWorkflows, workflows=workflow_repository, orders=order_repository, clock=clock
     )
     record_order = providers.Singleton(
-        CountedRecordOrder, names=workflow_names, orders=order_repository, clock=clock, ids=ids, metrics=metrics
+        CountedRecordOrder, stamps=workflow_stamps, orders=order_repository, clock=clock, ids=ids, metrics=metrics
     )
     get_order = providers.Singleton(GetOrder, orders=order_repository, clock=clock)
     get_order_history = providers.Singleton(

@@ -21,11 +21,13 @@ class OrderRepository(Protocol):
     async def add(self, order: WorkflowOrder) -> None:
         """Record a new order in one atomic write.
 
-        The write happens only if, at that moment, the order's workflow is live and still named
-        `order.workflow_name`, and no order with this id exists. In the same write, the order
-        becomes its workflow's latest order unless that workflow already has a newer one.
-        Raises WorkflowNotFoundError (workflow unknown or deleted), StaleWorkflowError (renamed
-        since it was read) or DuplicateOrderIdError (id taken); nothing is written then. When the
+        The write happens only if, at that moment, the order's workflow is live and still stamps
+        orders as this one is stamped (named `order.workflow_name`, with `order.dry_run` as its
+        dry_run), and no order with this id exists. In the same write, the order becomes its
+        workflow's latest order unless that workflow already has a newer one.
+        Raises WorkflowNotFoundError (workflow unknown or deleted), StaleWorkflowError (renamed, or
+        dry_run changed, since it was read) or DuplicateOrderIdError (id taken); nothing is
+        written then. When the
         id is taken, DuplicateOrderIdError wins over the others, so that a replay racing a delete
         is still recognised as a replay. A write that the storage applied but answered too late is
         not reported as a duplicate of itself.

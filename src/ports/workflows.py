@@ -3,7 +3,7 @@
 from typing import Protocol
 
 from domain.model.ids import Id
-from domain.model.workflow import Workflow
+from domain.model.workflow import Workflow, WorkflowStamp
 
 
 class WorkflowRepository(Protocol):
@@ -48,18 +48,19 @@ class WorkflowRepository(Protocol):
         ...
 
 
-class WorkflowNames(Protocol):
-    """The names of live workflows, for stamping on new orders; may answer from memory.
+class WorkflowStamps(Protocol):
+    """What live workflows stamp on new orders (their name and dry_run); may answer from memory.
 
-    A name answered from memory may have gone stale (the workflow was renamed or deleted since).
-    That is safe because OrderRepository.add writes only if the workflow still has that name; a
-    caller told so by StaleWorkflowError or WorkflowNotFoundError calls `forget` and asks again.
+    A stamp answered from memory may have gone stale (the workflow was renamed, its dry_run
+    changed, or it was deleted since). That is safe because OrderRepository.add writes only if the
+    workflow still stamps orders so; a caller told so by StaleWorkflowError or
+    WorkflowNotFoundError calls `forget` and asks again.
     """
 
-    async def name_of(self, workflow_id: Id) -> str | None:
-        """The workflow's name, or None when no live workflow has this id."""
+    async def stamp_of(self, workflow_id: Id) -> WorkflowStamp | None:
+        """The workflow's stamp, or None when no live workflow has this id."""
         ...
 
     def forget(self, workflow_id: Id) -> None:
-        """Drop what is remembered about this workflow: the next name_of reads the storage."""
+        """Drop what is remembered about this workflow: the next stamp_of reads the storage."""
         ...

@@ -131,6 +131,24 @@ class StorageArchiveContract:
         assert await archive.restore_order(newest) is Restored.CREATED
         assert (await order_repository.latest(now=NOW)).orders == [newest]
 
+    @pytest.mark.parametrize("dry_run", [True, False, None])
+    async def test_a_restored_order_keeps_its_dry_run_whatever_its_workflows_is_now(
+        self,
+        archive: StorageArchive,
+        workflow_repository: WorkflowRepository,
+        order_repository: OrderRepository,
+        dry_run: bool | None,
+    ) -> None:
+        """None: an order exported before dry_run was captured."""
+        workflow = await live_workflow(workflow_repository, dry_run=True)
+        order = make_order(workflow, dry_run=dry_run)
+
+        assert await archive.restore_order(order) is Restored.CREATED
+
+        assert (await order_repository.get(order.id)) == order
+        assert [o.dry_run for o in (await order_repository.latest(now=NOW)).orders] == [dry_run]
+        assert await every_order(archive, workflow.id, limit=10) == [order]
+
     async def test_restoring_the_same_order_again_finds_it_present_and_other_content_conflicts(
         self, archive: StorageArchive, workflow_repository: WorkflowRepository, order_repository: OrderRepository
     ) -> None:

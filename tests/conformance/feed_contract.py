@@ -45,6 +45,20 @@ class FeedContract:
     ) -> FeedWorld:
         return FeedWorld(feed, workflow_repository, order_repository, settle)
 
+    async def test_an_entry_carries_its_orders_dry_run(self, world: FeedWorld) -> None:
+        dry, live = await live_workflow(world.workflows, "dry", dry_run=True), await live_workflow(world.workflows)
+        start = await world.feed.end()
+        orders = [make_order(dry, placed_at=NOW - 2), make_order(live, placed_at=NOW - 1)]
+        await add_all(world.orders, *orders)
+        world.settle()
+
+        batch = await world.feed.read(start, now=NOW, limit=10)
+
+        assert [(entry.order, entry.order.dry_run) for entry in batch.entries] == [
+            (orders[0], True),
+            (orders[1], False),
+        ]
+
     async def test_new_orders_are_read_after_the_end_in_the_order_they_were_recorded(self, world: FeedWorld) -> None:
         workflow = await live_workflow(world.workflows)
         before = make_order(workflow)

@@ -182,6 +182,52 @@ class OrderRecordsContract:
         await order_repository.add(fresh)
         assert (await order_repository.latest(now=NOW)).orders == [fresh]
 
+    @pytest.mark.parametrize("dry_run", [True, False])
+    async def test_an_order_reads_back_the_dry_run_it_was_recorded_with_everywhere(
+        self, workflow_repository: WorkflowRepository, order_repository: OrderRepository, dry_run: bool
+    ) -> None:
+        workflow = await live_workflow(workflow_repository, dry_run=dry_run)
+        order = make_order(workflow)
+        assert order.dry_run is dry_run
+
+        await order_repository.add(order)
+
+        assert (await order_repository.get(order.id)) == order
+        page = await order_repository.page(workflow.id, EVERYTHING, now=NOW, limit=10)
+        assert [o.dry_run for o in page.orders] == [dry_run]
+        assert [o.dry_run for o in (await order_repository.latest(now=NOW)).orders] == [dry_run]
+
+    async def test_adding_under_a_dry_run_the_workflow_no_longer_has_raises_stale_and_writes_nothing(
+        self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
+    ) -> None:
+        workflow = await live_workflow(workflow_repository, dry_run=False)
+        live = make_order(workflow, placed_at=NOW - 60)
+        await order_repository.add(live)
+        dry = workflow.replaced_by(make_spec(workflow.name, dry_run=True), NOW)
+        await workflow_repository.replace(dry)
+        stale = make_order(workflow)
+
+        with pytest.raises(StaleWorkflowError):
+            await order_repository.add(stale)
+
+        assert await order_repository.get(stale.id) is None
+        fresh = make_order(dry)
+        await order_repository.add(fresh)
+        page = await order_repository.page(workflow.id, EVERYTHING, now=NOW, limit=10)
+        assert [(o.id, o.dry_run) for o in page.orders] == [(fresh.id, True), (live.id, False)]
+        assert (await order_repository.latest(now=NOW)).orders == [fresh]
+
+    async def test_an_order_without_a_dry_run_is_never_added_as_new(
+        self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
+    ) -> None:
+        """None is what orders recorded before dry_run was captured read as; no workflow has it."""
+        order = make_order(await live_workflow(workflow_repository), dry_run=None)
+
+        with pytest.raises(StaleWorkflowError):
+            await order_repository.add(order)
+
+        assert await order_repository.get(order.id) is None
+
     async def test_a_deleted_workflows_orders_stay_readable_and_its_newest_stays_in_latest(
         self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
     ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import TYPE_CHECKING
 
 import pytest
@@ -167,6 +168,36 @@ async def test_orders_are_stored_in_their_partition_under_a_placed_at_and_id_sor
     assert item["trigger_close"] == {"N": "0"}
     assert item["ttl"] == {"N": str(NOW + RETENTION_SECONDS)}
     assert "asset_type" not in item
+
+
+async def test_orders_stored_without_a_dry_run_attribute_read_it_as_none(
+    workflow_repository: DynamoDbWorkflowRepository,
+    order_repository: DynamoDbOrderRepository,
+    dynamodb_client: DynamoDBClient,
+    dynamodb_tables: TableNames,
+) -> None:
+    """Items written before dry_run was captured have no such attribute: their order's is None."""
+    workflow = await live_workflow(workflow_repository, dry_run=True)
+    order = make_order(workflow)
+    await order_repository.add(order)
+    remove = {"UpdateExpression": "REMOVE #dry_run", "ExpressionAttributeNames": {"#dry_run": "dry_run"}}
+    await dynamodb_client.update_item(
+        TableName=dynamodb_tables.orders,
+        Key={"workflow_id": {"S": workflow.id}, "sort_key": {"S": f"{NOW:011d}#{order.id}"}},
+        **remove,
+    )
+    await dynamodb_client.update_item(TableName=dynamodb_tables.order_ids, Key={"id": {"S": order.id}}, **remove)
+    await dynamodb_client.update_item(
+        TableName=dynamodb_tables.workflows,
+        Key={"pk": {"S": f"WORKFLOW#{workflow.id}"}},
+        UpdateExpression="REMOVE #latest.#dry_run",
+        ExpressionAttributeNames={"#latest": "latest", "#dry_run": "dry_run"},
+    )
+
+    before = dataclasses.replace(order, dry_run=None)
+    assert await order_repository.get(order.id) == before
+    assert (await order_repository.page(workflow.id, HistoryFilter(), now=NOW, limit=10)).orders == [before]
+    assert (await order_repository.latest(now=NOW)).orders == [before]
 
 
 async def test_repositories_on_separate_prefixes_do_not_see_each_other(

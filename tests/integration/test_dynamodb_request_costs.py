@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepository, TableNames
 from adapters.dynamodb.revisions import DynamoDbRevisions
-from adapters.workflow_names import RememberedWorkflowNames
+from adapters.workflow_stamps import RememberedWorkflowStamps
 
 pytest_plugins = ["dynamodb_server"]
 pytestmark = pytest.mark.slow  # every test here needs the moto server
@@ -174,7 +174,7 @@ async def test_recording_through_the_use_case_is_one_transaction_once_the_workfl
     request_log: RequestLog,
 ) -> None:
     workflow = await live_workflow(workflow_repository)
-    record = RecordOrder(RememberedWorkflowNames(workflow_repository), order_repository, FixedClock(), NoIds())
+    record = RecordOrder(RememberedWorkflowStamps(workflow_repository), order_repository, FixedClock(), NoIds())
     first = make_draft(order_quantity=Decimal("2"), id=new_id(), placed_at=NOW - 9)
     second = make_draft(order_price=Decimal("7851"), order_quantity=Decimal("1"), id=new_id(), placed_at=NOW)
     request_log.clear()

@@ -225,3 +225,23 @@ def test_an_order_placed_4_minutes_ahead_is_imported_as_the_api_would_record_it(
     reads_answer_200(storage, f"/v1/workflows/{workflow['id']}")
     history = storage.read(f"/v1/workflows/{workflow['id']}/orders").json()
     assert [(o["id"], o["placed_at"]) for o in history["orders"]] == [(order["id"], iso(placed_at))]
+
+
+def test_orders_keep_their_dry_run_through_an_import_and_a_line_without_it_reads_null(
+    storage: Storage, tmp_path: Path
+) -> None:
+    """A line without dry_run is what an export made before 1.4.0 holds."""
+    workflow = workflow_line(f"dry run through import {storage.name}")
+    before = order_line(workflow, placed_at=now() - 180)
+    del before["dry_run"]
+    dry, live = order_line(workflow, placed_at=now() - 120, dry_run=True), order_line(workflow, dry_run=False)
+    archive = write_archive(tmp_path / "dry_run.ndjson", workflow, before, dry, live)
+
+    code, err = storage.import_(archive)
+
+    assert code == 0, err
+    expected = {before["id"]: None, dry["id"]: True, live["id"]: False}
+    for order_id, dry_run in expected.items():
+        assert storage.read(f"/v1/orders/{order_id}").json()["dry_run"] is dry_run
+    history = storage.read(f"/v1/workflows/{workflow['id']}/orders").json()["orders"]
+    assert [(o["id"], o["dry_run"]) for o in history] == list(reversed(expected.items()))

@@ -9,13 +9,18 @@ import shutil
 import sqlite3
 import threading
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from unversioned_sqlite import DATABASE, EXPECTED, store_id, view
+from unversioned_sqlite import DATABASE, EXPECTED, fixed_id, store_id, view
 
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.migrations import LATEST_VERSION, MIGRATIONS, Migration, NewerSchemaError, migrate
+from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.workflows import SqliteWorkflowRepository
+from builders import NOW, make_order
+from domain.model.history import HistoryFilter
 
 
 @pytest.fixture
@@ -27,8 +32,12 @@ def unversioned(tmp_path: Path) -> Path:
 
 
 def expected_view() -> dict[str, object]:
+    """What the old file's repositories read, as this version reads it: orders recorded before
+    dry_run was captured (every order of the fixture) have it null."""
     expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
     del expected["store_id"]
+    for order in expected["orders"].values():
+        order["dry_run"] = None
     return dict(expected)
 
 
@@ -75,7 +84,9 @@ async def test_a_file_made_before_versioning_is_stamped_at_the_latest_version_an
 
     assert user_version(unversioned) == LATEST_VERSION
     assert store_id(unversioned) == store == json.loads(EXPECTED.read_text(encoding="utf-8"))["store_id"]
-    assert set(objects) <= set(schema_objects(unversioned)), "an object of the old file was re-created differently"
+    altered = {"orders"}  # by a later step: each order's dry_run
+    kept = {item for item in objects if item[1] not in altered}
+    assert kept <= set(schema_objects(unversioned)), "an object of the old file was re-created differently"
     reopened = await SqliteDatabase.open(str(unversioned))
     try:
         assert (reopened.schema.found, reopened.schema.version) == (LATEST_VERSION, LATEST_VERSION)
@@ -151,6 +162,29 @@ def test_openers_racing_on_an_old_file_apply_each_step_exactly_once(unversioned:
         assert connection.execute("PRAGMA user_version").fetchone() == (len(steps),)
 
 
+async def test_orders_recorded_before_dry_run_was_captured_read_it_as_none_and_new_ones_carry_their_workflows(
+    unversioned: Path,
+) -> None:
+    database = await SqliteDatabase.open(str(unversioned))
+    try:
+        workflows, orders = SqliteWorkflowRepository(database), SqliteOrderRepository(database)
+        old = await orders.page(fixed_id("dax"), HistoryFilter(), now=NOW, limit=100)
+        dax = await workflows.get(fixed_id("dax"))
+        assert dax is not None
+        await workflows.replace(dax.replaced_by(replace(dax.spec, dry_run=True), NOW))
+        new = make_order(await workflows.get(dax.id))
+        await orders.add(new)
+        page = await orders.page(dax.id, HistoryFilter(), now=NOW, limit=100)
+    finally:
+        await database.close()
+
+    assert len(old.orders) == 3
+    assert {order.dry_run for order in old.orders} == {None}
+    assert [(order.id, order.dry_run) for order in page.orders] == [(new.id, True)] + [
+        (order.id, None) for order in old.orders
+    ]
+
+
 @pytest.fixture
 def newer(unversioned: Path) -> Path:
     """The fixture at a version past the latest, in rollback-journal mode: switching it to WAL
@@ -171,8 +205,8 @@ async def test_a_file_at_a_newer_version_is_refused_and_left_unchanged(newer: Pa
 
 
 async def test_a_failing_step_leaves_the_file_at_the_version_before_it_with_its_data(unversioned: Path) -> None:
-    """Step 1 commits; the failing step 2 had created a table before its second statement failed:
-    both the table and the version bump are rolled back."""
+    """The known steps commit; the failing one after them had created a table before its second
+    statement failed: both the table and the version bump are rolled back."""
     steps = (
         *MIGRATIONS,
         Migration("fails half-way", ("CREATE TABLE half (x INTEGER)", "INSERT INTO orders (id) VALUES ('x')")),

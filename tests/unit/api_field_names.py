@@ -19,7 +19,16 @@ WORKFLOW_LIST_ITEM = (WORKFLOW_REQUEST - {"conditions", "trigger"}) | {
     "last_order_direction",
     "last_order_quantity",
 }
-ORDER_LIST_ITEM = {"id", "workflow_id", "placed_at", "order_code", "order_price", "order_quantity", "order_direction"}
+ORDER_LIST_ITEM = {
+    "id",
+    "workflow_id",
+    "placed_at",
+    "order_code",
+    "order_price",
+    "order_quantity",
+    "order_direction",
+    "dry_run",
+}
 ORDER_DETAIL = ORDER_LIST_ITEM | {
     "workflow_name",
     "order_type",
@@ -28,7 +37,7 @@ ORDER_DETAIL = ORDER_LIST_ITEM | {
     "execution_context",
     "expires_at",
 }
-RECORD_ORDER_REQUEST = (ORDER_LIST_ITEM - {"workflow_id"}) | {
+RECORD_ORDER_REQUEST = (ORDER_LIST_ITEM - {"workflow_id", "dry_run"}) | {
     "order_type",
     "asset_type",
     "trigger_close",

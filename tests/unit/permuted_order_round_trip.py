@@ -65,6 +65,7 @@ ORDER = WorkflowOrder(
     asset_type=AssetType.CFD_ON_INDEX,
     trigger_close=Decimal("7845.5"),
     execution_context="lambda-event-123abc",
+    dry_run=True,
 )
 
 
@@ -110,6 +111,7 @@ def through_http() -> None:
         "asset_type": "CfdOnIndex",
         "trigger_close": "7845.5",
         "execution_context": "lambda-event-123abc",
+        "dry_run": True,
     }
     assert detail == expected, f"HTTP detail row: {detail}"
 

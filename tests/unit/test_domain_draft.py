@@ -10,10 +10,11 @@ from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.errors import InvalidInputError
 from domain.model.order import RETENTION_SECONDS, WorkflowOrder
 from domain.model.rules import FUTURE_TOLERANCE_SECONDS
+from domain.model.workflow import WorkflowStamp
 
 
 def stored_from(draft: OrderDraft, *, placed_at: int = NOW, workflow_id: str = WORKFLOW_ID) -> WorkflowOrder:
-    return draft.to_order(draft.id or ORDER_ID, workflow_id, "DAX Breakout", placed_at)
+    return draft.to_order(draft.id or ORDER_ID, workflow_id, WorkflowStamp("DAX Breakout", False), placed_at)
 
 
 def error_fields(error: pytest.ExceptionInfo[InvalidInputError]) -> list[str]:
@@ -130,20 +131,20 @@ def test_placed_at_long_ago_is_rejected() -> None:
 
 
 def test_to_order_defaults_placed_at_to_now() -> None:
-    order = make_draft().to_order(ORDER_ID, WORKFLOW_ID, "DAX Breakout", NOW)
+    order = make_draft().to_order(ORDER_ID, WORKFLOW_ID, WorkflowStamp("DAX Breakout", False), NOW)
 
     assert order.placed_at == NOW
     assert order.expires_at == NOW + RETENTION_SECONDS
 
 
 def test_to_order_keeps_an_explicit_placed_at() -> None:
-    order = make_draft(placed_at=NOW - 60).to_order(ORDER_ID, WORKFLOW_ID, "DAX Breakout", NOW)
+    order = make_draft(placed_at=NOW - 60).to_order(ORDER_ID, WORKFLOW_ID, WorkflowStamp("DAX Breakout", False), NOW)
 
     assert order.placed_at == NOW - 60
     assert order.ttl == NOW - 60 + RETENTION_SECONDS
 
 
-def test_to_order_copies_every_field_and_the_workflow_name() -> None:
+def test_to_order_copies_every_field_and_the_workflows_stamp() -> None:
     draft = make_draft(
         asset_type=AssetType.ETF,
         trigger_close=Decimal("1.25"),
@@ -152,11 +153,11 @@ def test_to_order_copies_every_field_and_the_workflow_name() -> None:
         order_type=OrderType.OPEN_STOP,
     )
 
-    order = draft.to_order(ORDER_ID, WORKFLOW_ID, "DAX Breakout", NOW)
+    order = draft.to_order(ORDER_ID, WORKFLOW_ID, WorkflowStamp("DAX Breakout", True), NOW)
 
     assert order.id == ORDER_ID
     assert order.workflow_id == WORKFLOW_ID
-    assert order.workflow_name == "DAX Breakout"
+    assert (order.workflow_name, order.dry_run) == ("DAX Breakout", True)
     assert (order.order_code, order.order_price, order.order_quantity) == (
         "FRA40.I",
         Decimal("7850.25"),

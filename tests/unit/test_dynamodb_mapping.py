@@ -87,6 +87,16 @@ def test_optional_order_fields_that_are_none_are_absent_from_the_item() -> None:
     assert (back.asset_type, back.trigger_close, back.execution_context) == (None, None, None)
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_dry_run_is_stored_as_a_boolean_and_an_item_without_it_reads_none(dry_run: bool) -> None:
+    item = order_to_item(order(dry_run=dry_run))
+
+    assert item["dry_run"] == {"BOOL": dry_run}
+    assert item_to_order(item).dry_run is dry_run
+    del item["dry_run"]  # as items written before dry_run was captured
+    assert item_to_order(item).dry_run is None
+
+
 def test_a_trigger_close_of_zero_is_kept() -> None:
     item = order_to_item(order(trigger_close=Decimal("0")))
 

@@ -92,6 +92,7 @@ def test_every_sent_field_is_stored_and_shown(api):
         "trigger_close": Decimal("7849.5"),
         "execution_context": "signal=breakout ut=h1",
         "expires_at": api.at(-60 + RETENTION),
+        "dry_run": False,
     }
 
 

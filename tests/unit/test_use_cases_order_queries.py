@@ -11,7 +11,7 @@ from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.revisions import SqliteRevisions
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from adapters.workflow_names import RememberedWorkflowNames
+from adapters.workflow_stamps import RememberedWorkflowStamps
 from builders import NOW, UNKNOWN_ID, make_draft, make_spec, newest_first
 from domain.model.enums import (
     OrderDirection,
@@ -68,7 +68,7 @@ async def env() -> AsyncIterator[Env]:
         clock=clock,
         create=CreateWorkflow(workflows, clock, ids),
         delete=DeleteWorkflow(workflows, clock),
-        recorder=RecordOrder(RememberedWorkflowNames(workflows), orders, clock, ids),
+        recorder=RecordOrder(RememberedWorkflowStamps(workflows), orders, clock, ids),
         get_order=GetOrder(orders, clock),
         history=GetOrderHistory(revisions, orders, clock, CursorCodec(b"test-key" * 4)),
         latest=GetLatestOrders(orders, clock),

@@ -12,7 +12,7 @@ from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.revisions import SqliteRevisions
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from adapters.workflow_names import RememberedWorkflowNames
+from adapters.workflow_stamps import RememberedWorkflowStamps
 from builders import NOW, ORDER_ID, UNKNOWN_ID, count_of, make_draft, make_spec
 from domain.model.enums import (
     AssetType,
@@ -81,7 +81,7 @@ async def env() -> AsyncIterator[Env]:
         database=database,
         workflows=workflows,
         orders=orders,
-        record=RecordOrder(RememberedWorkflowNames(workflows), orders, clock, ids),
+        record=RecordOrder(RememberedWorkflowStamps(workflows), orders, clock, ids),
         get_order=GetOrder(orders, clock),
         create=create,
         replace=ReplaceWorkflow(workflows, revisions, orders, clock),
@@ -183,7 +183,7 @@ class CountingWorkflowRepository:
 @pytest.fixture
 def counted(env: Env) -> tuple[CountingWorkflowRepository, RecordOrder]:
     workflows = CountingWorkflowRepository(env.workflows)
-    return workflows, RecordOrder(RememberedWorkflowNames(workflows), env.orders, env.clock, SequentialIds(start=500))
+    return workflows, RecordOrder(RememberedWorkflowStamps(workflows), env.orders, env.clock, SequentialIds(start=500))
 
 
 async def test_later_orders_of_a_workflow_are_recorded_without_reading_it_again(
@@ -199,7 +199,7 @@ async def test_later_orders_of_a_workflow_are_recorded_without_reading_it_again(
 
 async def test_names_beyond_the_memorys_capacity_are_read_again(env: Env) -> None:
     counting = CountingWorkflowRepository(env.workflows)
-    record = RecordOrder(RememberedWorkflowNames(counting, capacity=1), env.orders, env.clock, SequentialIds(500))
+    record = RecordOrder(RememberedWorkflowStamps(counting, capacity=1), env.orders, env.clock, SequentialIds(500))
     other = (await env.create.execute(make_spec("Other"))).workflow.id
 
     await record.execute(env.workflow_id, make_draft())
@@ -387,7 +387,7 @@ async def test_a_rename_between_reading_the_workflow_and_writing_is_retried_with
     env: Env,
 ) -> None:
     racing = RenamingWorkflowRepository(env.workflows, make_spec("Renamed meanwhile"))
-    record = RecordOrder(RememberedWorkflowNames(racing), env.orders, env.clock, SequentialIds(start=1000))
+    record = RecordOrder(RememberedWorkflowStamps(racing), env.orders, env.clock, SequentialIds(start=1000))
 
     result = await record.execute(env.workflow_id, make_draft(id=ORDER_ID))
 

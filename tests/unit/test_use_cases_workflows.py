@@ -12,7 +12,7 @@ from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.revisions import SqliteRevisions
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from adapters.workflow_names import RememberedWorkflowNames
+from adapters.workflow_stamps import RememberedWorkflowStamps
 from builders import NOW, UNKNOWN_ID, make_condition, make_draft
 from domain.model.enums import (
     CloseDirection,
@@ -75,7 +75,7 @@ async def env() -> AsyncIterator[Env]:
         replace=ReplaceWorkflow(workflows, revisions, orders, clock),
         delete=DeleteWorkflow(workflows, clock),
         list=ListWorkflows(workflows, orders, clock),
-        record=RecordOrder(RememberedWorkflowNames(workflows), orders, clock, ids),
+        record=RecordOrder(RememberedWorkflowStamps(workflows), orders, clock, ids),
         get_order=GetOrder(orders, clock),
     )
     await database.close()

@@ -59,6 +59,17 @@ def test_an_order_without_id_gets_one_and_optional_fields_come_back_as_sent(api:
     assert order.workflow_name == workflow.name
 
 
+def test_an_order_carries_the_dry_run_its_workflow_had_when_it_was_recorded(api: Driver) -> None:
+    workflow = api("create_workflow", workflow_request(dry_run=True))
+    paper = api("record_order", workflow.id, **order_fields(placed_at=datetime.now(UTC) - timedelta(seconds=5))).order
+    api("replace_workflow", workflow.id, workflow_request(workflow.name, dry_run=False))
+    real = api("record_order", workflow.id, **order_fields()).order
+
+    assert (paper.dry_run, real.dry_run) == (True, False)
+    assert api("get_order", paper.id).dry_run is True
+    assert [order.dry_run for order in api.collect("iter_history", workflow.id)] == [False, True]
+
+
 def test_recording_again_with_the_same_id_answers_the_stored_order_and_other_content_is_a_conflict(
     api: Driver,
 ) -> None:

@@ -28,7 +28,7 @@ from workflow_orders_client.exchange import ClientCore, Exchange
 
 ORDER_JSON = b"""{"id": "7d3e2f1a-0b9c-4d8e-a7f6-5e4d3c2b1a09", "workflow_id": "3f2b8c1e-5d4a-4e9b-8c7d-1a2b3c4d5e6f",
  "workflow_name": "DAX breakout", "placed_at": "2026-02-22T14:30:00Z", "order_code": "FRA40.I",
- "order_price": 123456.12345678901234567, "order_quantity": 1E+2, "order_direction": "BUY",
+ "order_price": 123456.12345678901234567, "order_quantity": 1E+2, "order_direction": "BUY", "dry_run": true,
  "order_type": "LIMIT", "asset_type": null, "trigger_close": 0, "execution_context": null,
  "expires_at": "2026-03-01T14:30:00Z"}"""
 WORKFLOW_ID = "3f2b8c1e-5d4a-4e9b-8c7d-1a2b3c4d5e6f"

@@ -11,7 +11,7 @@ POLICY = RetryPolicy(attempts=3, backoff_base=1.0, backoff_cap=5.0, jitter=0.5)
 ORDER_DATA = (
     '{"id":"7d3e2f1a-0b9c-4d8e-a7f6-5e4d3c2b1a09","workflow_id":"3f2b8c1e-5d4a-4e9b-8c7d-1a2b3c4d5e6f",'
     '"placed_at":"2026-02-22T14:30:00Z","order_code":"FRA40.I","order_price":123456.12345678901234567,'
-    '"order_quantity":1E+2,"order_direction":"BUY","workflow_name":"DAX breakout"}'
+    '"order_quantity":1E+2,"order_direction":"BUY","dry_run":false,"workflow_name":"DAX breakout"}'
 )
 STREAM_TEXT = f"retry: 1000\n: connected\n: keep-alive\nid: e-1\nevent: order\ndata: {ORDER_DATA}\n\n: keep-alive\n"
 EARLIER_STREAM_TEXT = f"retry: 1000\n\nid: e-1\nevent: order\ndata: {ORDER_DATA}\n\n: keep-alive\n\n"

@@ -29,6 +29,7 @@ LIST_ITEM = {
     "order_price": match.number(7850.25),
     "order_quantity": match.number(10),
     "order_direction": match.regex("BUY", regex=r"^(BUY|SELL)$"),
+    "dry_run": match.bool(False),
 }
 
 
@@ -201,6 +202,7 @@ def order_interaction(pact: Pact) -> None:
                 "workflow_name": ORDER_WORKFLOW["workflow_name"],
                 "placed_at": instant(),
                 "expires_at": instant("2026-03-01T14:30:00Z"),
+                "dry_run": match.bool(False),
                 **body,
             }
         )

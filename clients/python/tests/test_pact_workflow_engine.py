@@ -67,6 +67,7 @@ def _stored(order_id: Any, fields: dict[str, Any]) -> dict[str, Any]:
         "workflow_name": match.type(WORKFLOW_NAME),
         "placed_at": instant(),
         "expires_at": instant("2026-03-01T14:30:00Z"),
+        "dry_run": match.bool(False),
         **fields,
     }
 

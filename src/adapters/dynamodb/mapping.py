@@ -93,6 +93,7 @@ def _read_canonical_decimal(value: Any) -> Decimal:
 _CODECS: dict[type, tuple[Callable[[Any], AttributeValue], Callable[[Any], Any]]] = {
     str: (s, itemgetter("S")),
     int: (n, _read_int),
+    bool: (boolean, itemgetter("BOOL")),
     Decimal: (n, _read_canonical_decimal),
 }
 """How each kind of value is written as an attribute and read back; enums are stored by value."""

@@ -21,6 +21,7 @@ from adapters.dynamodb.mapping import (
 from adapters.dynamodb.scans import scanned_items
 from adapters.dynamodb.transactions import CONFLICT_ATTEMPTS, failed, old_item, transact
 from adapters.dynamodb.workflow_mapping import workflow_pk
+from adapters.spec_json import dry_run_member
 from domain.model.enums import OrderDirection
 from domain.model.errors import (
     DuplicateOrderIdError,
@@ -78,9 +79,7 @@ class DynamoDbOrderRepository(OrderRepository):
         item = {**order_to_item(order), WRITER: s(write_token)}
         take_latest = True
         for _ in range(CONFLICT_ATTEMPTS):
-            step = self.workflow_step(
-                order, item, take_latest, live(":name"), names("deleted", "name"), {":name": s(order.workflow_name)}
-            )
+            step = self.workflow_step(order, item, take_latest, *_stamped_as(order))
             steps = [step, *self.order_puts(order, item)]
             stamped = 0
             if self._feed is not None:
@@ -100,10 +99,10 @@ class DynamoDbOrderRepository(OrderRepository):
             workflow = old_item(reasons, 0)
             if workflow is None or "deleted" in workflow:
                 raise WorkflowNotFoundError(order.workflow_id)
-            if read_s(workflow, "name") != order.workflow_name:
+            if not stamps_as(workflow, order):
                 raise StaleWorkflowError(order.workflow_id)
-            # Live and still so named: what failed is "only if newer". latest_sk only grows, so the
-            # order can be written without touching it (checked, in case the reason was another).
+            # Live, and still stamping orders so: what failed is "only if newer". latest_sk only grows,
+            # so the order can be written without touching it (checked, in case the reason was another).
             take_latest = is_newer(order, workflow)
         raise StorageUnavailableError("The workflow kept changing while recording; try again shortly.")
 
@@ -238,6 +237,19 @@ class DynamoDbOrderRepository(OrderRepository):
             item_to_order(item["latest"]["M"]) async for item in scanned_items(self._client, request, "latest orders")
         ]
         return sorted(newest, key=lambda order: order.sort_key, reverse=True)
+
+
+def _stamped_as(order: WorkflowOrder) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The condition (with its names and values) that the order's workflow item is live and still
+    stamps orders as `order` is stamped: its name, and its spec's dry_run (see dry_run_member)."""
+    condition = f"{live(':name')} AND contains(#spec, :dry_run)"
+    values = {":name": s(order.workflow_name), ":dry_run": s(dry_run_member(order.dry_run))}
+    return condition, names("deleted", "name", "spec"), values
+
+
+def stamps_as(workflow: dict[str, Any], order: WorkflowOrder) -> bool:
+    """True when the workflow item stamps orders as `order` is stamped (as _stamped_as checks)."""
+    return read_s(workflow, "name") == order.workflow_name and dry_run_member(order.dry_run) in read_s(workflow, "spec")
 
 
 def is_newer(order: WorkflowOrder, workflow: dict[str, Any]) -> bool:

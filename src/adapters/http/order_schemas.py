@@ -13,6 +13,7 @@ from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.rules import CODE_MAX, CONTEXT_MAX
 
 _EXACT = "Exact decimal (a JSON number, or a string of its digits), at most 38 significant digits"
+_DRY_RUN = "The workflow's dry_run when the order was recorded; null for orders recorded before 1.4.0"
 _PLACED_AT = "RFC 3339 with Z or an offset; default: now; at most 5 minutes ahead; less than 7 days old"
 
 
@@ -39,6 +40,7 @@ class WorkflowOrderListItem(ResponseBody):
     order_price: Decimal
     order_quantity: Decimal
     order_direction: OrderDirection
+    dry_run: Annotated[bool | None, msgspec.Meta(description=_DRY_RUN)]
 
 
 class WorkflowOrderDetail(WorkflowOrderListItem):

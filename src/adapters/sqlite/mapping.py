@@ -15,9 +15,9 @@ from domain.model.workflow import Workflow
 Row = tuple[Any, ...]
 Codec = tuple[Callable[[Any], Any] | None, Callable[[Any], Any] | None]
 
-_CODECS: dict[type, Codec] = {str: (None, None), int: (None, None), Decimal: (str, Decimal)}
+_CODECS: dict[type, Codec] = {str: (None, None), int: (None, None), bool: (int, bool), Decimal: (str, Decimal)}
 """How each kind of value is written to a column and read back (None: as it is): decimals as their
-canonical text, text and integers as they are; enums are stored by value."""
+canonical text, text and integers as they are, booleans as 0 or 1; enums are stored by value."""
 
 
 def _codec(field: OrderField) -> Codec:

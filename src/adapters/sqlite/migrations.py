@@ -34,6 +34,11 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("the schema of files made before versioning (user_version 0)", VERSION_1),
+    # Orders recorded before this step have NULL: their workflow's dry_run was not captured.
+    Migration(
+        "each order's dry_run, captured from its workflow when recorded (1.4.0)",
+        ("ALTER TABLE orders ADD COLUMN dry_run INTEGER NULL CHECK (dry_run IN (0, 1))",),
+    ),
 )
 """Step N takes a file from version N - 1 to version N."""
 

@@ -54,7 +54,9 @@ _COUNT_LATEST_BY_DIRECTION = """
     SELECT COUNT(*) FROM latest_orders AS l JOIN orders AS o ON o.id = l.order_id
     WHERE l.placed_at >= ? AND o.order_direction = ?
 """
-_LIVE_WORKFLOW_NAME = "SELECT name FROM workflows WHERE id = ? AND deleted_at IS NULL"
+# What a live workflow stamps on its orders: its name, and its spec's dry_run (JSON true/false
+# reads as 1/0, which compare equal to True/False).
+_LIVE_WORKFLOW_STAMP = "SELECT name, json_extract(spec, '$.dry_run') FROM workflows WHERE id = ? AND deleted_at IS NULL"
 _ORDER_EXISTS = "SELECT 1 FROM orders WHERE id = ?"
 # Moves only forward: a late order older than the stored one leaves it in place.
 COUNT_RECORDED = """
@@ -90,10 +92,10 @@ class SqliteOrderRepository(OrderRepository):
         def insert(connection: sqlite3.Connection) -> None:
             if connection.execute(_ORDER_EXISTS, (order_id,)).fetchone() is not None:
                 raise DuplicateOrderIdError(order_id)
-            live = connection.execute(_LIVE_WORKFLOW_NAME, (workflow_id,)).fetchone()
+            live = connection.execute(_LIVE_WORKFLOW_STAMP, (workflow_id,)).fetchone()
             if live is None:
                 raise WorkflowNotFoundError(workflow_id)
-            if live[0] != order.workflow_name:
+            if tuple(live) != (order.workflow_name, order.dry_run):
                 raise StaleWorkflowError(workflow_id)
             connection.execute(INSERT_ORDER, row)
             connection.execute(ADVANCE_LATEST, (workflow_id, order.placed_at, order_id))

@@ -7,14 +7,14 @@ from domain.use_cases.record_order import RecordedOrder, RecordOrder
 from ports.clock import Clock
 from ports.ids import IdGenerator
 from ports.orders import OrderRepository
-from ports.workflows import WorkflowNames
+from ports.workflows import WorkflowStamps
 
 
 class CountedRecordOrder(RecordOrder):
     def __init__(
-        self, names: WorkflowNames, orders: OrderRepository, clock: Clock, ids: IdGenerator, metrics: Metrics
+        self, stamps: WorkflowStamps, orders: OrderRepository, clock: Clock, ids: IdGenerator, metrics: Metrics
     ) -> None:
-        super().__init__(names, orders, clock, ids)
+        super().__init__(stamps, orders, clock, ids)
         self._recorded = metrics.orders_recorded
 
     async def execute(self, workflow_id: Id, draft: OrderDraft) -> RecordedOrder:

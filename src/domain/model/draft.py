@@ -8,6 +8,7 @@ from domain.model.errors import InvalidInputError
 from domain.model.ids import Id, parse_order_id
 from domain.model.order import RETENTION_SECONDS, WorkflowOrder, collect_order_field_problems
 from domain.model.rules import Problems, canonicalize_decimal_fields, stored_instant_problem
+from domain.model.workflow import WorkflowStamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +61,13 @@ class OrderDraft:
         if self.placed_at + RETENTION_SECONDS <= now:
             raise InvalidInputError.single("placed_at", "is older than 7 days: the order would be expired")
 
-    def to_order(self, order_id: Id, workflow_id: Id, workflow_name: str, now: int) -> WorkflowOrder:
+    def to_order(self, order_id: Id, workflow_id: Id, stamp: WorkflowStamp, now: int) -> WorkflowOrder:
+        """The order this draft makes for the workflow, stamped with its name and dry_run."""
         placed_at = now if self.placed_at is None else self.placed_at
         return WorkflowOrder(
             id=order_id,
             workflow_id=workflow_id,
-            workflow_name=workflow_name,
+            workflow_name=stamp.name,
             placed_at=placed_at,
             order_code=self.order_code,
             order_price=self.order_price,
@@ -76,6 +78,7 @@ class OrderDraft:
             asset_type=self.asset_type,
             trigger_close=self.trigger_close,
             execution_context=self.execution_context,
+            dry_run=stamp.dry_run,
         )
 
     def is_replay_of(self, stored: WorkflowOrder, workflow_id: Id) -> bool:

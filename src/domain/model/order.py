@@ -45,6 +45,9 @@ def collect_order_field_problems(
 class WorkflowOrder:
     """One order placement; `ttl` (= expires_at) is exactly `placed_at` + 7 days.
 
+    `workflow_name` and `dry_run` are the workflow's at the moment the order was recorded; orders
+    recorded before dry_run was captured have None there.
+
     Validated when created; decimals are kept in their shortest exact form.
     """
 
@@ -61,6 +64,7 @@ class WorkflowOrder:
     asset_type: AssetType | None = None
     trigger_close: Decimal | None = None
     execution_context: str | None = None
+    dry_run: bool | None = None
 
     def __post_init__(self) -> None:
         problems = Problems()

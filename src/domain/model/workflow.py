@@ -120,6 +120,15 @@ class WorkflowSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkflowStamp:
+    """What a workflow stamps on every order it records: its name and whether it runs dry, as they
+    are when the order is written."""
+
+    name: str
+    dry_run: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Workflow:
     """A stored workflow: its spec plus identity and timestamps (epoch seconds)."""
 
@@ -135,6 +144,10 @@ class Workflow:
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def stamp(self) -> WorkflowStamp:
+        return WorkflowStamp(self.spec.name, self.spec.dry_run)
 
     @property
     def primary_indicator(self) -> IndicatorName:

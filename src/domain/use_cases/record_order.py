@@ -14,9 +14,9 @@ from domain.model.order import WorkflowOrder
 from ports.clock import Clock
 from ports.ids import IdGenerator
 from ports.orders import OrderRepository
-from ports.workflows import WorkflowNames
+from ports.workflows import WorkflowStamps
 
-_RENAME_RETRIES = 5
+_STALE_RETRIES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,30 +32,30 @@ class RecordOrder:
     A replay (same id, same content) answers the stored order without writing; the same id with
     other content, or for another workflow, is an OrderIdConflictError.
 
-    The order carries its workflow's name, as `names` knows it. The write itself checks that the
-    workflow is live and still has that name (OrderRepository.add), so a name that went stale
-    costs one refused write and a fresh read, never a wrong record.
+    The order carries its workflow's stamp (name and dry_run), as `stamps` knows it. The write
+    itself checks that the workflow is live and still stamps orders so (OrderRepository.add), so a
+    stamp that went stale costs one refused write and a fresh read, never a wrong record.
     """
 
-    def __init__(self, names: WorkflowNames, orders: OrderRepository, clock: Clock, ids: IdGenerator) -> None:
-        self._names, self._orders, self._clock, self._ids = names, orders, clock, ids
+    def __init__(self, stamps: WorkflowStamps, orders: OrderRepository, clock: Clock, ids: IdGenerator) -> None:
+        self._stamps, self._orders, self._clock, self._ids = stamps, orders, clock, ids
 
     async def execute(self, workflow_id: Id, draft: OrderDraft) -> RecordedOrder:
         now = self._clock.now()
         draft.check_placed_at(now)
         order_id = draft.order_id or self._ids.new_id()
-        for _ in range(_RENAME_RETRIES):
-            name = await self._names.name_of(workflow_id)
-            if name is None:
+        for _ in range(_STALE_RETRIES):
+            stamp = await self._stamps.stamp_of(workflow_id)
+            if stamp is None:
                 return await self._replay_for_missing_workflow(draft, workflow_id, now)
-            order = draft.to_order(order_id, workflow_id, name, now)
+            order = draft.to_order(order_id, workflow_id, stamp, now)
             try:
                 await self._orders.add(order)
             except StaleWorkflowError:
-                self._names.forget(workflow_id)
+                self._stamps.forget(workflow_id)
                 continue
             except WorkflowNotFoundError:
-                self._names.forget(workflow_id)
+                self._stamps.forget(workflow_id)
                 raise
             except DuplicateOrderIdError:
                 stored = await self._orders.get(order_id)

@@ -155,6 +155,8 @@ class WorkflowOrderListItem(Model):
     order_price: Decimal
     order_quantity: Decimal
     order_direction: OrderDirection
+    dry_run: bool | None
+    """The workflow's dry_run when the order was recorded; None for orders recorded before 1.4.0."""
 
 
 class LatestOrderItem(WorkflowOrderListItem):
