@@ -6,7 +6,8 @@ import pytest
 
 from builders import UNKNOWN_ID
 
-_VARYING = {"x-request-id", "date"}
+_VARYING = {"x-request-id", "date", "ratelimit"}
+"""Headers that differ from one request to the next (the budget left changes with each request)."""
 
 
 def _headers(response):
