@@ -3,6 +3,7 @@ set it."""
 
 from typing import Any
 
+from adapters.http.decimal_forms import DecimalForm
 from adapters.http.event_frames import EventFrames
 from adapters.http.response_bodies import ResponseBodies
 from builders import make_order, workflow_body
@@ -55,7 +56,9 @@ def test_a_stream_event_carries_the_orders_dry_run_and_null_for_an_order_recorde
     frames = EventFrames(ResponseBodies(), capacity=4)
 
     def frame(position: str, dry_run: bool | None) -> bytes:
-        return frames.frame(FeedEntry(FeedPosition(position), make_order(dry_run=dry_run)), lambda _: position)
+        return frames.frame(
+            FeedEntry(FeedPosition(position), make_order(dry_run=dry_run)), lambda _: position, DecimalForm.NUMBER
+        )
 
     assert b'"dry_run":true' in frame("1", True)
     assert b'"dry_run":false' in frame("2", False)
