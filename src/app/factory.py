@@ -25,6 +25,7 @@ from adapters.http.query import QueryCheck
 from adapters.http.responses import JsonResponse
 from adapters.http.shutdown import ShutdownState
 from adapters.http.stream_controller import OrderStreamController
+from adapters.http.window_controller import OrderWindowController
 from adapters.http.workflow_controller import WorkflowController
 from adapters.telemetry.server_spans import ServerSpans
 from app.container import SERVED, Container, running
@@ -135,7 +136,13 @@ def create_app(
         log.warning("cursors are signed with the built-in key: set WFO_CURSOR_SECRET on every replica")
     api = Router(
         path="/",
-        route_handlers=[WorkflowController, WorkflowOrderController, OrderStreamController, OrderController],
+        route_handlers=[
+            WorkflowController,
+            WorkflowOrderController,
+            OrderStreamController,
+            OrderController,
+            OrderWindowController,
+        ],
         guards=[bearer_guard(tokens)] if tokens else [],
         security=[{"bearer": []}],
         before_request=QueryCheck(),

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from adapters.sqlite.schema import VERSION_1
+from adapters.sqlite.schema import ORDERS_BY_TIME, VERSION_1
 from adapters.sqlite.transactions import in_transaction
 from domain.model.errors import StorageUnavailableError
 
@@ -34,6 +34,7 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("the schema of files made before versioning (user_version 0)", VERSION_1),
+    Migration("orders of every workflow by time, for windows across workflows", ORDERS_BY_TIME),
 )
 """Step N takes a file from version N - 1 to version N."""
 
