@@ -182,9 +182,14 @@ async def test_repositories_on_separate_prefixes_do_not_see_each_other(
         orders_table=dynamodb_tables.orders,
         order_ids_table=dynamodb_tables.order_ids,
         workflows_table=dynamodb_tables.workflows,
+        by_time_table=dynamodb_tables.by_time,
     ).add(order)
     there = DynamoDbOrderRepository(
-        dynamodb_client, orders_table=other.orders, order_ids_table=other.order_ids, workflows_table=other.workflows
+        dynamodb_client,
+        orders_table=other.orders,
+        order_ids_table=other.order_ids,
+        workflows_table=other.workflows,
+        by_time_table=other.by_time,
     )
 
     assert await DynamoDbWorkflowRepository(dynamodb_client, other.workflows).get(workflow.id) is None
