@@ -76,7 +76,7 @@ async def test_create_tables_reports_a_table_left_unprotected_and_repairs_it_onl
     assert (checked[orders].point_in_time_recovery, checked[orders].deletion_protection) == (False, False)
     assert str(checked[orders]).endswith("(run create-tables --repair to turn it on)")
     assert "point-in-time recovery OFF, deletion protection OFF" in str(checked[orders])
-    assert [t.safe for name, t in checked.items() if name != orders] == [True, True, True]
+    assert [t.safe for name, t in checked.items() if name != orders] == [True] * 4
 
     repaired = {t.name: t for t in await create_tables(dynamodb_client, "unsafe-", repair=True)}
     assert repaired[orders].repaired == ("point-in-time recovery", "deletion protection")
