@@ -2,6 +2,7 @@
 
 from workflow_orders_client._version import __version__
 from workflow_orders_client.async_client import AsyncWorkflowOrdersClient
+from workflow_orders_client.digest import digest_of
 from workflow_orders_client.errors import (
     ApiError,
     Conflict,
@@ -22,6 +23,9 @@ from workflow_orders_client.models import (
     LatestOrderItem,
     LatestOrdersResponse,
     OrderSummary,
+    OrderSummaryGroup,
+    OrderSummaryResponse,
+    OrderWindowResponse,
     Problem,
     ProblemField,
     RecordedOrder,
@@ -54,6 +58,9 @@ __all__ = [
     "LatestOrdersResponse",
     "NotFound",
     "OrderSummary",
+    "OrderSummaryGroup",
+    "OrderSummaryResponse",
+    "OrderWindowResponse",
     "Problem",
     "ProblemField",
     "RecordOrderRequest",
@@ -75,4 +82,5 @@ __all__ = [
     "WorkflowOrdersError",
     "WorkflowRequest",
     "__version__",
+    "digest_of",
 ]
