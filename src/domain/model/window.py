@@ -69,7 +69,7 @@ def zone_named(name: str, field_name: str = "tz") -> ZoneInfo:
     """The IANA time zone of this name; an unknown or malformed name is an InvalidInputError."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:
         raise InvalidInputError.single(field_name, "must be an IANA time zone name, e.g. Europe/Paris") from error
 
 
