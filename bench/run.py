@@ -531,7 +531,8 @@ def header(bench: Bench, load_before: tuple[float, float, float]) -> dict[str, s
         f"{plan.dynamodb_seconds} s, no warm-up)",
         "servers": f"uvicorn {version('uvicorn')} (`workflow-orders serve`), granian {version('granian')}; "
         f"litestar {version('litestar')}, msgspec {version('msgspec')}",
-        "service settings": "defaults: no WFO_AUTH_TOKENS (open API), access log on (WFO_LOG_FORMAT=json, "
+        "service settings": "defaults: no WFO_AUTH_TOKENS (open API), fair use on with a budget of 1,000,000 a second "
+        "(one load generator never reaches it), access log on (WFO_LOG_FORMAT=json, "
         "one line per request to a file), SQLite file in a temporary directory",
         "data": f"{plan.workflows} workflows ({plan.orders_per_workflow} orders each in the last 7 days; on "
         f"DynamoDB {plan.dynamodb_busy_workflows} of them, the others one order), then {plan.extra_workflows} "

@@ -53,6 +53,8 @@ class EventStream:
         self.ended = False
         self._chunks = response.aiter_bytes()
         self._buffer = b""
+        self._event_type = "message"
+        self._data: list[str] = []
         self._events: deque[Event] = deque()
 
     @property
@@ -90,30 +92,32 @@ class EventStream:
             self.ended = True
             return False
         arrived = time.perf_counter()
-        *blocks, self._buffer = (self._buffer + chunk).split(b"\n\n")
-        for block in blocks:
-            self._dispatch(block.decode(), arrived)
+        *lines, self._buffer = (self._buffer + chunk).split(b"\n")
+        for line in lines:
+            self._line(line.decode(), arrived)
         return True
 
-    def _dispatch(self, block: str, arrived: float) -> None:
-        """One block of lines up to a blank line: an event when it has data (the SSE rules)."""
-        event_type, data = "message", []
-        for line in block.split("\n"):
-            if line.startswith(":"):
-                self.comments.append(line[1:].removeprefix(" "))
-                continue
-            name, _, value = line.partition(":")
-            value = value.removeprefix(" ")
-            if name == "data":
-                data.append(value)
-            elif name == "event":
-                event_type = value
-            elif name == "id" and "\0" not in value:
-                self.last_event_id = value
-            elif name == "retry" and value.isdigit():
-                self.retry = int(value)
-        if data:
-            self._events.append(Event(event_type, "\n".join(data), self.last_event_id, arrived))
+    def _line(self, line: str, arrived: float) -> None:
+        """One line, as the SSE rules read it: fields and comments act as they come, and a blank
+        line dispatches an event when it has data (else it only resets the event type)."""
+        if not line:
+            if self._data:
+                self._events.append(Event(self._event_type, "\n".join(self._data), self.last_event_id, arrived))
+            self._event_type, self._data = "message", []
+            return
+        if line.startswith(":"):
+            self.comments.append(line[1:].removeprefix(" "))
+            return
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event_type = value
+        elif name == "id" and "\0" not in value:
+            self.last_event_id = value
+        elif name == "retry" and value.isdigit():
+            self.retry = int(value)
 
 
 @asynccontextmanager
@@ -123,10 +127,11 @@ async def open_stream(
     params: Mapping[str, str] | None = None,
     last_event_id: str | None = None,
     path: str = STREAM_PATH,
+    accept: str = EVENT_STREAM,
 ) -> AsyncIterator[EventStream]:
     """GET the stream (with a Last-Event-ID header when given), check it is a 200 event stream and
     read until it is connected; StreamRefusedError otherwise. The client should have no read timeout."""
-    headers = {"accept": EVENT_STREAM}
+    headers = {"accept": accept}
     if last_event_id is not None:
         headers["last-event-id"] = last_event_id
     async with client.stream("GET", path, params=params, headers=headers) as response:

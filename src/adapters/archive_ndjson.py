@@ -10,12 +10,12 @@ timestamps in epoch seconds. A spec has the fields of the API's workflow body.
 
 import itertools
 from collections.abc import Iterator
-from decimal import Decimal
+from operator import attrgetter
 from typing import BinaryIO
 
 import msgspec
 
-from domain.model.enums import AssetType, OrderDirection, OrderType
+from adapters.order_fields import ORDER_FIELDS, field_name, public_name
 from domain.model.errors import InvalidInputError
 from domain.model.ids import Id, parse_id
 from domain.model.order import WorkflowOrder
@@ -40,20 +40,25 @@ class WorkflowLine(msgspec.Struct, tag="workflow", tag_field="kind", forbid_unkn
     spec: WorkflowSpec
 
 
-class OrderLine(msgspec.Struct, tag="order", tag_field="kind", forbid_unknown_fields=True, omit_defaults=True):
-    id: str
-    workflow_id: str
-    workflow_name: str
-    placed_at: int
-    order_code: str
-    order_price: Decimal
-    order_quantity: Decimal
-    order_direction: OrderDirection
-    order_type: OrderType
-    expires_at: int
-    asset_type: AssetType | None = None
-    trigger_close: Decimal | None = None
-    execution_context: str | None = None
+def _order_line_type() -> type[msgspec.Struct]:
+    """An order line holds the order's fields under their public names, with their own types: an
+    absent optional field is left out, and a line that lacks a required field or names another
+    field is refused. Required fields come first (ORDER_FIELDS), as a Struct's defaults must."""
+    return msgspec.defstruct(
+        "OrderLine",
+        [
+            (public_name(field.name), field.type, None) if field.optional else (public_name(field.name), field.type)
+            for field in ORDER_FIELDS
+        ],
+        tag="order",
+        tag_field="kind",
+        forbid_unknown_fields=True,
+        omit_defaults=True,
+    )
+
+
+OrderLine = _order_line_type()
+_LINE_VALUES = attrgetter(*map(field_name, OrderLine.__struct_fields__))
 
 
 MAX_LINE_BYTES = 1024 * 1024
@@ -98,25 +103,11 @@ def header_line(exported_at: int) -> bytes:
 def record_line(record: Record) -> bytes:
     if isinstance(record, ArchivedWorkflow):
         workflow = record.workflow
-        line: WorkflowLine | OrderLine = WorkflowLine(
+        line: msgspec.Struct = WorkflowLine(
             workflow.id, workflow.created_at, workflow.updated_at, record.deleted, workflow.spec
         )
     else:
-        line = OrderLine(
-            record.id,
-            record.workflow_id,
-            record.workflow_name,
-            record.placed_at,
-            record.order_code,
-            record.order_price,
-            record.order_quantity,
-            record.order_direction,
-            record.order_type,
-            record.expires_at,
-            record.asset_type,
-            record.trigger_close,
-            record.execution_context,
-        )
+        line = OrderLine(*_LINE_VALUES(record))
     return _ENCODER.encode(line) + b"\n"
 
 
@@ -141,20 +132,9 @@ def parse_record(line: bytes) -> Record:
         if isinstance(decoded, WorkflowLine):
             workflow = Workflow(_id(decoded.id, "id"), decoded.spec, decoded.created_at, decoded.updated_at)
             return ArchivedWorkflow(workflow, decoded.deleted)
+        fields = {field_name(public): getattr(decoded, public) for public in decoded.__struct_fields__}
         return WorkflowOrder(
-            id=_id(decoded.id, "id"),
-            workflow_id=_id(decoded.workflow_id, "workflow_id"),
-            workflow_name=decoded.workflow_name,
-            placed_at=decoded.placed_at,
-            order_code=decoded.order_code,
-            order_price=decoded.order_price,
-            order_quantity=decoded.order_quantity,
-            order_direction=decoded.order_direction,
-            order_type=decoded.order_type,
-            ttl=decoded.expires_at,
-            asset_type=decoded.asset_type,
-            trigger_close=decoded.trigger_close,
-            execution_context=decoded.execution_context,
+            **fields | {"id": _id(decoded.id, "id"), "workflow_id": _id(decoded.workflow_id, "workflow_id")}
         )
     except msgspec.MsgspecError as error:
         raise RecordError(str(error)) from None

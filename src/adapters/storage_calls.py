@@ -3,12 +3,16 @@
 The deadline lives here and nowhere else: the storage adapters keep their own engine-level
 timeouts (SQLite's busy timeout, botocore's connect/read timeouts and retries), but whatever they
 would do, a port call answers within `deadline` seconds or raises StorageUnavailableError.
+
+Each `Guarded…` decorator inherits the port it implements and is final: the container builds them,
+so no call site would show mypy a missing method, but a final class with a port method it lacks is
+an error of its own.
 """
 
 import asyncio
 import time
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import TypeVar, final
 
 from adapters.telemetry.metrics import Metrics
 from domain.model.enums import OrderDirection
@@ -60,7 +64,8 @@ class StorageCalls:
             self._metrics.observe_storage(operation, outcome, time.perf_counter() - started)
 
 
-class GuardedWorkflowRepository:
+@final
+class GuardedWorkflowRepository(WorkflowRepository):
     """WorkflowRepository whose every call goes through StorageCalls."""
 
     def __init__(self, inner: WorkflowRepository, calls: StorageCalls) -> None:
@@ -82,7 +87,8 @@ class GuardedWorkflowRepository:
         return await self._calls.run("workflows.list", self._inner.list(enable))
 
 
-class GuardedOrderRepository:
+@final
+class GuardedOrderRepository(OrderRepository):
     """OrderRepository whose every call goes through StorageCalls."""
 
     def __init__(self, inner: OrderRepository, calls: StorageCalls) -> None:
@@ -117,7 +123,8 @@ class GuardedOrderRepository:
         return await self._calls.run("orders.window", self._inner.window(window, now=now, limit=limit, after=after))
 
 
-class GuardedStorageHealth:
+@final
+class GuardedStorageHealth(StorageHealth):
     """StorageHealth whose check goes through StorageCalls."""
 
     def __init__(self, inner: StorageHealth, calls: StorageCalls) -> None:
@@ -127,7 +134,8 @@ class GuardedStorageHealth:
         await self._calls.run("health.check", self._inner.check())
 
 
-class GuardedRevisions:
+@final
+class GuardedRevisions(Revisions):
     """Revisions whose reads go through StorageCalls."""
 
     def __init__(self, inner: Revisions, calls: StorageCalls) -> None:
@@ -137,7 +145,8 @@ class GuardedRevisions:
         return await self._calls.run("revisions.of_workflow", self._inner.of_workflow(workflow_id, now=now))
 
 
-class GuardedOrderFeed:
+@final
+class GuardedOrderFeed(OrderFeed):
     """OrderFeed whose reads go through StorageCalls (waiting for a change is not a storage call)."""
 
     def __init__(self, inner: OrderFeed, calls: StorageCalls) -> None:

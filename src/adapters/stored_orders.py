@@ -2,59 +2,36 @@
 
 Every stored order was validated (and its decimals canonicalised) by WorkflowOrder when it was
 recorded, and only this service writes the tables. Running the checks again on every row read
-would double the cost of a history page, so the storage adapters rebuild rows through
-`trusted_stored_order`, which trusts what they wrote. Nothing outside the storage adapters may
+would double the cost of a history page, so the storage adapters rebuild rows through a
+`trusted_order_reader`, which trusts what they wrote. Nothing outside the storage adapters may
 use it.
 """
 
-from dataclasses import fields
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from domain.model.enums import AssetType, OrderDirection, OrderType
-from domain.model.ids import Id
+from adapters.order_fields import check_every_field
 from domain.model.order import WorkflowOrder
 
-DIRECTION_BY_VALUE = {member.value: member for member in OrderDirection}
-TYPE_BY_VALUE = {member.value: member for member in OrderType}
-ASSET_TYPE_BY_VALUE = {member.value: member for member in AssetType}
-"""Enum members by stored value: a dict lookup is several times cheaper than calling the enum."""
-
-# The slot descriptors' setters, in field order: they write the frozen dataclass's fields.
-_FIELD_SETTERS = tuple(vars(WorkflowOrder)[field.name].__set__ for field in fields(WorkflowOrder))
+Decoder = Callable[[Any], Any]
 
 
-def trusted_stored_order(
-    order_id: Id,
-    workflow_id: Id,
-    workflow_name: str,
-    placed_at: int,
-    order_code: str,
-    order_price: Decimal,
-    order_quantity: Decimal,
-    order_direction: OrderDirection,
-    order_type: OrderType,
-    ttl: int,
-    asset_type: AssetType | None,
-    trigger_close: Decimal | None,
-    execution_context: str | None,
-) -> WorkflowOrder:
-    """The order a storage adapter wrote, rebuilt from its stored fields without the checks."""
-    order = object.__new__(WorkflowOrder)
-    values = (
-        order_id,
-        workflow_id,
-        workflow_name,
-        placed_at,
-        order_code,
-        order_price,
-        order_quantity,
-        order_direction,
-        order_type,
-        ttl,
-        asset_type,
-        trigger_close,
-        execution_context,
-    )
-    for set_field, value in zip(_FIELD_SETTERS, values, strict=True):
-        set_field(order, value)
-    return order
+def trusted_order_reader(decoders: Mapping[str, Decoder | None]) -> Callable[[Iterable[Any]], WorkflowOrder]:
+    """What rebuilds the orders one storage format holds from their stored values, without the checks.
+
+    `decoders` names every field of WorkflowOrder once, in the order in which the format gives the
+    stored values, each with what turns a stored value back into the field's value (None: the
+    value is the field's as it is). A stored None is kept as it is.
+    """
+    check_every_field(decoders, "a stored order's decoders")
+    # The slot descriptors' setters write the frozen dataclass's fields, each found by its name.
+    steps = tuple((vars(WorkflowOrder)[name].__set__, decode) for name, decode in decoders.items())
+    new = object.__new__
+
+    def read(values: Iterable[Any]) -> WorkflowOrder:
+        order = new(WorkflowOrder)
+        for (set_field, decode), value in zip(steps, values, strict=True):
+            set_field(order, value if decode is None or value is None else decode(value))
+        return order
+
+    return read

@@ -2,8 +2,9 @@
 field count, time), its slot among the process's connections, and a response the client stops taking.
 
 This is the one place the service bends uvicorn. It relies on these parts of HttpToolsProtocol
-(uvicorn 0.30 to 0.55, pinned below 1 in pyproject.toml; tests/reliability/test_connection_limits.py
-proves them): the parser callbacks `on_message_begin`, `on_headers_complete` (which reads `self.url`,
+(uvicorn 0.54 and 0.55, whose httptools protocols differ only in details these do not touch; the
+range is pinned in pyproject.toml; tests/reliability/test_connection_limits.py proves them): the
+parser callbacks `on_message_begin`, `on_headers_complete` (which reads `self.url` and
 `self.headers` and starts the app as `self.app`), the hook `on_response_complete`, the attributes
 `transport`, `loop`, `pipeline` and `flow`, and the asyncio Protocol methods it implements.
 """

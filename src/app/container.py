@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dependency_injector import containers, providers
 from opentelemetry.trace import Tracer
 
+from adapters.http.fair_use import Budget, FairUse
 from adapters.storage_calls import (
     GuardedOrderFeed,
     GuardedOrderRepository,
@@ -67,6 +68,10 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(Uuid4IdGenerator)
     build = providers.Singleton(Build, providers.Callable(installed_version), VERSION)
     metrics = providers.Singleton(Metrics, build=build)
+    fair_use = providers.Singleton(
+        FairUse,
+        budget=providers.Factory(Budget, settings.provided.rate_limit_per_second, settings.provided.rate_limit_burst),
+    )
     cursors = providers.Singleton(CursorCodec, key=providers.Callable(cursor_key, settings))
     event_ids = providers.Singleton(EventIdCodec, key=providers.Callable(cursor_key, settings))
 

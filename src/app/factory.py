@@ -15,14 +15,15 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.http.auth import TokenTable, bearer_guard
+from adapters.http.fair_use_gate import fair_use_middleware
 from adapters.http.health_controller import HealthController
 from adapters.http.metrics_controller import MetricsController
 from adapters.http.observe import ObservedLitestar, Observer, RequestObserver
-from adapters.http.openapi import ClosedRequestBodies, DecimalAsNumber
+from adapters.http.openapi import ClosedRequestBodies, DecimalAsNumberOrString
 from adapters.http.order_controller import OrderController, WorkflowOrderController
 from adapters.http.problems import exception_handlers
 from adapters.http.query import QueryCheck
-from adapters.http.responses import JsonResponse
+from adapters.http.responses import JsonResponse, decimal_form
 from adapters.http.shutdown import ShutdownState
 from adapters.http.stream_controller import OrderStreamController
 from adapters.http.window_controller import OrderWindowController
@@ -107,7 +108,13 @@ def openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Workflow order history",
         version=VERSION,
-        description="Records every order an automated trading workflow places and serves that history.",
+        description=(
+            "Records every order an automated trading workflow places and serves that history.\n\n"
+            "Decimals are JSON numbers with their exact digits. A consumer whose JSON numbers are binary "
+            "floats asks for every decimal as a JSON string instead with the media-type parameter "
+            "`decimals=string` of `Accept` (`application/json; decimals=string`, or "
+            "`text/event-stream; decimals=string` for the stream); requests take either form."
+        ),
         path="/schema",
         render_plugins=[SwaggerRenderPlugin()],
         components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
@@ -134,6 +141,8 @@ def create_app(
         log.warning("no auth tokens configured: the API is open to every caller (set WFO_AUTH_TOKENS)")
     if settings.cursor_secret == DEFAULT_CURSOR_SECRET:
         log.warning("cursors are signed with the built-in key: set WFO_CURSOR_SECRET on every replica")
+    metrics = container.metrics()
+    fair_use = [fair_use_middleware(container.fair_use(), tokens, metrics)] if settings.rate_limit_per_second else []
     api = Router(
         path="/",
         route_handlers=[
@@ -146,8 +155,8 @@ def create_app(
         guards=[bearer_guard(tokens)] if tokens else [],
         security=[{"bearer": []}],
         before_request=QueryCheck(),
+        middleware=fair_use,
     )
-    metrics = container.metrics()
     served = ServedObjects(container, SERVED)
     shutdown = ShutdownState()
     app = ObservedLitestar(
@@ -155,12 +164,13 @@ def create_app(
         dependencies={
             **served.dependencies(),
             "shutdown": Provide(lambda: shutdown, sync_to_thread=False),
+            "decimals": Provide(decimal_form, sync_to_thread=False),
         },
         state=State({"shutdown": shutdown}),
         exception_handlers=exception_handlers(),
         response_class=JsonResponse,
         request_max_body_size=MAX_BODY_BYTES,
-        plugins=[DecimalAsNumber(), ClosedRequestBodies()],
+        plugins=[DecimalAsNumberOrString(), ClosedRequestBodies()],
         openapi_config=openapi_config(),
         lifespan=[_lifespan(container, served, shutdown, tracing)],
         logging_config=None,

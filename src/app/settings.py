@@ -11,6 +11,9 @@ from app.connection_limits import KEEP_ALIVE_SECONDS
 STORAGES = ("sqlite", "dynamodb")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOG_FORMATS = ("json", "console")
+DEFAULT_RATE_PER_SECOND = 1000.0
+DEFAULT_BURST = 2000
+HIGHEST_RATE = 1_000_000
 DEFAULT_CURSOR_SECRET = "workflow-orders-cursor-v1"  # noqa: S105 - integrity key, see docs/operations.md
 
 
@@ -33,6 +36,10 @@ class Settings:
     shutdown_drain_seconds: float = 2.0
     stream_heartbeat_seconds: float = 15.0
     stream_max_subscribers: int = 1000
+    rate_limit_per_second: float = DEFAULT_RATE_PER_SECOND
+    """Each consumer's sustained request budget on this replica; 0 turns fair use off."""
+    rate_limit_burst: int = DEFAULT_BURST
+    """How many requests a consumer may make at once, on top of which its budget refills."""
     keep_alive_seconds: int = KEEP_ALIVE_SECONDS
     """How long an idle kept-alive connection stays open; behind a load balancer, longer than its idle timeout."""
     tracing: bool = False
@@ -84,6 +91,8 @@ class Settings:
             shutdown_drain_seconds=_seconds(env, "WFO_SHUTDOWN_DRAIN_SECONDS", 2.0, allow_zero=True),
             stream_heartbeat_seconds=_seconds(env, "WFO_STREAM_HEARTBEAT_SECONDS", 15.0),
             stream_max_subscribers=_count(env, "WFO_STREAM_MAX_SUBSCRIBERS", 1000, highest=100_000),
+            rate_limit_per_second=_rate(env, "WFO_RATE_LIMIT_PER_SECOND", DEFAULT_RATE_PER_SECOND),
+            rate_limit_burst=_count(env, "WFO_RATE_LIMIT_BURST", DEFAULT_BURST, highest=HIGHEST_RATE),
             keep_alive_seconds=_count(env, "WFO_KEEP_ALIVE_SECONDS", KEEP_ALIVE_SECONDS, highest=4000),
             tracing=_tracing_requested(env),
             dynamodb_endpoint=(env.get("AWS_ENDPOINT_URL_DYNAMODB") or env.get("AWS_ENDPOINT_URL") or "").strip()
@@ -133,6 +142,21 @@ def _seconds(env: Mapping[str, str], name: str, default: float, allow_zero: bool
     lowest_ok = value >= 0 if allow_zero else value > 0
     if not lowest_ok or value > 60:
         raise SettingsError(f"{name} must be a number of seconds from 0 to 60 (got {raw!r})")
+    return value
+
+
+def _rate(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= HIGHEST_RATE:  # also refuses nan
+        raise SettingsError(
+            f"{name} must be a number of requests per second from 0 (off) to {HIGHEST_RATE} (got {raw!r})"
+        )
     return value
 
 

@@ -198,6 +198,9 @@ def test_the_configmap_is_a_valid_dynamodb_configuration(resources: dict[str, di
     assert settings.auth_tokens == {"engine-token": "write", "dashboard-token": "read"}
     # A proxy in front reuses idle connections for up to 60 s: the service must not close them first.
     assert settings.keep_alive_seconds > 60
+    # Fair use is on, and a consumer may send a whole second's budget at once.
+    assert settings.rate_limit_per_second > 0
+    assert settings.rate_limit_burst >= settings.rate_limit_per_second
     # botocore reads the region from AWS_DEFAULT_REGION only.
     assert env["AWS_DEFAULT_REGION"] == env["AWS_REGION"]
     # Tracing stays off until an operator names a collector: a default endpoint would export spans

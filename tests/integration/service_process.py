@@ -35,9 +35,12 @@ def free_port() -> int:
 
 
 def service_env(sqlite_path: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The test runner's environment without WFO_* settings or OTEL_* variables, plus the given ones."""
+    """The test runner's environment without WFO_* settings or OTEL_* variables, plus the given ones.
+    Fair use has a budget no test's load reaches (every test client is one address, and load tests
+    go as fast as they can); the tests of fair use set their own (test_fair_use_process.py)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("WFO_", "OTEL_"))}
     env.update({"WFO_SQLITE_PATH": str(sqlite_path), "WFO_LOG_FORMAT": "console"})
+    env.update({"WFO_RATE_LIMIT_PER_SECOND": "1000000", "WFO_RATE_LIMIT_BURST": "1000000"})
     env.update(extra or {})
     return env
 

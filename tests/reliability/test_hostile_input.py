@@ -144,13 +144,16 @@ async def test_deeply_nested_json_is_refused_without_harm(http: httpx.AsyncClien
 # --- numbers and text -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("quote", [b"", b'"'], ids=["number", "string"])
 @pytest.mark.parametrize(
     "number",
     [b"1e999999", b"-1e999999", b"1e-999999", b"1e999999999999999999", b"9" * 40_000, b"0." + b"0" * 40_000 + b"1"],
     ids=["1e999999", "-1e999999", "1e-999999", "exponent-20-digits", "40k-digits", "40k-decimals"],
 )
-async def test_numbers_that_cannot_be_stored_exactly_are_400(http: httpx.AsyncClient, seeded: Seeded, number: bytes):
-    raw = valid_order().replace(b'"order_price":7850.25', b'"order_price":' + number)
+async def test_numbers_that_cannot_be_stored_exactly_are_400(
+    http: httpx.AsyncClient, seeded: Seeded, number: bytes, quote: bytes
+):
+    raw = valid_order().replace(b'"order_price":7850.25', b'"order_price":' + quote + number + quote)
 
     started = time.perf_counter()
     response = await http.post(order_path(seeded), content=raw, headers=_JSON)
@@ -160,9 +163,10 @@ async def test_numbers_that_cannot_be_stored_exactly_are_400(http: httpx.AsyncCl
     assert time.perf_counter() - started < 2.0, "a big number must not cost seconds of CPU"
 
 
+@pytest.mark.parametrize("quote", [b"", b'"'], ids=["number", "string"])
 @pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"nan", b"1e", b"0x10", b"+1", b".5"])
-async def test_non_json_numbers_are_400(http: httpx.AsyncClient, seeded: Seeded, literal: bytes):
-    raw = valid_order().replace(b'"order_price":7850.25', b'"order_price":' + literal)
+async def test_non_json_numbers_are_400(http: httpx.AsyncClient, seeded: Seeded, literal: bytes, quote: bytes):
+    raw = valid_order().replace(b'"order_price":7850.25', b'"order_price":' + quote + literal + quote)
 
     response = await http.post(order_path(seeded), content=raw, headers=_JSON)
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from litestar.testing import TestClient
 
+from adapters.http.numbers import DECIMAL_STRING_PATTERN
 from app.factory import create_app
 from app.openapi_document import openapi_json
 from app.settings import Settings
@@ -26,7 +27,10 @@ def test_committed_openapi_document_equals_what_the_service_serves(tmp_path: Pat
     assert served.json() == json.loads(COMMITTED.read_text(encoding="utf-8"))
 
 
-def test_openapi_document_describes_decimals_as_exact_json_numbers() -> None:
+def test_openapi_document_describes_decimals_as_exact_json_numbers_or_strings() -> None:
     schemas = json.loads(COMMITTED.read_text(encoding="utf-8"))["components"]["schemas"]
-    assert schemas["WorkflowOrderDetail"]["properties"]["order_price"] == {"type": "number", "format": "decimal"}
-    assert schemas["RecordOrderRequest"]["properties"]["order_quantity"]["type"] == "number"
+    number, string = schemas["WorkflowOrderDetail"]["properties"]["order_price"]["oneOf"]
+    assert number == {"type": "number", "format": "decimal"}
+    assert string == {"type": "string", "format": "decimal", "pattern": DECIMAL_STRING_PATTERN}
+    request = schemas["RecordOrderRequest"]["properties"]["order_quantity"]["oneOf"]
+    assert [option["type"] for option in request] == ["number", "string"]

@@ -27,7 +27,7 @@ def _error_responses(api, workflow_body):
         "400 body": api.send("POST", "/v1/workflows", workflow_body(name="")),
         "400 unknown field": api.send("POST", "/v1/workflows", workflow_body(extra=1)),
         "400 not json": api.send("POST", "/v1/workflows", b"{not json"),
-        "400 string decimal": api.record(workflow["id"], b'{"order_price": "1"}'),
+        "400 string not a decimal": api.record(workflow["id"], b'{"order_price": "NaN"}'),
         "400 path id": api.get("/v1/workflows/nope"),
         "400 query": api.get("/v1/workflows", params={"enable": "yes"}),
         "400 limit": api.history(workflow["id"], limit=0),

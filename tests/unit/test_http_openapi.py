@@ -111,8 +111,8 @@ def test_body_schemas_use_exactly_the_contract_field_names(document, schema, fie
         ("CloseBody", "spread"),
     ],
 )
-def test_decimals_are_documented_as_json_numbers(document, schema, field):
-    assert _types(document["components"]["schemas"][schema]["properties"][field]) == {"number"}
+def test_decimals_are_documented_as_json_numbers_or_strings(document, schema, field):
+    assert _types(document["components"]["schemas"][schema]["properties"][field]) == {"number", "string"}
 
 
 @pytest.mark.parametrize(("name", "values"), ENUMS.items())

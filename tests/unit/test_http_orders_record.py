@@ -280,9 +280,9 @@ def test_placed_at_six_days_ago_is_accepted(api):
         (_raw(quantity=b"1E-131"), "order_quantity"),
         (_raw(extra=b',"trigger_close":-0.5'), "trigger_close"),
         (_raw(extra=b',"trigger_close":1E-131'), "trigger_close"),
-        (_raw(price=b'"7850.25"'), "order_price"),
-        (_raw(quantity=b'"10"'), "order_quantity"),
-        (_raw(extra=b',"trigger_close":"0"'), "trigger_close"),
+        (_raw(price=b'"0"'), "order_price"),
+        (_raw(quantity=b'"1E+126"'), "order_quantity"),
+        (_raw(extra=b',"trigger_close":"-0.5"'), "trigger_close"),
         (_raw(price=b"true"), "order_price"),
     ],
 )
@@ -293,6 +293,60 @@ def test_an_invalid_decimal_is_a_400_naming_the_field(api, raw, field):
 
     assert response.status_code == 400, response.text
     assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert api.history(workflow["id"]).json()["total_count"] == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"12345.12345678901234567",
+        b"1e5",
+        b"1E+2",
+        b"10.50",
+        b"0.00000000000000000000000000000000000001",
+        b"12345678901234567890123456789012345678",
+    ],
+)
+def test_a_decimal_sent_as_a_string_of_a_json_numbers_digits_is_the_same_decimal(api, parse_exact, text):
+    workflow = api.create_workflow()
+
+    response = api.record(workflow["id"], _raw(price=b'"' + text + b'"', extra=b',"trigger_close":"0"'))
+
+    assert response.status_code == 201, response.text
+    stored = parse_exact(api.get(f"/v1/orders/{response.json()['id']}"))
+    assert stored["order_price"] == Decimal(text.decode())
+    assert stored["trigger_close"] == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"",
+        b" 1",
+        b"1 ",
+        b"NaN",
+        b"Infinity",
+        b"-Infinity",
+        b"0x10",
+        b"+1",
+        b".5",
+        b"1.",
+        b"01",
+        b"1e",
+        b"1_000",
+        b"\\u0661",
+        b"1\\n",
+        b"true",
+        b"null",
+    ],
+)
+def test_a_string_that_is_not_a_json_numbers_digits_is_a_400_naming_the_field(api, text):
+    workflow = api.create_workflow()
+
+    response = api.record(workflow["id"], _raw(price=b'"' + text + b'"'))
+
+    assert response.status_code == 400, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["order_price"]
     assert api.history(workflow["id"]).json()["total_count"] == 0
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from adapters.http.decimal_forms import DecimalForm
 from adapters.http.event_frames import EventFrames
 from adapters.http.response_bodies import ResponseBodies
 from app.settings import DEFAULT_CURSOR_SECRET
@@ -80,10 +81,24 @@ def test_a_frame_is_built_once_for_every_stream_it_goes_to() -> None:
     frames = EventFrames(ResponseBodies(), capacity=2)
     entry = FeedEntry(FeedPosition("1"), make_order(price="12345.12345678901234567"))
 
-    first, again = frames.frame(entry, event_id), frames.frame(entry, event_id)
+    first, again = frames.frame(entry, event_id, DecimalForm.NUMBER), frames.frame(entry, event_id, DecimalForm.NUMBER)
+    as_strings = frames.frame(entry, event_id, DecimalForm.STRING)
 
     assert first is again
-    assert signed == [entry]
+    assert signed == [entry, entry]  # once per form
     assert first.startswith(b"id: the-id\nevent: order\ndata: {")
     assert b'"order_price":12345.12345678901234567,' in first
     assert first.endswith(b"}\n\n")
+    assert b'"order_price":"12345.12345678901234567",' in as_strings
+
+
+def test_the_document_marks_the_stream_and_only_it_so_that_fuzzers_can_leave_it_out(client: TestClient[Any]) -> None:
+    document = client.get("/schema/openapi.json").json()
+
+    marked = {
+        (path, method)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("x-event-stream") is True
+    }
+    assert marked == {(STREAM, "get")}

@@ -395,7 +395,7 @@ def _condition(indicator, close=None, element=None):
         (_condition({"name": "polarite", "ut": "h1"}), "conditions[0].indicator.value"),
         (_condition({"name": "ma50", "ut": "2h"}), "conditions[0].indicator.ut"),
         (_condition({"name": "rsi", "ut": "h1"}), "conditions[0].indicator.name"),
-        (_condition({"name": "ma50", "ut": "h1", "value": "1"}), "conditions[0].indicator.value"),
+        (_condition({"name": "ma50", "ut": "h1", "value": "1 "}), "conditions[0].indicator.value"),
         (
             _condition({"name": "ma50", "ut": "h1"}, {"direction": "above", "ut": "h1", "spread": -1}),
             "conditions[0].close.spread",
@@ -419,7 +419,7 @@ def test_an_invalid_condition_is_a_400_naming_the_nested_field(api, workflow_bod
     [
         ({"quantity": 0}, "trigger.quantity"),
         ({"quantity": -1}, "trigger.quantity"),
-        ({"quantity": "10"}, "trigger.quantity"),
+        ({"quantity": "ten"}, "trigger.quantity"),
         ({"signal": "breakdown"}, "trigger.signal"),
         ({"location": "middle"}, "trigger.location"),
         ({"order_direction": "buy"}, "trigger.order_direction"),

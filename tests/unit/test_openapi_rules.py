@@ -139,6 +139,32 @@ def test_order_decimals_are_accepted_exactly_when_the_document_allows_them(judge
         assert schema_allows == service_accepts, (body, schema_allows, service_accepts)
 
 
+STRINGS = ["0", "-0", "0.000", "-0.0e5", "0.5", "7850.25", "1E+2", "1e-5", "-0.5", "-7850.25", "-1e5"]
+"""Decimals as strings within the magnitude bounds: both sides of each sign rule."""
+NOT_DECIMAL_STRINGS = ["", " 1", "1 ", "+1", ".5", "1.", "01", "-", "1e", "0x10", "NaN", "Infinity", "1_0"]
+"""Strings that are not a JSON number's digits: refused by both in every decimal field."""
+
+
+@pytest.mark.parametrize("text", STRINGS + NOT_DECIMAL_STRINGS)
+def test_order_decimals_as_strings_are_accepted_exactly_when_the_document_allows_them(judge, text):
+    for body in (order_body(order_price=text), order_body(order_quantity=text), order_body(trigger_close=text)):
+        schema_allows, service_accepts = judge.order(body)
+        assert schema_allows == service_accepts, (body, schema_allows, service_accepts)
+
+
+@pytest.mark.parametrize("text", STRINGS + NOT_DECIMAL_STRINGS)
+def test_workflow_decimals_as_strings_are_accepted_exactly_when_the_document_allows_them(judge, text):
+    bodies = [
+        workflow_with(spread=text),
+        workflow_with(quantity=text),
+        workflow_with(indicator={"name": "zone", "ut": "h1", "value": text, "zone_value": "1"}),
+        workflow_with(indicator={"name": "polarite", "ut": "h1", "value": text}),
+    ]
+    for body in bodies:
+        schema_allows, service_accepts = judge.workflow(body)
+        assert schema_allows == service_accepts, (body, schema_allows, service_accepts)
+
+
 @pytest.mark.parametrize("text", NUMBERS)
 def test_workflow_decimals_are_accepted_exactly_when_the_document_allows_them(judge, text):
     value = Decimal(text)
@@ -153,19 +179,22 @@ def test_workflow_decimals_are_accepted_exactly_when_the_document_allows_them(ju
         assert schema_allows == service_accepts, (body, schema_allows, service_accepts)
 
 
-def test_the_document_marks_every_decimal_as_one(components):
+def test_the_document_marks_every_decimal_as_one_a_number_or_a_string(components):
     schemas = components["schemas"]
     properties = [
         schemas["RecordOrderRequest"]["properties"]["order_price"],
         schemas["TriggerBody"]["properties"]["quantity"],
         schemas["CloseBody"]["properties"]["spread"],
         schemas["WorkflowOrderDetail"]["properties"]["order_price"],
-        schemas["WorkflowListItem"]["properties"]["last_order_quantity"]["oneOf"][0],
-        schemas["IndicatorBody"]["properties"]["value"]["oneOf"][0],
+        schemas["WorkflowListItem"]["properties"]["last_order_quantity"],
+        schemas["IndicatorBody"]["properties"]["value"],
     ]
-    assert all(p["type"] == "number" and p["format"] == "decimal" for p in properties)
-    assert schemas["RecordOrderRequest"]["properties"]["order_price"]["exclusiveMinimum"] == 0
-    assert schemas["CloseBody"]["properties"]["spread"]["minimum"] == 0
+    for decimal in properties:
+        number, string = (option for option in decimal["oneOf"] if option["type"] != "null")
+        assert (number["type"], number["format"]) == ("number", "decimal")
+        assert (string["type"], string["format"]) == ("string", "decimal")
+    assert schemas["RecordOrderRequest"]["properties"]["order_price"]["oneOf"][0]["exclusiveMinimum"] == 0
+    assert schemas["CloseBody"]["properties"]["spread"]["oneOf"][0]["minimum"] == 0
 
 
 @pytest.mark.parametrize("name", ["ma50", "combo", "bbb", "bbh", "polarite", "zone"])

@@ -1,10 +1,10 @@
 """The shape of each schema in openapi.json and of each client Struct, in one comparable form.
 
 A shape keeps what a client relies on: field names, whether each is required, its type (a decimal,
-a string, an instant, a list of …, another schema, a value set, or null among options) and its
-default. It leaves out what only validates a value (lengths, bounds, patterns, `format: decimal`,
-`format: uuid`, `additionalProperties`, descriptions), so that a more precise document compares
-equal as long as it describes the same data.
+as a number or as a string marked `format: decimal`; a string, an instant, a list of …, another
+schema, a value set, or null among options) and its default. It leaves out what only validates a
+value (lengths, bounds, patterns, `format: uuid`, `additionalProperties`, descriptions), so that a
+more precise document compares equal as long as it describes the same data.
 """
 
 import types
@@ -17,7 +17,8 @@ import msgspec
 Shape = tuple[Any, ...]
 NULL: Shape = ("null",)
 _SCALARS = {"number": ("decimal",), "integer": ("integer",), "boolean": ("boolean",), "null": NULL}
-_STRING_FORMATS = {"date-time": ("datetime",), "date": ("date",)}
+_STRING_FORMATS = {"date-time": ("datetime",), "date": ("date",), "decimal": ("decimal",)}
+"""A string with `format: decimal` is a decimal written as a string: the same data as a number."""
 
 
 def _union(options: list[Shape]) -> Shape:

@@ -13,7 +13,9 @@ ORDER_DATA = (
     '"placed_at":"2026-02-22T14:30:00Z","order_code":"FRA40.I","order_price":123456.12345678901234567,'
     '"order_quantity":1E+2,"order_direction":"BUY","workflow_name":"DAX breakout"}'
 )
-STREAM_TEXT = f"retry: 1000\n\nid: e-1\nevent: order\ndata: {ORDER_DATA}\n\n: keep-alive\n\n"
+STREAM_TEXT = f"retry: 1000\n: connected\n: keep-alive\nid: e-1\nevent: order\ndata: {ORDER_DATA}\n\n: keep-alive\n"
+EARLIER_STREAM_TEXT = f"retry: 1000\n\nid: e-1\nevent: order\ndata: {ORDER_DATA}\n\n: keep-alive\n\n"
+"""How earlier services framed the stream: a block of its own for `retry`, a blank line after each comment."""
 
 
 def follow(last_event_id: str | None = None) -> OrderFollow:
@@ -27,10 +29,11 @@ def problem(status: int, retry_after: str | None = None) -> httpx.Response:
     return httpx.Response(status, json=body, headers=headers)
 
 
+@pytest.mark.parametrize("stream_text", [STREAM_TEXT, EARLIER_STREAM_TEXT], ids=["current", "earlier"])
 @pytest.mark.parametrize("size", [1, 2, 7, 1000])
-def test_events_are_read_whatever_the_chunks(size: int) -> None:
+def test_events_are_read_whatever_the_chunks(size: int, stream_text: str) -> None:
     parser = EventParser()
-    text = STREAM_TEXT.replace("\n", "\r\n")
+    text = stream_text.replace("\n", "\r\n")
     events = [event for start in range(0, len(text), size) for event in parser.feed(text[start : start + size])]
     assert events == [("e-1", "order", ORDER_DATA)]
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Context, Decimal
+from enum import Enum
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from adapters.stored_orders import ASSET_TYPE_BY_VALUE, DIRECTION_BY_VALUE, TYPE_BY_VALUE, trusted_stored_order
+from adapters.order_fields import ORDER_FIELDS, OrderField, members_by_value
+from adapters.stored_orders import trusted_order_reader
 from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
 from domain.model.rules import MAX_SIGNIFICANT_DIGITS, canonical_decimal
@@ -54,18 +58,6 @@ def read_int(item: Any, name: str) -> int:
     return int(Decimal(item[name]["N"]))
 
 
-def read_decimal(item: Any, name: str) -> Decimal:
-    return Decimal(item[name]["N"])
-
-
-def read_optional_s(item: Any, name: str) -> str | None:
-    return str(item[name]["S"]) if name in item else None
-
-
-def read_optional_decimal(item: Any, name: str) -> Decimal | None:
-    return Decimal(item[name]["N"]) if name in item else None
-
-
 # --- keys ----------------------------------------------------------------------------------
 
 
@@ -89,27 +81,48 @@ def sort_key_ceiling(placed_at: int) -> str:
 # --- orders --------------------------------------------------------------------------------
 
 
+def _read_int(value: Any) -> int:
+    return int(Decimal(value["N"]))
+
+
+def _read_canonical_decimal(value: Any) -> Decimal:
+    """Whatever form the engine answers numbers in, the order's decimals are canonical."""
+    return canonical_decimal(Decimal(value["N"]))
+
+
+_CODECS: dict[type, tuple[Callable[[Any], AttributeValue], Callable[[Any], Any]]] = {
+    str: (s, itemgetter("S")),
+    int: (n, _read_int),
+    Decimal: (n, _read_canonical_decimal),
+}
+"""How each kind of value is written as an attribute and read back; enums are stored by value."""
+
+
+def _codec(field: OrderField) -> tuple[Callable[[Any], AttributeValue], Callable[[Any], Any]]:
+    if issubclass(field.kind, Enum):
+        by_value = members_by_value(field.kind)
+        return (lambda member: {"S": member.value}), (lambda value: by_value[value["S"]])
+    return _CODECS[field.kind]
+
+
+# Attributes are named as the order's fields (`ttl` is the one the table's expiry reads). Required
+# ones come first, so that an item is read with one itemgetter that raises if one is missing.
+
+_ATTRIBUTES = tuple(field.name for field in ORDER_FIELDS)
+_ORDER_VALUES = attrgetter(*_ATTRIBUTES)
+_ENCODERS = tuple(_codec(field)[0] for field in ORDER_FIELDS)
+_REQUIRED_VALUES = itemgetter(*(field.name for field in ORDER_FIELDS if not field.optional))
+_OPTIONAL = tuple(field.name for field in ORDER_FIELDS if field.optional)
+_READ_ORDER = trusted_order_reader({field.name: _codec(field)[1] for field in ORDER_FIELDS})
+
+
 def order_to_item(order: WorkflowOrder) -> Item:
     """Every field of the order; optional fields are absent when None (0 is kept)."""
-    item: Item = {
-        "id": s(order.id),
-        "workflow_id": s(order.workflow_id),
-        "workflow_name": s(order.workflow_name),
-        "placed_at": n(order.placed_at),
-        "order_code": s(order.order_code),
-        "order_price": n(order.order_price),
-        "order_quantity": n(order.order_quantity),
-        "order_direction": s(order.order_direction.value),
-        "order_type": s(order.order_type.value),
-        "ttl": n(order.ttl),
+    return {
+        name: encode(value)
+        for name, encode, value in zip(_ATTRIBUTES, _ENCODERS, _ORDER_VALUES(order), strict=True)
+        if value is not None
     }
-    if order.asset_type is not None:
-        item["asset_type"] = s(order.asset_type.value)
-    if order.trigger_close is not None:
-        item["trigger_close"] = n(order.trigger_close)
-    if order.execution_context is not None:
-        item["execution_context"] = s(order.execution_context)
-    return item
 
 
 def item_to_order(item: Any) -> WorkflowOrder:
@@ -119,20 +132,4 @@ def item_to_order(item: Any) -> WorkflowOrder:
     adapters.stored_orders); decimals are brought back to their canonical form, whatever form the
     engine answers numbers in.
     """
-    asset_type = read_optional_s(item, "asset_type")
-    trigger_close = read_optional_decimal(item, "trigger_close")
-    return trusted_stored_order(
-        read_id(item, "id"),
-        read_id(item, "workflow_id"),
-        read_s(item, "workflow_name"),
-        read_int(item, "placed_at"),
-        read_s(item, "order_code"),
-        canonical_decimal(read_decimal(item, "order_price")),
-        canonical_decimal(read_decimal(item, "order_quantity")),
-        DIRECTION_BY_VALUE[read_s(item, "order_direction")],
-        TYPE_BY_VALUE[read_s(item, "order_type")],
-        read_int(item, "ttl"),
-        None if asset_type is None else ASSET_TYPE_BY_VALUE[asset_type],
-        None if trigger_close is None else canonical_decimal(trigger_close),
-        read_optional_s(item, "execution_context"),
-    )
+    return _READ_ORDER((*_REQUIRED_VALUES(item), *map(item.get, _OPTIONAL)))

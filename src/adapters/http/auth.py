@@ -31,12 +31,28 @@ class TokenTable:
         return bool(self._entries)
 
     def scope_of(self, token: str) -> str | None:
+        found = self._entry_of(token)
+        return None if found is None else found[1]
+
+    def consumer_of(self, token: str) -> str | None:
+        """A known token's consumer key: its SHA-256, in hex (the token itself is kept nowhere)."""
+        found = self._entry_of(token)
+        return None if found is None else found[0].hex()
+
+    def _entry_of(self, token: str) -> tuple[bytes, str] | None:
         candidate = _digest(token)
-        found: str | None = None
-        for digest, scope in self._entries:
-            if hmac.compare_digest(candidate, digest):
-                found = scope
+        found: tuple[bytes, str] | None = None
+        for entry in self._entries:
+            if hmac.compare_digest(candidate, entry[0]):
+                found = entry
         return found
+
+
+def bearer_token(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer …` header value, else None."""
+    kind, _space, token = authorization.partition(" ")
+    token = token.strip()
+    return token if kind.lower() == "bearer" and token else None
 
 
 def bearer_guard(tokens: TokenTable) -> Guard:
@@ -45,10 +61,8 @@ def bearer_guard(tokens: TokenTable) -> Guard:
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if not tokens:
             return
-        header = connection.headers.get("authorization", "")
-        kind, _space, token = header.partition(" ")
-        token = token.strip()
-        scope = tokens.scope_of(token) if kind.lower() == "bearer" and token else None
+        token = bearer_token(connection.headers.get("authorization", ""))
+        scope = None if token is None else tokens.scope_of(token)
         if scope is None:
             raise NotAuthorizedException(
                 detail="A valid bearer token is required.", headers={"WWW-Authenticate": "Bearer"}

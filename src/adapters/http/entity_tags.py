@@ -4,6 +4,8 @@ A tag is a digest of what the body depends on. For one order that is its id (an 
 changes while it can be read); for a workflow and its history, the workflow's revision (see
 ports.revisions) and the query; for the workflow list and latest orders, the body's own bytes.
 Digests are BLAKE2b of a canonical text, so every replica gives the same tag to the same state.
+A body with decimals as strings is another representation of the same state: its tag differs
+(the form is part of the digest), so that a 304 is never given for a tag of the other form.
 """
 
 import base64
@@ -18,7 +20,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Operation, Schema
 from litestar.params import HeaderParameter
 
-from adapters.http.numbers import JSON_ENCODER
+from adapters.http.decimal_forms import DecimalForm
 from adapters.http.responses import JsonResponse
 from adapters.spec_json import spec_to_json
 from domain.model.ids import Id
@@ -28,21 +30,24 @@ CACHE_CONTROL = "private, no-cache"
 """A client may keep a response but must revalidate it before each use; shared caches keep nothing."""
 
 
-def _tag(*parts: object) -> str:
+def _tag(form: DecimalForm, *parts: object) -> str:
+    if form is DecimalForm.STRING:  # the number form's tags stay those of earlier versions
+        parts = (*parts, form.value)
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=15).digest()
     return f'"{base64.urlsafe_b64encode(digest).decode()}"'
 
 
-def order_tag(order_id: Id) -> str:
-    return _tag("order", order_id)
+def order_tag(order_id: Id, form: DecimalForm) -> str:
+    return _tag(form, "order", order_id)
 
 
-def workflow_tag(revision: WorkflowRevision) -> str | None:
+def workflow_tag(revision: WorkflowRevision, form: DecimalForm) -> str | None:
     """None when there is no live workflow (the answer is a 404, which has no tag)."""
     workflow = revision.workflow
     if workflow is None:
         return None
     return _tag(
+        form,
         "workflow",
         workflow.id,
         workflow.created_at,
@@ -53,16 +58,16 @@ def workflow_tag(revision: WorkflowRevision) -> str | None:
     )
 
 
-def history_tag(revision: WorkflowRevision, workflow_id: Id, query: Iterable[object]) -> str | None:
+def history_tag(revision: WorkflowRevision, workflow_id: Id, query: Iterable[object], form: DecimalForm) -> str | None:
     """None when the history is a 404: no live workflow and no visible order."""
     if revision.workflow is None and revision.oldest_visible is None:
         return None
     live = revision.workflow is not None
-    return _tag("history", workflow_id, live, revision.orders_recorded, revision.oldest_visible, *query)
+    return _tag(form, "history", workflow_id, live, revision.orders_recorded, revision.oldest_visible, *query)
 
 
-def body_tag(body: bytes) -> str:
-    return _tag("body", hashlib.blake2b(body, digest_size=32).hexdigest())
+def body_tag(body: bytes, form: DecimalForm) -> str:
+    return _tag(form, "body", hashlib.blake2b(body, digest_size=32).hexdigest())
 
 
 def matches(if_none_match: str | None, tag: str) -> bool:
@@ -78,10 +83,10 @@ def not_modified(tag: str) -> JsonResponse[Any]:
     return JsonResponse(None, status_code=304, headers=cache_headers(tag))
 
 
-def tagged_by_body(body: object, if_none_match: str | None) -> JsonResponse[Any]:
-    """The body, encoded once, tagged by its own bytes: a 304 saves the transfer, not the reads."""
-    encoded = JSON_ENCODER.encode(body)
-    tag = body_tag(encoded)
+def tagged_by_body(body: object, if_none_match: str | None, form: DecimalForm) -> JsonResponse[Any]:
+    """The body, encoded once in `form`, tagged by its own bytes: a 304 saves the transfer, not the reads."""
+    encoded = form.encoder.encode(body)
+    tag = body_tag(encoded, form)
     if matches(if_none_match, tag):
         return not_modified(tag)
     return JsonResponse(encoded, media_type=MediaType.JSON, headers=cache_headers(tag))
@@ -122,4 +127,9 @@ class TaggedRead(Operation):
 TAG_HEADERS = [
     ResponseHeader(name="ETag", description="Strong tag of this body", documentation_only=True),
     ResponseHeader(name="Cache-Control", description=CACHE_CONTROL, documentation_only=True),
+    ResponseHeader(
+        name="Vary",
+        description="Accept: decimals are strings when it asks for `decimals=string`",
+        documentation_only=True,
+    ),
 ]

@@ -1,7 +1,7 @@
 """OpenAPI details Litestar cannot infer: exact decimals with their bounds, closed request bodies,
 the indicators' required fields, public operations, and the problem responses."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -9,7 +9,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIType, Operation, Schema
 from litestar.plugins import OpenAPISchemaPlugin
 
-from adapters.http.numbers import JsonNumber, NonNegativeNumber, PositiveNumber
+from adapters.http.numbers import DECIMAL_STRING_PATTERN, JsonNumber, NonNegativeNumber, PositiveNumber
 from adapters.http.problems import PROBLEM_JSON, Problem
 from adapters.http.structs import RequestBody
 from adapters.http.workflow_schemas import IndicatorBody
@@ -30,6 +30,10 @@ _DESCRIPTIONS = {
         "up from the order history"
     ),
     415: "The body is not application/json",
+    429: (
+        "This consumer (its token, or its address on an open service) spent its request budget on this "
+        "instance; retry after Retry-After seconds. RateLimit-Policy and RateLimit describe the budget"
+    ),
     503: "Storage unavailable (or, for streams, this instance full or stopping); retry after Retry-After seconds",
 }
 _LARGEST = float(LARGEST_MAGNITUDE)
@@ -37,29 +41,40 @@ _SMALLEST = float(SMALLEST_MAGNITUDE)
 DECIMAL_FORMAT: Any = "decimal"
 """The format that tells generators and validators a number is an exact decimal, not a float (an
 open-ended OpenAPI format, which Litestar's OpenAPIFormat enum does not list)."""
+_EXPONENT = "([eE][+-]?[0-9]+)?"
+_POSITIVE_STRING = rf"^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?){_EXPONENT}$"
+_NON_NEGATIVE_STRING = rf"^(-?0(\.0+)?|(0|[1-9][0-9]*)(\.[0-9]+)?){_EXPONENT}$"
+"""A JSON number's grammar with the sign the kind allows (`-0` is 0, which is >= 0)."""
 
 
 def decimal_schema(kind: type[Decimal]) -> Schema:
-    """The schema of a decimal of this kind: a JSON number marked `decimal`; the numbers a client
-    sends also carry the domain's bounds: 0, or a magnitude from 1E-130 to 9.99E+125, with the sign
-    its kind allows. (At most 38 significant digits is a rule no schema keyword states.)"""
-    schema = Schema(type=OpenAPIType.NUMBER, format=DECIMAL_FORMAT)
+    """The schema of a decimal of this kind: a JSON number or a string of a JSON number's digits,
+    both marked `decimal`, so that generators type the field as a number or a string and a consumer
+    that asks for strings keeps every digit. The numbers a client sends carry the domain's bounds:
+    0, or a magnitude from 1E-130 to 9.99E+125, with the sign its kind allows; the strings carry the
+    grammar and the sign. (At most 38 significant digits, and the magnitude of a string, are rules
+    no schema keyword states.)"""
+    number = Schema(type=OpenAPIType.NUMBER, format=DECIMAL_FORMAT)
+    string = Schema(type=OpenAPIType.STRING, format=DECIMAL_FORMAT, pattern=DECIMAL_STRING_PATTERN)
     if issubclass(kind, PositiveNumber):
-        schema.exclusive_minimum, schema.maximum = 0, _LARGEST
-        schema.schema_not = Schema(exclusive_maximum=_SMALLEST)
+        number.exclusive_minimum, number.maximum = 0, _LARGEST
+        number.schema_not = Schema(exclusive_maximum=_SMALLEST)
+        string.pattern = _POSITIVE_STRING
     elif issubclass(kind, NonNegativeNumber):
-        schema.minimum, schema.maximum = 0, _LARGEST
-        schema.schema_not = Schema(exclusive_minimum=0, exclusive_maximum=_SMALLEST)
+        number.minimum, number.maximum = 0, _LARGEST
+        number.schema_not = Schema(exclusive_minimum=0, exclusive_maximum=_SMALLEST)
+        string.pattern = _NON_NEGATIVE_STRING
     elif issubclass(kind, JsonNumber):
-        schema.minimum, schema.maximum = -_LARGEST, _LARGEST
-        schema.schema_not = Schema(
+        number.minimum, number.maximum = -_LARGEST, _LARGEST
+        number.schema_not = Schema(
             exclusive_minimum=-_SMALLEST, exclusive_maximum=_SMALLEST, schema_not=Schema(const=0)
         )
-    return schema
+    return Schema(one_of=[number, string])
 
 
-class DecimalAsNumber(OpenAPISchemaPlugin):
-    """Decimals travel as JSON numbers, not strings: `type: number` with `format: decimal`."""
+class DecimalAsNumberOrString(OpenAPISchemaPlugin):
+    """Decimals travel as JSON numbers or, for consumers who ask, as strings: `oneOf` a number and
+    a string, each with `format: decimal`."""
 
     @staticmethod
     def is_plugin_supported_type(value: Any) -> bool:
@@ -70,12 +85,13 @@ class DecimalAsNumber(OpenAPISchemaPlugin):
 
 
 def indicator_requirements() -> list[Schema]:
-    """For each indicator that needs optional fields: if `name` is it, then those fields are numbers."""
+    """For each indicator that needs optional fields: if `name` is it, then those fields are decimals
+    (numbers or strings), not null."""
     return [
         Schema(
             schema_if=Schema(properties={"name": Schema(const=name.value)}),
             then=Schema(
-                properties={field: Schema(type=OpenAPIType.NUMBER) for field in fields},
+                properties={field: Schema(type=[OpenAPIType.NUMBER, OpenAPIType.STRING]) for field in fields},
                 required=list(fields),
             ),
         )
@@ -124,3 +140,14 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
         )
         for status in statuses
     }
+
+
+EVENT_STREAM_EXTENSION = "x-event-stream"
+
+
+@dataclass
+class EventStreamOperation(Operation):
+    """An operation whose answer is an endless Server-Sent Events stream, marked `x-event-stream: true`
+    so that request/response tools (fuzzers, generated clients) can leave it out by that mark."""
+
+    event_stream: bool = field(default=True, metadata={"alias": EVENT_STREAM_EXTENSION})

@@ -8,6 +8,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
+from adapters.http.decimal_forms import DecimalForm
 from adapters.http.entity_tags import (
     CONDITIONAL_RESPONSES,
     TAG_HEADERS,
@@ -43,7 +44,7 @@ Instant = Annotated[
     Parameter(description="RFC 3339 with Z or an offset; inclusive bound", schema_extra={"format": "date-time"}),
 ]
 Direction = Annotated[OrderDirection | None, Parameter(description="Only BUY or only SELL orders")]
-_READ = (400, 401, 503)
+_READ = (400, 401, 429, 503)
 
 
 class WorkflowOrderController(ApiController):
@@ -61,7 +62,7 @@ class WorkflowOrderController(ApiController):
                 description="Replay: the stored order, nothing written",
                 generate_examples=False,
             ),
-            **problems(400, 401, 403, 404, 409, 413, 415, 503),
+            **problems(400, 401, 403, 404, 409, 413, 415, 429, 503),
         },
         operation_id="recordOrder",
         summary="Record an order placed by a workflow (idempotent by id)",
@@ -91,6 +92,7 @@ class WorkflowOrderController(ApiController):
         self,
         workflow_id: WorkflowId,
         get_order_history: NamedDependency[GetOrderHistory],
+        decimals: NamedDependency[DecimalForm],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
         cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page", min_length=1)] = None,
         since: Instant = None,
@@ -105,7 +107,7 @@ class WorkflowOrderController(ApiController):
         )
         checked = checked_id(workflow_id, "workflow_id")
         revision = await get_order_history.revision(checked)
-        tag = history_tag(revision, checked, (limit, cursor, history_filter))
+        tag = history_tag(revision, checked, (limit, cursor, history_filter), decimals)
         if tag is None:
             raise WorkflowNotFoundError(checked)
         if matches(if_none_match, tag):
@@ -136,13 +138,14 @@ class OrderController(ApiController):
     async def latest(
         self,
         get_latest_orders: NamedDependency[GetLatestOrders],
+        decimals: NamedDependency[DecimalForm],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LATEST_LIMIT,
         direction: Direction = None,
         if_none_match: IfNoneMatch = None,
     ) -> JsonResponse[LatestOrdersResponse]:
         page = await get_latest_orders.execute(limit, direction)
         items = [self._bodies.latest_order_item(order) for order in page.orders]
-        return tagged_by_body(LatestOrdersResponse(items, page.total_count, limit), if_none_match)
+        return tagged_by_body(LatestOrdersResponse(items, page.total_count, limit), if_none_match, decimals)
 
     @get(
         "/{order_id:str}",
@@ -156,10 +159,11 @@ class OrderController(ApiController):
         self,
         order_id: OrderId,
         get_order: NamedDependency[GetOrder],
+        decimals: NamedDependency[DecimalForm],
         if_none_match: IfNoneMatch = None,
     ) -> JsonResponse[WorkflowOrderDetail]:
         order = await get_order.execute(checked_id(order_id, "order_id"))
-        tag = order_tag(order.id)  # an order never changes while it can be read
+        tag = order_tag(order.id, decimals)  # an order never changes while it can be read
         if matches(if_none_match, tag):
             return not_modified(tag)
         return JsonResponse(self._bodies.order_detail(order), headers=cache_headers(tag))

@@ -12,7 +12,7 @@ from adapters.http.structs import RequestBody, ResponseBody
 from domain.model.enums import AssetType, OrderDirection, OrderType
 from domain.model.rules import CODE_MAX, CONTEXT_MAX
 
-_EXACT = "Exact decimal, at most 38 significant digits"
+_EXACT = "Exact decimal (a JSON number, or a string of its digits), at most 38 significant digits"
 _PLACED_AT = "RFC 3339 with Z or an offset; default: now; at most 5 minutes ahead; less than 7 days old"
 
 

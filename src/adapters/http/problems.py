@@ -21,6 +21,8 @@ from domain.model.errors import (
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = "2"
+_PASSED_ON_HEADERS = frozenset({"www-authenticate", "retry-after", "ratelimit-policy", "ratelimit"})
+"""Headers of an HTTPException that its problem answer carries (a 401's challenge, a 429's budget)."""
 
 _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (InvalidInputError, 400),
@@ -86,7 +88,7 @@ def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Pro
     if isinstance(error, ValidationException):
         errors = [_validation_field(item) for item in (error.extra or []) if isinstance(item, dict)]
         detail = "The request is invalid."
-    headers = {k: v for k, v in (error.headers or {}).items() if k.lower() == "www-authenticate"}
+    headers = {k: v for k, v in (error.headers or {}).items() if k.lower() in _PASSED_ON_HEADERS}
     allow = next((v for k, v in (error.headers or {}).items() if k.lower() == "allow"), None)
     if allow is not None:
         headers["Allow"] = allow_value(allow.split(","))

@@ -1,13 +1,18 @@
 """Domain values as response bodies."""
 
 import functools
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from operator import attrgetter
+from typing import Any, TypeVar
 
+import msgspec
 from litestar import Router
 
 from adapters.http.numbers import JsonNumber, NonNegativeNumber, PositiveNumber
 from adapters.http.options import MethodListingController
 from adapters.http.order_schemas import LatestOrderItem, WorkflowOrderDetail, WorkflowOrderListItem
+from adapters.http.structs import ResponseBody
 from adapters.http.timestamps import to_datetime
 from adapters.http.window_schemas import OrderSummaryGroup, OrderSummaryResponse
 from adapters.http.workflow_schemas import (
@@ -19,11 +24,14 @@ from adapters.http.workflow_schemas import (
     WorkflowDetail,
     WorkflowListItem,
 )
+from adapters.order_fields import field_name
 from domain.model.order import WorkflowOrder
 from domain.model.window import OrderWindow
 from domain.model.window_summary import WindowSummary
 from domain.model.workflow import Condition, Workflow
 from domain.use_cases.workflows import ListedWorkflow, WorkflowDetails
+
+B = TypeVar("B", bound=ResponseBody)
 
 INSTANTS_REMEMBERED = 16_384
 """Instants kept as datetimes: the creation, update and order times that lists show again and again."""
@@ -40,6 +48,9 @@ class ResponseBodies:
     def __init__(self, instants_remembered: int = INSTANTS_REMEMBERED) -> None:
         self._instant = functools.lru_cache(maxsize=instants_remembered)(to_datetime)
         """Epoch seconds -> datetime, remembered."""
+        self.order_list_item = self._order_body(WorkflowOrderListItem)
+        self.latest_order_item = self._order_body(LatestOrderItem)
+        self.order_detail = self._order_body(WorkflowOrderDetail)
 
     @staticmethod
     def _number(value: object) -> JsonNumber | None:
@@ -105,33 +116,22 @@ class ResponseBodies:
             last_order_quantity=None if last is None else last.order_quantity,
         )
 
-    def _list_fields(self, order: WorkflowOrder) -> dict[str, Any]:
-        return {
-            "id": order.id,
-            "workflow_id": order.workflow_id,
-            "placed_at": self._instant(order.placed_at),
-            "order_code": order.order_code,
-            "order_price": order.order_price,
-            "order_quantity": order.order_quantity,
-            "order_direction": order.order_direction,
-        }
-
-    def order_list_item(self, order: WorkflowOrder) -> WorkflowOrderListItem:
-        return WorkflowOrderListItem(**self._list_fields(order))
-
-    def latest_order_item(self, order: WorkflowOrder) -> LatestOrderItem:
-        return LatestOrderItem(**self._list_fields(order), workflow_name=order.workflow_name)
-
-    def order_detail(self, order: WorkflowOrder) -> WorkflowOrderDetail:
-        return WorkflowOrderDetail(
-            **self._list_fields(order),
-            workflow_name=order.workflow_name,
-            order_type=order.order_type,
-            asset_type=order.asset_type,
-            trigger_close=order.trigger_close,
-            execution_context=order.execution_context,
-            expires_at=self._instant(order.expires_at),
+    def _order_body(self, body_type: type[B]) -> Callable[[WorkflowOrder], B]:
+        """Builds `body_type` from an order, each field from the order's field of that (public)
+        name; the datetime fields are the order's instants."""
+        values = attrgetter(*map(field_name, body_type.__struct_fields__))
+        instants = tuple(
+            position for position, field in enumerate(msgspec.structs.fields(body_type)) if field.type is datetime
         )
+        instant = self._instant
+
+        def build(order: WorkflowOrder) -> B:
+            row = list(values(order))
+            for position in instants:
+                row[position] = instant(row[position])
+            return body_type(*row)
+
+        return build
 
     def window_summary(self, window: OrderWindow, summary: WindowSummary) -> OrderSummaryResponse:
         return OrderSummaryResponse(

@@ -10,9 +10,10 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, Parameter
 from litestar.response import Stream
 
+from adapters.http.decimal_forms import DecimalForm
 from adapters.http.event_frames import EventFrames
 from adapters.http.ids import UUID_PATTERN, checked_id
-from adapters.http.openapi import problems
+from adapters.http.openapi import EventStreamOperation, problems
 from adapters.http.response_bodies import ApiController
 from domain.model.enums import OrderDirection
 from domain.model.feed import StreamFilter
@@ -21,11 +22,15 @@ from domain.use_cases.watch_orders import WatchOrders
 
 EVENT_STREAM = "text/event-stream"
 RECONNECT_MILLISECONDS = 1000
-_HEARTBEAT = b": keep-alive\n\n"
+# No blank line outside an event: a blank line ends a block, and a block without data is "no event"
+# for a browser's EventSource but an empty event for httpx-sse (when a retry or an id is pending)
+# and for fetch-event-source. The retry field and comments are lines of their own, acted on as read.
+_OPENING = f"retry: {RECONNECT_MILLISECONDS}\n: connected\n".encode()
+_HEARTBEAT = b": keep-alive\n"
 _EXAMPLE = (
     'id: eyJ...\nevent: order\ndata: {"id":"...","workflow_id":"...","placed_at":"2026-11-30T09:00:00Z",'
     '"order_code":"FR0000120271","order_price":12.5,"order_quantity":3,"order_direction":"BUY",'
-    '"workflow_name":"CAC breakout"}\n\n: keep-alive\n\n'
+    '"workflow_name":"CAC breakout"}\n\n: keep-alive\n'
 )
 _ID = {"format": "uuid", "pattern": UUID_PATTERN}
 EventId = Annotated[
@@ -54,20 +59,23 @@ class OrderStreamController(ApiController):
                 str,
                 description=(
                     "Server-Sent Events: `event: order` per recorded order (data: one row of "
-                    "/v1/orders/latest as JSON; id: where to resume), `: keep-alive` comments while quiet"
+                    "/v1/orders/latest as JSON; id: where to resume), `: keep-alive` comment lines while quiet. "
+                    "Every blank line ends an event with data: no empty events"
                 ),
                 media_type=EVENT_STREAM,
                 examples=None,
                 generate_examples=False,
             ),
-            **problems(400, 401, 410, 503),
+            **problems(400, 401, 410, 429, 503),
         },
         operation_id="streamOrders",
+        operation_class=EventStreamOperation,
         summary="New orders as they are recorded (Server-Sent Events, resumable)",
     )
     async def stream(
         self,
         watch_orders: NamedDependency[WatchOrders],
+        decimals: NamedDependency[DecimalForm],
         workflow_id: Annotated[
             str | None, Parameter(description="Only this workflow's orders", schema_extra=_ID)
         ] = None,
@@ -83,13 +91,20 @@ class OrderStreamController(ApiController):
         )
         subscription = await watch_orders.subscribe(stream_filter, last_event_id_header or last_event_id)
         return Stream(
-            self._events(watch_orders, subscription),
+            self._events(watch_orders, subscription, decimals),
             media_type=EVENT_STREAM,
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            headers={
+                "Content-Type": decimals.media_type(f"{EVENT_STREAM}; charset=utf-8"),
+                "Cache-Control": "no-cache",
+                "X-Accel-Buffering": "no",
+                "Vary": "Accept",
+            },
         )
 
-    async def _events(self, watch_orders: WatchOrders, subscription: Subscription) -> AsyncIterator[bytes]:
-        yield f"retry: {RECONNECT_MILLISECONDS}\n\n".encode()
+    async def _events(
+        self, watch_orders: WatchOrders, subscription: Subscription, decimals: DecimalForm
+    ) -> AsyncIterator[bytes]:
+        yield _OPENING
         # Closing this generator (the response ended, or the client left) closes the subscription's
         # at once, which withdraws it: it counts against the subscriber limit until then.
         async with aclosing(subscription.events()) as events:
@@ -97,4 +112,4 @@ class OrderStreamController(ApiController):
                 if batch is None:
                     yield _HEARTBEAT
                 else:
-                    yield b"".join(self._frames.frame(entry, watch_orders.event_id) for entry in batch)
+                    yield b"".join(self._frames.frame(entry, watch_orders.event_id, decimals) for entry in batch)

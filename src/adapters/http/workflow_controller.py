@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
+from adapters.http.decimal_forms import DecimalForm
 from adapters.http.entity_tags import (
     CONDITIONAL_RESPONSES,
     TAG_HEADERS,
@@ -33,8 +34,8 @@ from domain.use_cases.workflows import (
     ReplaceWorkflow,
 )
 
-_READ = (400, 401, 503)
-_WRITE = (400, 401, 403, 413, 415, 503)
+_READ = (400, 401, 429, 503)
+_WRITE = (400, 401, 403, 413, 415, 429, 503)
 
 
 class WorkflowController(ApiController):
@@ -72,12 +73,13 @@ class WorkflowController(ApiController):
     async def list_all(
         self,
         list_workflows: NamedDependency[ListWorkflows],
+        decimals: NamedDependency[DecimalForm],
         enable: Annotated[Literal["true", "false"] | None, Parameter(description="Only enabled or disabled")] = None,
         if_none_match: IfNoneMatch = None,
     ) -> JsonResponse[WorkflowListResponse]:
         listed = await list_workflows.execute(None if enable is None else enable == "true")
         body = WorkflowListResponse([self._bodies.workflow_list_item(item) for item in listed], len(listed))
-        return tagged_by_body(body, if_none_match)
+        return tagged_by_body(body, if_none_match, decimals)
 
     @get(
         "/{workflow_id:str}",
@@ -91,11 +93,12 @@ class WorkflowController(ApiController):
         self,
         workflow_id: WorkflowId,
         get_workflow: NamedDependency[GetWorkflow],
+        decimals: NamedDependency[DecimalForm],
         if_none_match: IfNoneMatch = None,
     ) -> JsonResponse[WorkflowDetail]:
         checked = checked_id(workflow_id, "workflow_id")
         revision = await get_workflow.revision(checked)
-        tag = workflow_tag(revision)
+        tag = workflow_tag(revision, decimals)
         if tag is None:
             raise WorkflowNotFoundError(checked)
         if matches(if_none_match, tag):
@@ -122,7 +125,7 @@ class WorkflowController(ApiController):
 
     @delete(
         "/{workflow_id:str}",
-        responses=problems(400, 401, 403, 404, 503),
+        responses=problems(400, 401, 403, 404, 429, 503),
         operation_id="deleteWorkflow",
         summary="Delete a workflow (its orders stay until they expire)",
     )

@@ -1,71 +1,53 @@
 """Pure conversions between SQLite rows and domain entities (orders, workflows)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from enum import Enum
+from operator import attrgetter
 from typing import Any
 
+from adapters.order_fields import ORDER_FIELDS, OrderField, members_by_value, public_name
 from adapters.spec_json import DecodedWorkflows, spec_to_json
-from adapters.stored_orders import ASSET_TYPE_BY_VALUE, DIRECTION_BY_VALUE, TYPE_BY_VALUE, trusted_stored_order
+from adapters.stored_orders import trusted_order_reader
 from domain.model.order import WorkflowOrder
 from domain.model.workflow import Workflow
 
-ORDER_COLUMNS: tuple[str, ...] = (
-    "id",
-    "workflow_id",
-    "workflow_name",
-    "placed_at",
-    "order_code",
-    "order_price",
-    "order_quantity",
-    "order_direction",
-    "order_type",
-    "expires_at",
-    "asset_type",
-    "trigger_close",
-    "execution_context",
-)
-"""The columns of `orders`, in the order of order_to_row and order_from_row."""
-
 Row = tuple[Any, ...]
+Codec = tuple[Callable[[Any], Any] | None, Callable[[Any], Any] | None]
+
+_CODECS: dict[type, Codec] = {str: (None, None), int: (None, None), Decimal: (str, Decimal)}
+"""How each kind of value is written to a column and read back (None: as it is): decimals as their
+canonical text, text and integers as they are; enums are stored by value."""
+
+
+def _codec(field: OrderField) -> Codec:
+    if issubclass(field.kind, Enum):
+        return attrgetter("value"), members_by_value(field.kind).__getitem__
+    return _CODECS[field.kind]
+
+
+ORDER_COLUMNS: tuple[str, ...] = tuple(public_name(field.name) for field in ORDER_FIELDS)
+"""The columns of `orders` that hold an order's fields, in the order of order_to_row and order_from_row."""
+
+_ORDER_VALUES = attrgetter(*(field.name for field in ORDER_FIELDS))
+_ENCODERS = tuple(
+    (position, encode) for position, (encode, _) in enumerate(map(_codec, ORDER_FIELDS)) if encode is not None
+)
+_READ_ORDER = trusted_order_reader({field.name: _codec(field)[1] for field in ORDER_FIELDS})
 
 
 def order_to_row(order: WorkflowOrder) -> Row:
     """Decimals as their canonical text, enums by value, absent optionals as NULL."""
-    return (
-        order.id,
-        order.workflow_id,
-        order.workflow_name,
-        order.placed_at,
-        order.order_code,
-        str(order.order_price),
-        str(order.order_quantity),
-        order.order_direction.value,
-        order.order_type.value,
-        order.expires_at,
-        None if order.asset_type is None else order.asset_type.value,
-        None if order.trigger_close is None else str(order.trigger_close),
-        order.execution_context,
-    )
+    row = list(_ORDER_VALUES(order))
+    for position, encode in _ENCODERS:
+        if (value := row[position]) is not None:
+            row[position] = encode(value)
+    return tuple(row)
 
 
 def order_from_row(row: Sequence[Any]) -> WorkflowOrder:
     """The inverse of order_to_row, for rows this adapter wrote (see adapters.stored_orders)."""
-    order_id, workflow_id, name, placed_at, code, price, quantity, direction, kind, expires, asset, close, context = row
-    return trusted_stored_order(
-        order_id,
-        workflow_id,
-        name,
-        placed_at,
-        code,
-        Decimal(price),
-        Decimal(quantity),
-        DIRECTION_BY_VALUE[direction],
-        TYPE_BY_VALUE[kind],
-        expires,
-        None if asset is None else ASSET_TYPE_BY_VALUE[asset],
-        None if close is None else Decimal(close),
-        context,
-    )
+    return _READ_ORDER(row)
 
 
 def workflow_to_row(workflow: Workflow) -> Row:

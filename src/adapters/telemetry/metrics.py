@@ -34,7 +34,8 @@ UNKNOWN_BUILD = Build("unknown", "unknown")
 
 class Metrics:
     """Request counts and latency by route template and status; storage calls by operation and
-    outcome; orders recorded, created versus replayed; live streams open; the build (workflow_orders_build_info);
+    outcome; orders recorded, created versus replayed; requests refused over a consumer's budget (429);
+    live streams open; the build (workflow_orders_build_info);
     and the process itself: memory, CPU
     seconds, open file descriptors (process_*), garbage collections (python_gc_*) and the Python
     version (python_info). The process values are read when /metrics is scraped, not per request."""
@@ -81,6 +82,11 @@ class Metrics:
         for outcome in ORDER_OUTCOMES:
             self.orders_recorded.labels(outcome)
 
+        self.rate_limited = Counter(
+            "http_requests_rate_limited",
+            "API requests refused with 429: their consumer's request budget was spent",
+            registry=self.registry,
+        )
         self.stream_subscribers = Gauge(
             "workflow_orders_stream_subscribers", "Live streams open on this instance", registry=self.registry
         )
@@ -94,6 +100,9 @@ class Metrics:
     def count_stream_subscribers(self, count: Callable[[], float]) -> None:
         """Read the number of open streams from `count` at each scrape."""
         self.stream_subscribers.set_function(count)
+
+    def count_rate_limited(self) -> None:
+        self.rate_limited.inc()
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         key = (method, route, status)

@@ -63,6 +63,11 @@ class Unavailable(ApiError):
         self.retry_after = retry_after
 
 
+class RateLimited(Unavailable):
+    """429 after every attempt the retry policy allowed: this consumer's request budget is spent for
+    now; `retry_after` says in how many seconds one more request fits."""
+
+
 class ServiceUnreachable(WorkflowOrdersError):
     """No answer after every attempt allowed: a timeout or a connection failure (the cause is chained).
 

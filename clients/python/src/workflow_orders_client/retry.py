@@ -8,7 +8,8 @@ import httpx
 RETRYABLE_TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 """No answer came: a timeout, a refused or reset connection, a connection closed before the answer."""
 
-RETRYABLE_STATUS = 503
+RETRYABLE_STATUSES = frozenset({429, 503})
+"""The service is unavailable (503), or this consumer's request budget is spent for now (429)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,8 +18,8 @@ class RetryPolicy:
 
     The n-th retry waits `backoff_base * 2**(n-1)` seconds, at most `backoff_cap`, of which the
     `jitter` fraction is drawn at random (1.0: anywhere between 0 and the full wait), so that
-    callers failing together do not retry together. A 503's `Retry-After` replaces that wait,
-    still at most `backoff_cap`.
+    callers failing together do not retry together. The `Retry-After` of a 503 or a 429 replaces
+    that wait, still at most `backoff_cap`.
     """
 
     attempts: int = 4
@@ -48,7 +49,7 @@ NO_RETRIES = RetryPolicy(attempts=1)
 def is_retryable(outcome: httpx.Response | httpx.TransportError) -> bool:
     """True when trying again may succeed and cannot do harm twice (the call itself must be idempotent)."""
     if isinstance(outcome, httpx.Response):
-        return outcome.status_code == RETRYABLE_STATUS
+        return outcome.status_code in RETRYABLE_STATUSES
     return isinstance(outcome, RETRYABLE_TRANSPORT_ERRORS)
 
 

@@ -14,6 +14,7 @@ from workflow_orders_client.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    RateLimited,
     Unauthorized,
     Unavailable,
     UnexpectedResponse,
@@ -96,4 +97,6 @@ def problem_error(response: httpx.Response) -> ApiError:
     request_id = response.headers.get("x-request-id")
     if response.status_code == 503:
         return Unavailable(problem, request_id, retry_after_seconds(response))
+    if response.status_code == 429:
+        return RateLimited(problem, request_id, retry_after_seconds(response))
     return _ERRORS.get(response.status_code, ApiError)(problem, request_id)
