@@ -6,6 +6,7 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
+from adapters.http.decimal_forms import DecimalForm
 from adapters.http.entity_tags import CONDITIONAL_RESPONSES, TAG_HEADERS, IfNoneMatch, tagged_by_body
 from adapters.http.openapi import problems
 from adapters.http.response_bodies import ApiController
@@ -46,6 +47,7 @@ class OrderWindowController(ApiController):
     async def list_orders(
         self,
         list_orders: NamedDependency[ListOrders],
+        decimals: NamedDependency[DecimalForm],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
         cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page", min_length=1)] = None,
         since: Since = None,
@@ -68,7 +70,7 @@ class OrderWindowController(ApiController):
         )
         page = await list_orders.execute(window, limit, cursor)
         orders = [self._bodies.order_detail(order) for order in page.orders]
-        return tagged_by_body(OrderWindowResponse(orders, limit, page.next_cursor), if_none_match)
+        return tagged_by_body(OrderWindowResponse(orders, limit, page.next_cursor), if_none_match, decimals)
 
     @get(
         "/summary",
@@ -84,6 +86,7 @@ class OrderWindowController(ApiController):
     async def summary(
         self,
         summarize_orders: NamedDependency[SummarizeOrders],
+        decimals: NamedDependency[DecimalForm],
         since: Since = None,
         until: Until = None,
         day: Day = None,
@@ -104,4 +107,4 @@ class OrderWindowController(ApiController):
         )
         summary = await summarize_orders.execute(window)
         body = self._bodies.window_summary(window, summary)
-        return tagged_by_body(body, if_none_match)
+        return tagged_by_body(body, if_none_match, decimals)
