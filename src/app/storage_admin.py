@@ -21,7 +21,9 @@ async def create_storage_schema(settings: Settings, *, repair: bool = False) -> 
             tables = await create_tables(client, prefix, repair=repair)
             lines = list(map(str, tables))
             names = TableNames.for_prefix(prefix)
-            if repair or any(table.created and table.name == names.by_time for table in tables):
+            created = {table.name for table in tables if table.created}
+            # A new index beside orders recorded before it; a new orders table has nothing to copy.
+            if repair or (names.by_time in created and names.orders not in created):
                 copied = await backfill(client, names.orders, names.by_time, now=int(time.time()))
                 lines.append(f"{names.by_time}: holds the {copied} visible orders of {names.orders} (backfilled)")
             return "\n".join(lines), all(table.safe for table in tables)

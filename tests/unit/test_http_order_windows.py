@@ -176,3 +176,15 @@ def test_a_deleted_workflows_visible_orders_stay_in_the_window_with_their_captur
     page = _window(api)
 
     assert [(o["id"], o["workflow_name"]) for o in page["orders"]] == [(order["id"], "Gone soon")]
+
+
+def test_metrics_label_the_window_reads_by_their_route_templates(api):
+    workflow = api.create_workflow()
+    api.get("/v1/orders", params={"workflow_id": workflow["id"], "order_code": ["A", "B"]})
+    api.get("/v1/orders/summary", params={"day": "2026-03-29", "tz": "Europe/Paris"})
+
+    metrics = api.get("/metrics").text
+
+    assert 'http_requests_total{method="GET",route="/v1/orders",status="200"} 1.0' in metrics
+    assert 'http_requests_total{method="GET",route="/v1/orders/summary",status="200"} 1.0' in metrics
+    assert 'storage_calls_total{operation="orders.window",outcome="ok"} 2.0' in metrics

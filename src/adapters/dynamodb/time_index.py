@@ -8,6 +8,8 @@ TransactWriteItems (adapters.dynamodb.orders); `ttl` expires it with the order.
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -154,6 +156,9 @@ def _without_key(item: dict[str, Any]) -> dict[str, Any]:
 async def _write_all(client: DynamoDBClient, table: str, requests: list[Any]) -> None:
     """BatchWriteItem until nothing is left unprocessed (throttled items come back there)."""
     pending = {table: requests}
-    while pending:
+    for attempt in itertools.count():
         response = await client.batch_write_item(RequestItems=pending)
         pending = response.get("UnprocessedItems") or {}
+        if not pending:
+            return
+        await asyncio.sleep(min(0.05 * 2**attempt, 2.0))  # throttled: back off before the rest
