@@ -188,3 +188,17 @@ def test_metrics_label_the_window_reads_by_their_route_templates(api):
     assert 'http_requests_total{method="GET",route="/v1/orders",status="200"} 1.0' in metrics
     assert 'http_requests_total{method="GET",route="/v1/orders/summary",status="200"} 1.0' in metrics
     assert 'storage_calls_total{operation="orders.window",outcome="ok"} 2.0' in metrics
+
+
+def test_the_window_reads_answer_decimals_as_strings_when_asked_with_tags_of_their_own(api):
+    workflow = api.create_workflow()
+    api.record_ok(workflow["id"], order_price=Decimal("12345678901234567890123"), order_quantity=Decimal("0.5"))
+    strings = {"accept": "application/json; decimals=string"}
+
+    numbers = api.get("/v1/orders/summary")
+    texts = api.get("/v1/orders/summary", headers=strings)
+    page = api.get("/v1/orders", headers=strings)
+
+    assert texts.json()["groups"][0]["volume"] == "6172839450617283945061.5"
+    assert page.json()["orders"][0]["order_price"] == "12345678901234567890123"
+    assert texts.headers["ETag"] != numbers.headers["ETag"]
