@@ -83,6 +83,20 @@ def latest_endpoint(workflows: int, target: float | None) -> Endpoint:
     return Endpoint(f"latest-{workflows}", f"GET /v1/orders/latest ({workflows:,} workflows)", target=target)
 
 
+def window_endpoint(workflows: int) -> Endpoint:
+    return Endpoint(f"window-{workflows}", f"GET /v1/orders?since=(24 h ago)&limit=20 ({workflows:,} workflows)")
+
+
+def summary_endpoint(workflows: int) -> Endpoint:
+    return Endpoint(f"summary-{workflows}", f"GET /v1/orders/summary?since=(24 h ago) ({workflows:,} workflows)")
+
+
+def window_paths() -> dict[str, list[str]]:
+    """The last 24 hours across workflows: a page and the summary (the seeded orders span the week)."""
+    since = datetime.fromtimestamp(int(time.time()) - 86_400, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"window": [f"/v1/orders?since={since}&limit=20"], "summary": [f"/v1/orders/summary?since={since}"]}
+
+
 @dataclass(frozen=True)
 class Plan:
     seconds: int
@@ -310,6 +324,9 @@ def run_storage(bench: Bench, storage: str, env: dict[str, str], moto: Moto | No
         measure(ORDER_304, tagged(base, reads["order"]))
         measure(list_endpoint(plan.workflows, 0.30), ["/v1/workflows"])
         measure(latest_endpoint(plan.workflows, 0.30), ["/v1/orders/latest"])
+        windows = window_paths()
+        measure(window_endpoint(plan.workflows), windows["window"])
+        measure(summary_endpoint(plan.workflows), windows["summary"])
 
         # New orders go to workflows whose history is not measured (granian reads it again later).
         record_into = seeded.workflow_ids[busy:] or seeded.workflow_ids
@@ -328,6 +345,9 @@ def run_storage(bench: Bench, storage: str, env: dict[str, str], moto: Moto | No
             bench.say(f"{storage}: seeded {extra_workflows} more workflows in {time.perf_counter() - started:.1f} s")
             measure(list_endpoint(total, None), ["/v1/workflows"])
             measure(latest_endpoint(total, None), ["/v1/orders/latest"])
+            windows = window_paths()
+            measure(window_endpoint(total), windows["window"])
+            measure(summary_endpoint(total), windows["summary"])
             record_into = extra.workflow_ids
         measure(RECORD, [f"/v1/workflows/{workflow_id}/orders" for workflow_id in record_into])
     finally:

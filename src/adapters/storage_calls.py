@@ -21,6 +21,7 @@ from domain.model.feed import FeedBatch, FeedPosition
 from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
 from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
+from domain.model.window import OrderWindow
 from domain.model.workflow import Workflow
 from ports.feed import OrderFeed
 from ports.health import StorageHealth
@@ -115,6 +116,11 @@ class GuardedOrderRepository(OrderRepository):
         self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None
     ) -> LatestPage:
         return await self._calls.run("orders.latest", self._inner.latest(now=now, direction=direction, limit=limit))
+
+    async def window(
+        self, window: OrderWindow, *, now: int, limit: int, after: Position | None = None
+    ) -> list[WorkflowOrder]:
+        return await self._calls.run("orders.window", self._inner.window(window, now=now, limit=limit, after=after))
 
 
 @final

@@ -27,6 +27,7 @@ from app.version import VERSION, installed_version
 from domain.model.feed import EventIdCodec
 from domain.model.history import CursorCodec
 from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory
+from domain.use_cases.order_windows import ListOrders, SummarizeOrders
 from domain.use_cases.transfer import ExportRecords, ImportRecords
 from domain.use_cases.watch_orders import WatchOrders
 from domain.use_cases.workflows import (
@@ -110,6 +111,8 @@ class Container(containers.DeclarativeContainer):
         GetOrderHistory, revisions=revisions, orders=order_repository, clock=clock, cursors=cursors
     )
     get_latest_orders = providers.Singleton(GetLatestOrders, orders=order_repository, clock=clock)
+    list_orders = providers.Singleton(ListOrders, orders=order_repository, clock=clock, cursors=cursors)
+    summarize_orders = providers.Singleton(SummarizeOrders, orders=order_repository, clock=clock)
     watch_orders = providers.Singleton(
         WatchOrders,
         feed=feed,
@@ -149,6 +152,8 @@ SERVED = (
     "get_order",
     "get_order_history",
     "get_latest_orders",
+    "list_orders",
+    "summarize_orders",
     "watch_orders",
     "storage_health",
     "metrics",

@@ -26,6 +26,7 @@ from adapters.http.query import QueryCheck
 from adapters.http.responses import JsonResponse, decimal_form
 from adapters.http.shutdown import ShutdownState
 from adapters.http.stream_controller import OrderStreamController
+from adapters.http.window_controller import OrderWindowController
 from adapters.http.workflow_controller import WorkflowController
 from adapters.telemetry.server_spans import ServerSpans
 from app.container import SERVED, Container, running
@@ -144,7 +145,13 @@ def create_app(
     fair_use = [fair_use_middleware(container.fair_use(), tokens, metrics)] if settings.rate_limit_per_second else []
     api = Router(
         path="/",
-        route_handlers=[WorkflowController, WorkflowOrderController, OrderStreamController, OrderController],
+        route_handlers=[
+            WorkflowController,
+            WorkflowOrderController,
+            OrderStreamController,
+            OrderController,
+            OrderWindowController,
+        ],
         guards=[bearer_guard(tokens)] if tokens else [],
         security=[{"bearer": []}],
         before_request=QueryCheck(),

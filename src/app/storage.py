@@ -92,6 +92,7 @@ async def open_dynamodb_storage(settings: Settings) -> AsyncIterator[StoragePort
             orders_table=tables.orders,
             order_ids_table=tables.order_ids,
             workflows_table=tables.workflows,
+            by_time_table=tables.by_time,
             feed=FeedWriter(client, tables.feed),
         )
         yield StoragePorts(

@@ -1,6 +1,9 @@
 """Creating or migrating the storage schema: `workflow-orders create-tables`, and `serve` before it listens."""
 
-from adapters.dynamodb import create_tables
+import time
+
+from adapters.dynamodb import TableNames, create_tables
+from adapters.dynamodb.time_index import backfill
 from adapters.sqlite.database import SqliteDatabase
 from app.settings import Settings
 from app.storage import open_dynamodb_client
@@ -8,11 +11,22 @@ from app.storage import open_dynamodb_client
 
 async def create_storage_schema(settings: Settings, *, repair: bool = False) -> tuple[str, bool]:
     """Create what the selected storage needs; idempotent. Returns what happened, in words, and
-    whether the storage is as safe as it should be (DynamoDB: every table's protections on)."""
+    whether the storage is as safe as it should be (DynamoDB: every table's protections on).
+
+    DynamoDB: when the time index (orders_by_time) is new, and on every `repair`, it is filled from
+    the orders table (what deployments from before the index need; idempotent)."""
     if settings.storage == "dynamodb":
         async for client in open_dynamodb_client(settings):
-            tables = await create_tables(client, settings.dynamodb_table_prefix, repair=repair)
-            return "\n".join(map(str, tables)), all(table.safe for table in tables)
+            prefix = settings.dynamodb_table_prefix
+            tables = await create_tables(client, prefix, repair=repair)
+            lines = list(map(str, tables))
+            names = TableNames.for_prefix(prefix)
+            created = {table.name for table in tables if table.created}
+            # A new index beside orders recorded before it; a new orders table has nothing to copy.
+            if repair or (names.by_time in created and names.orders not in created):
+                copied = await backfill(client, names.orders, names.by_time, now=int(time.time()))
+                lines.append(f"{names.by_time}: holds the {copied} visible orders of {names.orders} (backfilled)")
+            return "\n".join(lines), all(table.safe for table in tables)
     return f"{await migrate_sqlite(settings)} at {settings.sqlite_path}", True
 
 

@@ -6,6 +6,7 @@ from domain.model.enums import OrderDirection
 from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
 from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
+from domain.model.window import OrderWindow
 
 
 class OrderRepository(Protocol):
@@ -66,5 +67,19 @@ class OrderRepository(Protocol):
         With `direction`, only the rows whose order has that direction (each workflow's newest
         order is picked first, then filtered); with `limit` (>= 1), only the first `limit` rows.
         `total_count` counts the rows before the limit.
+        """
+        ...
+
+    async def window(
+        self, window: OrderWindow, *, now: int, limit: int, after: Position | None = None
+    ) -> list[WorkflowOrder]:
+        """Up to `limit` (>= 1) visible orders of any workflow (deleted workflows included) that
+        match `window`, newest first (ties by id descending), strictly after `after` when given.
+        Only placed_at within window.placed_at_range(now) is looked at: visible orders, up to
+        HORIZON_SECONDS after `now` when the window has no `until`.
+
+        One storage call, whatever the number of workflows; what it reads is bounded by the
+        window's time range, never by everything stored. An order recorded late (an old
+        placed_at) is found by any later call whose window covers it.
         """
         ...

@@ -95,7 +95,11 @@ class DynamoDbStorage:
             yield Repositories(
                 DynamoDbWorkflowRepository(client, names.workflows),
                 DynamoDbOrderRepository(
-                    client, orders_table=names.orders, order_ids_table=names.order_ids, workflows_table=names.workflows
+                    client,
+                    orders_table=names.orders,
+                    order_ids_table=names.order_ids,
+                    workflows_table=names.workflows,
+                    by_time_table=names.by_time,
                 ),
                 CursorCodec(self.cursor_secret.encode()),
             )

@@ -187,6 +187,7 @@ def order_repository_for(
         orders_table=tables.orders,
         order_ids_table=tables.order_ids,
         workflows_table=tables.workflows,
+        by_time_table=tables.by_time,
         feed=FeedWriter(client, tables.feed, feed_clock or FeedClock()),
     )
 

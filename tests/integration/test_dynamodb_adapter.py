@@ -77,7 +77,7 @@ async def test_create_tables_reports_a_table_left_unprotected_and_repairs_it_onl
     assert (checked[orders].point_in_time_recovery, checked[orders].deletion_protection) == (False, False)
     assert str(checked[orders]).endswith("(run create-tables --repair to turn it on)")
     assert "point-in-time recovery OFF, deletion protection OFF" in str(checked[orders])
-    assert [t.safe for name, t in checked.items() if name != orders] == [True, True, True]
+    assert [t.safe for name, t in checked.items() if name != orders] == [True] * 4
 
     repaired = {t.name: t for t in await create_tables(dynamodb_client, "unsafe-", repair=True)}
     assert repaired[orders].repaired == ("point-in-time recovery", "deletion protection")
@@ -213,9 +213,14 @@ async def test_repositories_on_separate_prefixes_do_not_see_each_other(
         orders_table=dynamodb_tables.orders,
         order_ids_table=dynamodb_tables.order_ids,
         workflows_table=dynamodb_tables.workflows,
+        by_time_table=dynamodb_tables.by_time,
     ).add(order)
     there = DynamoDbOrderRepository(
-        dynamodb_client, orders_table=other.orders, order_ids_table=other.order_ids, workflows_table=other.workflows
+        dynamodb_client,
+        orders_table=other.orders,
+        order_ids_table=other.order_ids,
+        workflows_table=other.workflows,
+        by_time_table=other.by_time,
     )
 
     assert await DynamoDbWorkflowRepository(dynamodb_client, other.workflows).get(workflow.id) is None

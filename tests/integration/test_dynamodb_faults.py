@@ -33,7 +33,11 @@ def repositories(
     client: DynamoDBClient, tables: TableNames
 ) -> tuple[DynamoDbWorkflowRepository, DynamoDbOrderRepository]:
     return DynamoDbWorkflowRepository(client, tables.workflows), DynamoDbOrderRepository(
-        client, orders_table=tables.orders, order_ids_table=tables.order_ids, workflows_table=tables.workflows
+        client,
+        orders_table=tables.orders,
+        order_ids_table=tables.order_ids,
+        workflows_table=tables.workflows,
+        by_time_table=tables.by_time,
     )
 
 

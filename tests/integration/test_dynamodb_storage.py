@@ -4,6 +4,7 @@ import pytest
 
 from conformance.archive_contract import StorageArchiveContract
 from conformance.feed_contract import FeedContract
+from conformance.order_window_contract import OrderWindowContract
 from conformance.revisions_contract import RevisionsContract
 from conformance.storage_contract import (
     OrderRepositoryContract,
@@ -21,6 +22,10 @@ class TestDynamoDbWorkflowRepository(WorkflowRepositoryContract):
 
 
 class TestDynamoDbOrderRepository(OrderRepositoryContract):
+    pass
+
+
+class TestDynamoDbOrderWindow(OrderWindowContract):
     pass
 
 

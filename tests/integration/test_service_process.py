@@ -115,11 +115,11 @@ def storage_env(request: pytest.FixtureRequest) -> dict[str, str]:
     full_env = service_env(Path("unused.db"), env)
     first = subprocess.run([command_path(), "create-tables"], env=full_env, capture_output=True, text=True, timeout=60)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.count("created") == 4, first.stdout
+    assert first.stdout.count("created") == 5, first.stdout
     again = subprocess.run([command_path(), "create-tables"], env=full_env, capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr
     assert "created" not in again.stdout, again.stdout
-    assert again.stdout.count("already existed") == 4, again.stdout
+    assert again.stdout.count("already existed") == 5, again.stdout
     return env
 
 

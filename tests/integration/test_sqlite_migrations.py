@@ -18,9 +18,11 @@ from unversioned_sqlite import DATABASE, EXPECTED, fixed_id, store_id, view
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.migrations import LATEST_VERSION, MIGRATIONS, Migration, NewerSchemaError, migrate
 from adapters.sqlite.orders import SqliteOrderRepository
+from adapters.sqlite.window_query import window_select
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from builders import NOW, make_order
 from domain.model.history import HistoryFilter
+from domain.model.window import OrderWindow
 
 
 @pytest.fixture
@@ -222,3 +224,23 @@ async def test_a_failing_step_leaves_the_file_at_the_version_before_it_with_its_
         assert await view(database) == expected_view()
     finally:
         await database.close()
+
+
+async def test_a_file_made_before_the_time_index_serves_windows_across_workflows_once_migrated(
+    unversioned: Path,
+) -> None:
+    pages: dict[str, dict[str, list[str]]] = expected_view()["pages"]  # type: ignore[assignment]
+    visible = {order_id for page in pages.values() for order_id in page["ids"]}
+    sql, parameters = window_select(OrderWindow(), NOW, 100, None)
+
+    database = await SqliteDatabase.open(str(unversioned))
+    try:
+        found = await SqliteOrderRepository(database).window(OrderWindow(), now=NOW, limit=100)
+    finally:
+        await database.close()
+    with closing(sqlite3.connect(unversioned)) as connection:
+        plan = connection.execute(f"EXPLAIN QUERY PLAN {sql}", parameters).fetchall()
+
+    assert {order.id for order in found} == visible
+    assert found == sorted(found, key=lambda order: order.sort_key, reverse=True)
+    assert any("orders_by_time" in str(row) for row in plan)

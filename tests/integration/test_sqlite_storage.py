@@ -14,6 +14,7 @@ from adapters.sqlite.revisions import SqliteRevisions
 from adapters.sqlite.workflows import SqliteWorkflowRepository
 from conformance.archive_contract import StorageArchiveContract
 from conformance.feed_contract import FeedContract
+from conformance.order_window_contract import OrderWindowContract
 from conformance.revisions_contract import RevisionsContract
 from conformance.storage_contract import (
     OrderRepositoryContract,
@@ -129,6 +130,10 @@ class TestSqliteWorkflowRepository(WorkflowRepositoryContract):
 
 
 class TestSqliteOrderRepository(OrderRepositoryContract):
+    pass
+
+
+class TestSqliteOrderWindow(OrderWindowContract):
     pass
 
 

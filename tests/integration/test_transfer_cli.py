@@ -85,7 +85,8 @@ def populate(base_url: str) -> list[str]:
 
 
 def read_everything(base_url: str, order_ids: list[str]) -> dict[str, Any]:
-    """What a consumer can read: the list, each workflow, every history page, each order, latest."""
+    """What a consumer can read: the list, each workflow, every history page, each order, latest,
+    and the window of every workflow's orders with its summary."""
     with httpx.Client(base_url=base_url, timeout=30.0) as http:
 
         def get(path: str, **params: Any) -> Any:
@@ -93,7 +94,12 @@ def read_everything(base_url: str, order_ids: list[str]) -> dict[str, Any]:
             assert answer.status_code == 200, f"{path}: {answer.status_code} {answer.text}"
             return json.loads(answer.text, parse_float=Decimal)
 
-        seen: dict[str, Any] = {"list": get("/v1/workflows"), "latest": get("/v1/orders/latest")}
+        seen: dict[str, Any] = {
+            "list": get("/v1/workflows"),
+            "latest": get("/v1/orders/latest"),
+            "window": get("/v1/orders", limit=100),
+            "summary": get("/v1/orders/summary"),
+        }
         for listed in seen["list"]["workflows"]:
             workflow_id = listed["id"]
             seen[f"workflow {workflow_id}"] = get(f"/v1/workflows/{workflow_id}")

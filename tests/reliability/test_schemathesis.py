@@ -37,7 +37,10 @@ BEYOND_THE_SCHEMA = {
         "is older than 7 days: the order would be expired",
     },
     "cursor": {"not a cursor issued for this workflow and these filters"},  # signed by the service
-    "since": {"must not be after until"},  # a relation between two parameters
+    "since": {"must not be after until", "not with day"},  # relations between parameters
+    "until": {"not with day"},
+    "tz": {"only goes with day", "must be an IANA time zone name, e.g. Europe/Paris"},  # the zone database
+    "day": {"must be a calendar day, YYYY-MM-DD", "must be from 0001-01-02 to 9999-12-30"},  # 2026-02-30
 }
 """Field -> messages of the 400s that schema-valid requests may get: rules a schema cannot state."""
 SIGNIFICANT_DIGITS = "has more than 38 significant digits"

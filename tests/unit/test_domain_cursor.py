@@ -12,7 +12,7 @@ import builders
 from builders import NOW, ORDER_ID, OTHER_WORKFLOW_ID, WORKFLOW_ID
 from domain.model.enums import OrderDirection
 from domain.model.errors import InvalidCursorError, InvalidInputError
-from domain.model.history import CursorCodec, HistoryFilter, Position
+from domain.model.history import CursorCodec, HistoryFilter, Position, history_scope
 
 KEY = b"k" * 32
 PLACED_AT = NOW
@@ -37,7 +37,7 @@ make_order = partial(builders.make_order, order_id=ORDER_ID)
 
 def token_for(payload: bytes, codec: CursorCodec, history_filter: HistoryFilter) -> str:
     """A token carrying a valid MAC over an arbitrary payload, as only the key holder could make."""
-    mac = codec._mac(WORKFLOW_ID, history_filter, payload)
+    mac = codec._mac(history_scope(WORKFLOW_ID, history_filter), payload)
     return f"{b64(payload)}.{b64(mac)}"
 
 

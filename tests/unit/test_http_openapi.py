@@ -21,6 +21,8 @@ CONTRACT_OPERATIONS = {
     ("/v1/workflows/{workflow_id}/orders", "get"): {"200", "400", "404"},
     ("/v1/orders/{order_id}", "get"): {"200", "400", "404"},
     ("/v1/orders/latest", "get"): {"200", "400"},
+    ("/v1/orders", "get"): {"200", "400"},
+    ("/v1/orders/summary", "get"): {"200", "400"},
     ("/v1/orders/stream", "get"): {"200", "400", "410"},
     ("/health/live", "get"): {"200"},
     ("/health/ready", "get"): {"200", "503"},

@@ -106,4 +106,7 @@ def test_every_query_parameter_the_app_declares_has_a_check(tmp_path):
     by_handler = QueryCheck.read_routes(app.routes)  # raises TypeError for a type it cannot check
 
     declared = {name for route_query in by_handler.values() for name in route_query.checks}
-    assert declared == {"enable", "limit", "cursor", "since", "until", "direction", "last_event_id", "workflow_id"}
+    assert declared == {
+        *("enable", "limit", "cursor", "since", "until", "direction", "last_event_id", "workflow_id"),
+        *("day", "tz", "order_code"),
+    }

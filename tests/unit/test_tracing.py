@@ -124,6 +124,7 @@ def test_each_storage_call_is_one_child_span_naming_the_engine_the_operation_and
     client.get(f"/v1/orders/{order['id']}")
     client.get(f"{workflow}/orders")
     client.get("/v1/orders/latest")
+    client.get("/v1/orders/summary")
     client.delete(workflow)
     client.get("/v1/workflows/0b7c5bb0-7b0c-4bd4-9b50-4a7e2bd25e2e/orders")  # an empty page: does it exist?
 

@@ -16,6 +16,7 @@ from workflow_orders_client import (
     Unauthorized,
     WorkflowDetail,
     WorkflowOrderDetail,
+    digest_of,
 )
 
 PRICE_23_DIGITS = Decimal("123456.12345678901234567")
@@ -175,3 +176,40 @@ def test_a_taken_workflow_name_is_a_conflict(api: Driver) -> None:
 def test_an_unknown_order_is_not_found(api: Driver) -> None:
     with pytest.raises(NotFound):
         api("get_order", str(uuid.uuid4()))
+
+
+def test_a_window_across_workflows_is_listed_walked_and_summed_up_with_its_digest(api: Driver) -> None:
+    first, second = api("create_workflow", workflow_request()), api("create_workflow", workflow_request())
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    recorded = [
+        api("record_order", workflow.id, **order_fields(placed_at=start + timedelta(minutes=n), order_direction=d))
+        for n, (workflow, d) in enumerate([(first, "BUY"), (second, "SELL"), (first, "BUY"), (second, "BUY")])
+    ]
+    mine = [first.id, second.id]
+    newest_first = [r.order.id for r in reversed(recorded)]
+
+    page = api("list_orders", workflow_id=mine, since=start, limit=3)
+    walked = api.collect("iter_orders", workflow_id=mine, since=start, until=start + timedelta(hours=1), limit=1)
+    sells = api.collect("iter_orders", workflow_id=mine, day=start.date(), tz="UTC", direction="SELL")
+    summary = api("order_summary", workflow_id=mine, since=start)
+
+    assert [order.id for order in page.orders] == newest_first[:3]
+    assert page.next_cursor is not None
+    assert [order.id for order in walked] == newest_first
+    assert [order.id for order in sells] == [recorded[1].order.id]
+    assert summary.count == 4
+    assert summary.digest == digest_of(order.id for order in walked)
+    first_buys = next(g for g in summary.groups if (g.workflow_id, g.order_direction) == (first.id, "BUY"))
+    assert (first_buys.count, first_buys.volume) == (2, 2 * recorded[0].order.order_price * Decimal(10))
+    assert (first_buys.first_placed_at, first_buys.last_placed_at) == (start, start + timedelta(minutes=2))
+
+
+def test_a_window_with_both_day_and_since_is_invalid_input(api: Driver) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        api("list_orders", day="2026-03-29", since=datetime.now(UTC))
+    assert [error.field for error in raised.value.problem.errors or []] == ["since"]
+
+
+def test_digest_of_is_the_sha_256_of_the_sorted_ids_one_per_line() -> None:
+    assert digest_of(["b", "a"]) == "911169ddaaf146aff539f58c26c489af3b892dff0fe283c1c264c65ae5aa59a2"
+    assert digest_of([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -281,3 +281,67 @@ async def test_reversed_history_bounds_are_invalid_input(dashboard: AsyncWorkflo
     with pytest.raises(InvalidInput) as raised:
         await dashboard.history_page(HISTORY_ID, since=since, until=until)
     assert [error.field for error in raised.value.errors] == ["since"]
+
+
+@pytest.fixture
+def window_interaction(pact: Pact) -> None:
+    detail = {
+        **LIST_ITEM,
+        "workflow_name": match.type("Dashboard breakout"),
+        "order_type": match.regex("LIMIT", regex=r"^(LIMIT|OPEN_STOP)$"),
+        "asset_type": match.type("CfdOnIndex"),
+        "trigger_close": match.number(18251.5),
+        "execution_context": match.type("breakout h1"),
+        "expires_at": instant(),
+    }
+    (
+        _getting(pact, "a request for the first page of a window across workflows", "/v1/orders")
+        .with_query_parameter("workflow_id", HISTORY_ID)
+        .with_query_parameter("limit", "2")
+        .given(WITH_ORDERS, {**HISTORY_WORKFLOW, "order_count": 3})
+        .will_respond_with(200)
+        .with_header("Content-Type", json_answer())
+        .with_body({"orders": match.each_like(detail, min=2), "limit": 2, "next_cursor": match.type(CURSOR_EXAMPLE)})
+    )
+
+
+@pytest.mark.usefixtures("window_interaction")
+async def test_a_window_of_one_workflows_orders_is_read(dashboard: AsyncWorkflowOrdersClient) -> None:
+    page = await dashboard.list_orders(workflow_id=[HISTORY_ID], limit=2)
+    assert {order.workflow_id for order in page.orders} == {HISTORY_ID}
+    assert page.next_cursor is not None
+
+
+@pytest.fixture
+def summary_interaction(pact: Pact) -> None:
+    group = {
+        "workflow_id": uuid(HISTORY_ID),
+        "order_direction": match.regex("BUY", regex=r"^(BUY|SELL)$"),
+        "workflow_name": match.type("Dashboard breakout"),
+        "count": match.int(2),
+        "volume": match.number(157005),
+        "first_placed_at": instant(),
+        "last_placed_at": instant(),
+    }
+    (
+        _getting(pact, "a request for the summary of a window", "/v1/orders/summary", workflow_id=HISTORY_ID)
+        .given(WITH_ORDERS, {**HISTORY_WORKFLOW, "order_count": 3})
+        .will_respond_with(200)
+        .with_header("Content-Type", json_answer())
+        .with_body(
+            {
+                "since": None,
+                "until": None,
+                "count": 3,
+                "digest": match.regex("0" * 64, regex=r"^[0-9a-f]{64}$"),
+                "groups": match.each_like(group, min=1),
+            }
+        )
+    )
+
+
+@pytest.mark.usefixtures("summary_interaction")
+async def test_the_summary_of_a_window_is_read(dashboard: AsyncWorkflowOrdersClient) -> None:
+    summary = await dashboard.order_summary(workflow_id=[HISTORY_ID])
+    assert summary.count == 3
+    assert summary.groups[0].volume == Decimal(157005)

@@ -7,7 +7,8 @@ Wiring: open ONE client for the life of the process, e.g.
         names = TableNames.for_prefix(prefix)
         workflows = DynamoDbWorkflowRepository(client, names.workflows)
         orders = DynamoDbOrderRepository(client, orders_table=names.orders,
-                                         order_ids_table=names.order_ids, workflows_table=names.workflows)
+                                         order_ids_table=names.order_ids, workflows_table=names.workflows,
+                                         by_time_table=names.by_time)
         health = DynamoDbStorageHealth(client, names)
 
 `await create_tables(client, prefix)` creates the tables (the `create-tables` CLI command).

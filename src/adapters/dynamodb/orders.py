@@ -19,6 +19,7 @@ from adapters.dynamodb.mapping import (
     s,
 )
 from adapters.dynamodb.scans import scanned_items
+from adapters.dynamodb.time_index import TimeIndexReader, by_time_put
 from adapters.dynamodb.transactions import CONFLICT_ATTEMPTS, failed, old_item, transact
 from adapters.dynamodb.workflow_mapping import workflow_pk
 from adapters.spec_json import dry_run_member
@@ -32,6 +33,7 @@ from domain.model.errors import (
 from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
 from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
+from domain.model.window import OrderWindow
 from ports.orders import OrderRepository
 
 if TYPE_CHECKING:
@@ -45,10 +47,10 @@ WRITER = "writer"
 
 
 class DynamoDbOrderRepository(OrderRepository):
-    """OrderRepository on four tables (see adapters.dynamodb.tables).
+    """OrderRepository on five tables (see adapters.dynamodb.tables).
 
-    add: one TransactWriteItems of [workflow Update, order Put, id-guard Put, feed Put]. The workflow step
-    counts the order in `recorded` and takes it as the workflow's `latest` only if it sorts after
+    add: one TransactWriteItems of [workflow Update, order Put, id-guard Put, time-index Put, feed Put].
+    The workflow step counts the order in `recorded` and takes it as the workflow's `latest` only if it sorts after
     the current one; when that condition is what failed (a late, older order), the transaction is
     sent again with an Update that only counts, so the older order is still written. `latest_sk` only ever
     grows, so that second attempt needs no condition on it. The reason a workflow condition failed
@@ -58,6 +60,7 @@ class DynamoDbOrderRepository(OrderRepository):
     page/count: Query on one workflow's partition, newest first; the visibility lower bound and
     since/until are a key condition on the sort key, direction and `ttl > now` are filters.
     latest: a paginated Scan of the workflows table, projecting each workflow's `latest` copy.
+    window: Queries on the time index, one day partition after the other, newest first.
     """
 
     def __init__(
@@ -67,11 +70,14 @@ class DynamoDbOrderRepository(OrderRepository):
         orders_table: str,
         order_ids_table: str,
         workflows_table: str,
+        by_time_table: str,
         feed: FeedWriter | None = None,
     ) -> None:
         """Without `feed`, no feed entries are written (tools that never serve streams)."""
         self._client = client
         self._orders, self._ids, self._workflows = orders_table, order_ids_table, workflows_table
+        self._by_time = by_time_table
+        self._time_index = TimeIndexReader(client, by_time_table)
         self._feed = feed
 
     async def add(self, order: WorkflowOrder) -> None:
@@ -140,8 +146,9 @@ class DynamoDbOrderRepository(OrderRepository):
         return {"Update": step}  # type: ignore[typeddict-item]
 
     def order_puts(self, order: WorkflowOrder, item: dict[str, Any]) -> list[TransactWriteItemTypeDef]:
-        """The transaction's two writes of the order: in its workflow's partition, and by id (the
-        write-once guard; on failure, the stored order comes back with the reasons)."""
+        """The transaction's three writes of the order: in its workflow's partition, by id (the
+        write-once guard; on failure, the stored order comes back with the reasons), and in the
+        time index's day partition (adapters.dynamodb.time_index)."""
         sort_key = order_sort_key(order.placed_at, order.id)
         return [
             {"Put": {"TableName": self._orders, "Item": {**item, "sort_key": s(sort_key)},
@@ -151,6 +158,7 @@ class DynamoDbOrderRepository(OrderRepository):
                      "ConditionExpression": "attribute_not_exists(#id)",
                      "ExpressionAttributeNames": names("id"),
                      "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+            by_time_put(self._by_time, order, item),
         ]  # fmt: skip
 
     async def written_by(self, order_id: Id, write_token: str, stored: dict[str, Any] | None) -> bool:
@@ -237,6 +245,13 @@ class DynamoDbOrderRepository(OrderRepository):
             item_to_order(item["latest"]["M"]) async for item in scanned_items(self._client, request, "latest orders")
         ]
         return sorted(newest, key=lambda order: order.sort_key, reverse=True)
+
+    async def window(
+        self, window: OrderWindow, *, now: int, limit: int, after: Position | None = None
+    ) -> list[WorkflowOrder]:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        return await self._time_index.window(window, now=now, limit=limit, after=after)
 
 
 def _stamped_as(order: WorkflowOrder) -> tuple[str, dict[str, str], dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Table names, key schemas, and the idempotent creation of the service's four tables.
+"""Table names, key schemas, and the idempotent creation of the service's five tables.
 
 - `{prefix}workflows`: pk (S). Workflow items `WORKFLOW#<id>` (spec, timestamps, a copy of the
   newest order as `latest` + its sort key `latest_sk`, `deleted` on tombstones) and name guards
@@ -9,6 +9,8 @@
   makes an id unique across workflows, and a strongly consistent GetItem by id.
 - `{prefix}order_feed`: bucket (S) + key (S): every new order once more, in the order it was
   recorded, for the live stream (adapters.dynamodb.feed).
+- `{prefix}orders_by_time`: day (S) + sort_key (S): every order once more, partitioned by the UTC
+  day of placed_at, for windows across workflows (adapters.dynamodb.time_index).
 
 Every table: on-demand billing, point-in-time recovery (35 days of restorable history), deletion
 protection, DynamoDB TTL on `ttl` (orders: placed_at + 7 days; tombstones: their latest order's
@@ -35,37 +37,43 @@ PITR_ATTEMPTS = 30
 
 @dataclass(frozen=True, slots=True)
 class TableNames:
-    """The physical names of the four tables under one prefix (e.g. "prod-")."""
+    """The physical names of the five tables under one prefix (e.g. "prod-")."""
 
     workflows: str
     orders: str
     order_ids: str
     feed: str
+    by_time: str
 
     @classmethod
     def for_prefix(cls, prefix: str) -> TableNames:
         return cls(
-            f"{prefix}workflows", f"{prefix}workflow_orders", f"{prefix}workflow_order_ids", f"{prefix}order_feed"
+            f"{prefix}workflows",
+            f"{prefix}workflow_orders",
+            f"{prefix}workflow_order_ids",
+            f"{prefix}order_feed",
+            f"{prefix}orders_by_time",
         )
 
-    def all(self) -> tuple[str, str, str, str]:
-        return (self.workflows, self.orders, self.order_ids, self.feed)
+    def all(self) -> tuple[str, str, str, str, str]:
+        return (self.workflows, self.orders, self.order_ids, self.feed, self.by_time)
 
     def by_operation(self) -> dict[str, tuple[str, ...]]:
         """The tables each storage port call (adapters.storage_calls) reads or writes, its main one
         first: what its trace span names."""
-        workflows, orders, order_ids, feed = self.all()
+        workflows, orders, order_ids, feed, by_time = self.all()
         return {
             "workflows.add": (workflows,),
             "workflows.get": (workflows,),
             "workflows.replace": (workflows,),
             "workflows.delete": (workflows,),
             "workflows.list": (workflows,),
-            "orders.add": (orders, order_ids, feed, workflows),
+            "orders.add": (orders, order_ids, by_time, feed, workflows),
             "orders.get": (order_ids,),
             "orders.page": (orders,),
             "orders.latest": (workflows,),
-            "health.check": (workflows, orders, order_ids, feed),
+            "orders.window": (by_time,),
+            "health.check": (workflows, orders, order_ids, feed, by_time),
             "revisions.of_workflow": (workflows, orders),
             "feed.store_id": (feed,),
             "feed.end": (),
@@ -80,6 +88,7 @@ def key_schemas(names: TableNames) -> dict[str, list[tuple[str, str]]]:
         names.orders: [("workflow_id", "HASH"), ("sort_key", "RANGE")],
         names.order_ids: [("id", "HASH")],
         names.feed: [("bucket", "HASH"), ("key", "RANGE")],
+        names.by_time: [("day", "HASH"), ("sort_key", "RANGE")],
     }
 
 
@@ -115,7 +124,7 @@ class TableSafety:
 
 
 async def create_tables(client: DynamoDBClient, prefix: str, *, repair: bool = False) -> list[TableSafety]:
-    """Create whatever is missing of the four tables and wait until each is ACTIVE.
+    """Create whatever is missing of the five tables and wait until each is ACTIVE.
 
     A new table gets point-in-time recovery, deletion protection and TTL on `ttl`. An existing
     table is left as it is and its protections are reported, unless `repair` turns on the ones

@@ -11,7 +11,7 @@ import re
 import types
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Union, get_args, get_origin
 from urllib.parse import parse_qsl
 
@@ -36,6 +36,8 @@ class RouteQuery:
     """The query parameters one route handler declares, each with the check of its value."""
 
     checks: dict[str, Check]
+    most: dict[str, int] = field(default_factory=dict)
+    """How many times each repeatable parameter may be given; any other, at most once."""
 
     def problems(self, query: str) -> list[FieldError]:
         pairs = parse_qsl(query, keep_blank_values=True)
@@ -44,13 +46,21 @@ class RouteQuery:
         allowed = ", ".join(sorted(self.checks)) or "none"
         not_declared = f"is not a parameter of this endpoint (allowed: {allowed})"
         found = [FieldError(_shortened(name), not_declared) for name in unknown]
-        found += [FieldError(name, "must be given at most once") for name, count in counts.items() if count > 1]
+        found += [
+            FieldError(name, _repeat_message(self.most.get(name, 1)))
+            for name, count in counts.items()
+            if count > self.most.get(name, 1)
+        ]
         for name, value in pairs:
             check = self.checks.get(name)
-            message = None if check is None or counts[name] > 1 else check(value)
+            message = None if check is None or counts[name] > self.most.get(name, 1) else check(value)
             if message is not None:
                 found.append(FieldError(name, message))
         return found
+
+
+def _repeat_message(most: int) -> str:
+    return "must be given at most once" if most == 1 else f"must be given at most {most} times"
 
 
 def _shortened(name: str) -> str:
@@ -76,11 +86,14 @@ class QueryCheck:
             if isinstance(route, HTTPRoute):
                 for handler, kwargs_model in route.route_handler_map.values():
                     declared = handler.parsed_fn_signature.parameters
+                    params = kwargs_model.expected_query_params
                     by_handler[id(handler)] = RouteQuery(
+                        {param.field_alias: value_check(declared[param.field_name]) for param in params},
                         {
-                            param.field_alias: value_check(declared[param.field_name])
-                            for param in kwargs_model.expected_query_params
-                        }
+                            param.field_alias: most
+                            for param in params
+                            if (most := repeat_bound(declared[param.field_name])) is not None
+                        },
                     )
         return by_handler
 
@@ -96,10 +109,24 @@ class QueryCheck:
             raise InvalidInputError(found)
 
 
+def repeat_bound(field: FieldDefinition) -> int | None:
+    """How many times a repeatable (list) parameter may be given: its declared max_items, which it
+    must state; None for a parameter given once."""
+    if get_origin(_without_none(field.annotation)) is not list:
+        return None
+    most = _declared(field).max_items
+    if most is None:
+        raise TypeError(f"query parameter {field.name!r}: a repeatable parameter needs max_items")
+    return most
+
+
 def value_check(field: FieldDefinition) -> Check:
-    """The check of one declared query parameter: its type, then the bounds its Parameter states."""
+    """The check of one declared query parameter (of each of its values when it is repeatable): its
+    type, then the bounds its Parameter states."""
     kind = _without_none(field.annotation)
-    declared = field.kwarg_definition if isinstance(field.kwarg_definition, ParameterKwarg) else ParameterKwarg()
+    if get_origin(kind) is list:
+        (kind,) = get_args(kind)
+    declared = _declared(field)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return _one_of([str(member.value) for member in kind])
     if get_origin(kind) is Literal:
@@ -109,6 +136,10 @@ def value_check(field: FieldDefinition) -> Check:
     if kind is str:
         return _text(field.name, declared)
     raise TypeError(f"query parameter {field.name!r}: no check for {kind!r}")
+
+
+def _declared(field: FieldDefinition) -> ParameterKwarg:
+    return field.kwarg_definition if isinstance(field.kwarg_definition, ParameterKwarg) else ParameterKwarg()
 
 
 def _without_none(annotation: Any) -> Any:

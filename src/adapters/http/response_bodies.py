@@ -14,6 +14,7 @@ from adapters.http.options import MethodListingController
 from adapters.http.order_schemas import LatestOrderItem, WorkflowOrderDetail, WorkflowOrderListItem
 from adapters.http.structs import ResponseBody
 from adapters.http.timestamps import to_datetime
+from adapters.http.window_schemas import OrderSummaryGroup, OrderSummaryResponse
 from adapters.http.workflow_schemas import (
     CloseBody,
     ConditionBody,
@@ -25,6 +26,8 @@ from adapters.http.workflow_schemas import (
 )
 from adapters.order_fields import field_name
 from domain.model.order import WorkflowOrder
+from domain.model.window import OrderWindow
+from domain.model.window_summary import WindowSummary
 from domain.model.workflow import Condition, Workflow
 from domain.use_cases.workflows import ListedWorkflow, WorkflowDetails
 
@@ -129,6 +132,26 @@ class ResponseBodies:
             return body_type(*row)
 
         return build
+
+    def window_summary(self, window: OrderWindow, summary: WindowSummary) -> OrderSummaryResponse:
+        return OrderSummaryResponse(
+            since=None if window.since is None else self._instant(window.since),
+            until=None if window.until is None else self._instant(window.until),
+            count=summary.count,
+            digest=summary.digest,
+            groups=[
+                OrderSummaryGroup(
+                    workflow_id=group.workflow_id,
+                    order_direction=group.order_direction,
+                    workflow_name=group.workflow_name,
+                    count=group.count,
+                    volume=group.volume,
+                    first_placed_at=self._instant(group.first_placed_at),
+                    last_placed_at=self._instant(group.last_placed_at),
+                )
+                for group in summary.groups
+            ],
+        )
 
 
 class ApiController(MethodListingController):

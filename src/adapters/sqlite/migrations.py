@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from adapters.sqlite.schema import VERSION_1
+from adapters.sqlite.schema import ORDERS_BY_TIME, VERSION_1
 from adapters.sqlite.transactions import in_transaction
 from domain.model.errors import StorageUnavailableError
 
@@ -39,6 +39,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "each order's dry_run, captured from its workflow when recorded (1.4.0)",
         ("ALTER TABLE orders ADD COLUMN dry_run INTEGER NULL CHECK (dry_run IN (0, 1))",),
     ),
+    Migration("orders of every workflow by time, for windows across workflows", ORDERS_BY_TIME),
 )
 """Step N takes a file from version N - 1 to version N."""
 

@@ -5,11 +5,13 @@ import sqlite3
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.feed import FeedSignal
 from adapters.sqlite.mapping import ORDER_COLUMNS, order_from_row, order_to_row
+from adapters.sqlite.window_query import window_select
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StaleWorkflowError, WorkflowNotFoundError
 from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
 from domain.model.ids import Id
 from domain.model.order import WorkflowOrder, oldest_visible_placed_at
+from domain.model.window import OrderWindow
 from ports.orders import OrderRepository
 
 _COLUMNS = ", ".join(ORDER_COLUMNS)
@@ -170,6 +172,18 @@ class SqliteOrderRepository(OrderRepository):
             return LatestPage([order_from_row(row) for row in rows], counted)
 
         return await self._database.read_snapshot(select)
+
+    async def window(
+        self, window: OrderWindow, *, now: int, limit: int, after: Position | None = None
+    ) -> list[WorkflowOrder]:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        sql, parameters = window_select(window, now, limit, after)
+
+        def select(connection: sqlite3.Connection) -> list[WorkflowOrder]:
+            return [order_from_row(row) for row in connection.execute(sql, parameters).fetchall()]
+
+        return await self._database.read(select)
 
 
 def _placed_at_range(history_filter: HistoryFilter, now: int) -> tuple[int, int]:

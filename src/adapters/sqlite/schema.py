@@ -109,6 +109,14 @@ VERSION_1: tuple[str, ...] = (
 """Statements run in order in one write transaction; each is a no-op when already applied, so a file
 made before versioning is stamped at version 1 unchanged (or only given its store id)."""
 
+ORDERS_BY_TIME: tuple[str, ...] = (
+    # Windows across workflows (GET /v1/orders and its summary) are range reads on this, newest first.
+    """
+    CREATE INDEX IF NOT EXISTS orders_by_time ON orders (placed_at DESC, id DESC)
+    """,
+)
+"""Version 2: one index; building it reads every order once, on the first start of this release."""
+
 
 def renew_store_id(connection: sqlite3.Connection) -> None:
     """Give the database a new store id: what a copy whose feed may fall behind its original
@@ -127,6 +135,7 @@ TABLES_BY_OPERATION: dict[str, tuple[str, ...]] = {
     "orders.get": ("orders",),
     "orders.page": ("orders",),
     "orders.latest": ("latest_orders", "orders"),
+    "orders.window": ("orders",),
     "health.check": ("workflows",),
     "revisions.of_workflow": ("workflows", "recorded_orders", "orders"),
     "feed.store_id": ("store",),

@@ -76,6 +76,23 @@ class InvalidCursorError(InvalidInputError):
         super().__init__([FieldError("cursor", "not a cursor issued for this workflow and these filters")])
 
 
+class WindowTooLargeError(InvalidInputError):
+    """A summary was asked of a window holding more orders than one summary covers."""
+
+    title = "Window too large"
+
+    def __init__(self, most: int) -> None:
+        super().__init__(
+            [
+                FieldError(
+                    "window",
+                    f"holds more than {most} orders: narrow it (a shorter since/until or day, or "
+                    "workflow_id, order_code or direction filters) and add up the parts",
+                )
+            ]
+        )
+
+
 class InvalidEventIdError(InvalidInputError):
     title = "Invalid event id"
 

@@ -75,22 +75,29 @@ class CursorCodec:
     def __init__(self, key: bytes) -> None:
         self._key = key
 
-    def _mac(self, workflow_id: Id, history_filter: HistoryFilter, payload: bytes) -> bytes:
-        bound = json.dumps([workflow_id, history_filter.since, history_filter.until, history_filter.direction]).encode()
-        return hmac.new(self._key, bound + b"|" + payload, hashlib.sha256).digest()[:16]
+    def _mac(self, scope: str, payload: bytes) -> bytes:
+        return hmac.new(self._key, scope.encode() + b"|" + payload, hashlib.sha256).digest()[:16]
 
     def encode(self, workflow_id: Id, history_filter: HistoryFilter, position: Position) -> str:
-        payload = json.dumps([position.placed_at, position.order_id], separators=(",", ":")).encode()
-        mac = self._mac(workflow_id, history_filter, payload)
-        return f"{b64(payload)}.{b64(mac)}"
+        return self.encode_in(history_scope(workflow_id, history_filter), position)
 
     def decode(self, token: str, workflow_id: Id, history_filter: HistoryFilter) -> Position:
+        return self.decode_in(token, history_scope(workflow_id, history_filter))
+
+    def encode_in(self, scope: str, position: Position) -> str:
+        """A token for `position`, valid only when presented again with the same `scope` (a canonical
+        text of the query, e.g. OrderWindow.scope())."""
+        payload = json.dumps([position.placed_at, position.order_id], separators=(",", ":")).encode()
+        return f"{b64(payload)}.{b64(self._mac(scope, payload))}"
+
+    def decode_in(self, token: str, scope: str) -> Position:
+        """The position of a token that encode_in gave for this `scope`; InvalidCursorError otherwise."""
         try:
             payload_text, mac_text = token.split(".")
             payload, mac = unb64(payload_text), unb64(mac_text)
         except ValueError as error:
             raise InvalidCursorError() from error
-        if not hmac.compare_digest(mac, self._mac(workflow_id, history_filter, payload)):
+        if not hmac.compare_digest(mac, self._mac(scope, payload)):
             raise InvalidCursorError()
         try:
             placed_at, order_id = json.loads(payload)
@@ -100,3 +107,8 @@ class CursorCodec:
         if not (type(placed_at) is int and 0 <= placed_at <= LATEST_POSSIBLE_PLACED_AT and order_id is not None):
             raise InvalidCursorError()
         return Position(placed_at, order_id)
+
+
+def history_scope(workflow_id: Id, history_filter: HistoryFilter) -> str:
+    """What a history cursor is bound to: the workflow and the filters."""
+    return json.dumps([workflow_id, history_filter.since, history_filter.until, history_filter.direction])

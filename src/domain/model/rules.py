@@ -10,7 +10,7 @@ MAX_SIGNIFICANT_DIGITS = 38
 SMALLEST_MAGNITUDE = Decimal("1E-130")
 LARGEST_MAGNITUDE = Decimal("9.99E+125")
 _WIDE = Context(prec=200)
-_WRITTEN_OUT_DIGITS = 40
+WRITTEN_OUT_DIGITS = 40
 
 NAME_MAX = 200
 """Longest workflow name, in characters (orders carry their workflow's name too)."""
@@ -35,7 +35,7 @@ def canonical_decimal(value: Decimal) -> Decimal:
         return Decimal(0)
     with localcontext(_WIDE):
         reduced = value.normalize()
-        if reduced.as_tuple().exponent > 0 and reduced.adjusted() < _WRITTEN_OUT_DIGITS:  # type: ignore[operator]
+        if reduced.as_tuple().exponent > 0 and reduced.adjusted() < WRITTEN_OUT_DIGITS:  # type: ignore[operator]
             return reduced.quantize(Decimal(1))
     return reduced
 

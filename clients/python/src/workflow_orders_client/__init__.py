@@ -2,6 +2,7 @@
 
 from workflow_orders_client._version import __version__
 from workflow_orders_client.async_client import AsyncWorkflowOrdersClient
+from workflow_orders_client.digest import digest_of
 from workflow_orders_client.errors import (
     ApiError,
     Conflict,
@@ -23,6 +24,9 @@ from workflow_orders_client.models import (
     LatestOrderItem,
     LatestOrdersResponse,
     OrderSummary,
+    OrderSummaryGroup,
+    OrderSummaryResponse,
+    OrderWindowResponse,
     Problem,
     ProblemField,
     RecordedOrder,
@@ -55,6 +59,9 @@ __all__ = [
     "LatestOrdersResponse",
     "NotFound",
     "OrderSummary",
+    "OrderSummaryGroup",
+    "OrderSummaryResponse",
+    "OrderWindowResponse",
     "Problem",
     "ProblemField",
     "RateLimited",
@@ -77,4 +84,5 @@ __all__ = [
     "WorkflowOrdersError",
     "WorkflowRequest",
     "__version__",
+    "digest_of",
 ]

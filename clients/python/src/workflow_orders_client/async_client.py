@@ -77,13 +77,27 @@ class AsyncWorkflowOrdersClient(ClientShell[httpx.AsyncClient, httpx.AsyncBaseTr
     async def iter_history(
         self, workflow_id: str, **filters: Unpack[calls.HistoryFilters]
     ) -> AsyncIterator[models.WorkflowOrderListItem]:
-        walk = calls.HistoryWalk(workflow_id, filters)
+        walk = calls.history_walk(workflow_id, filters)
         while (call := walk.next_call()) is not None:
             for order in walk.take(await self._run(call)):
                 yield order
 
     async def latest_orders(self, **query: Unpack[calls.LatestQuery]) -> models.LatestOrdersResponse:
         return await self._run(calls.latest_orders(query))
+
+    async def list_orders(self, **query: Unpack[calls.WindowQuery]) -> models.OrderWindowResponse:
+        return await self._run(calls.list_orders(query))
+
+    async def iter_orders(
+        self, **filters: Unpack[calls.WindowWalkFilters]
+    ) -> AsyncIterator[models.WorkflowOrderDetail]:
+        walk = calls.window_walk(filters)
+        while (call := walk.next_call()) is not None:
+            for order in walk.take(await self._run(call)):
+                yield order
+
+    async def order_summary(self, **window: Unpack[calls.WindowFilters]) -> models.OrderSummaryResponse:
+        return await self._run(calls.order_summary(window))
 
     async def stream_orders(
         self,

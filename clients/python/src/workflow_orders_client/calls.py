@@ -7,11 +7,11 @@ writes are not retryable (see the README).
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, NotRequired, TypedDict, TypeVar
+from typing import Any, Generic, NotRequired, Protocol, TypedDict, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -67,6 +67,29 @@ class HistoryQuery(HistoryFilters, total=False):
     cursor: str | None
 
 
+class WindowFilters(TypedDict, total=False):
+    """A window across workflows: since/until, or day (with tz); filters combine, and the values of
+    workflow_id and order_code (at most 50 each) are alternatives."""
+
+    since: datetime | None
+    until: datetime | None
+    day: date | str | None
+    tz: str | None
+    workflow_id: Sequence[str] | None
+    order_code: Sequence[str] | None
+    direction: OrderDirection | None
+
+
+class WindowWalkFilters(WindowFilters, total=False):
+    """A window walk's filters and its page size; every page of one walk uses the same ones."""
+
+    limit: int | None
+
+
+class WindowQuery(WindowWalkFilters, total=False):
+    cursor: str | None
+
+
 class LatestQuery(TypedDict, total=False):
     limit: int | None
     direction: OrderDirection | None
@@ -81,6 +104,8 @@ _WORKFLOWS = _reader(msgspec.json.Decoder(models.WorkflowListResponse))
 _ORDER = _reader(msgspec.json.Decoder(models.WorkflowOrderDetail))
 _HISTORY = _reader(msgspec.json.Decoder(models.WorkflowOrderHistoryResponse))
 _LATEST = _reader(msgspec.json.Decoder(models.LatestOrdersResponse))
+_WINDOW = _reader(msgspec.json.Decoder(models.OrderWindowResponse))
+_SUMMARY = _reader(msgspec.json.Decoder(models.OrderSummaryResponse))
 
 
 def _recorded(response: httpx.Response) -> models.RecordedOrder:
@@ -97,15 +122,21 @@ def _segment(value: str) -> str:
 
 
 def _params(**values: object) -> tuple[tuple[str, str], ...]:
-    """Query parameters, those given as None left out; booleans as true/false, instants as RFC 3339."""
+    """Query parameters, those given as None left out; booleans as true/false, instants as RFC 3339,
+    days as YYYY-MM-DD; a list or tuple repeats the parameter once per value."""
     params: list[tuple[str, str]] = []
     for name, value in values.items():
+        if isinstance(value, list | tuple):
+            params += [(name, str(each)) for each in value]
+            continue
         if value is None:
             continue
         if isinstance(value, bool):
             text = "true" if value else "false"
         elif isinstance(value, datetime):
             text = wire.instant(value, name)
+        elif isinstance(value, date):
+            text = value.isoformat()
         else:
             text = str(value)
         params.append((name, text))
@@ -157,21 +188,51 @@ def latest_orders(query: LatestQuery) -> Call[models.LatestOrdersResponse]:
     return Call(HttpRequest("GET", "/v1/orders/latest", _params(**query)), _LATEST, retryable=True)
 
 
-class HistoryWalk:
-    """Follows next_cursor from the first page to the last, with the same filters on every page."""
+def list_orders(query: WindowQuery) -> Call[models.OrderWindowResponse]:
+    return Call(HttpRequest("GET", "/v1/orders", _params(**query)), _WINDOW, retryable=True)
 
-    def __init__(self, workflow_id: str, filters: HistoryFilters) -> None:
-        self._workflow_id, self._filters = workflow_id, filters
+
+def order_summary(query: WindowFilters) -> Call[models.OrderSummaryResponse]:
+    return Call(HttpRequest("GET", "/v1/orders/summary", _params(**query)), _SUMMARY, retryable=True)
+
+
+class Page(Protocol):
+    """What a paginated answer has: its orders and the cursor of the next page."""
+
+    @property
+    def orders(self) -> Sequence[Any]: ...
+
+    @property
+    def next_cursor(self) -> str | None: ...
+
+
+PageT = TypeVar("PageT", bound=Page)
+
+
+class CursorWalk(Generic[PageT]):
+    """Follows next_cursor from the first page to the last; `page_call` makes the request of the
+    page at a cursor (None: the first), with the same filters every time."""
+
+    def __init__(self, page_call: Callable[[str | None], Call[PageT]]) -> None:
+        self._page_call = page_call
         self._cursor: str | None = None
         self._finished = False
 
-    def next_call(self) -> Call[models.WorkflowOrderHistoryResponse] | None:
+    def next_call(self) -> Call[PageT] | None:
         """The request of the next page; None once the last page was taken."""
         if self._finished:
             return None
-        return history_page(self._workflow_id, HistoryQuery(**self._filters, cursor=self._cursor))
+        return self._page_call(self._cursor)
 
-    def take(self, page: models.WorkflowOrderHistoryResponse) -> list[models.WorkflowOrderListItem]:
+    def take(self, page: PageT) -> list[Any]:
         self._cursor = page.next_cursor
         self._finished = page.next_cursor is None
-        return page.orders
+        return list(page.orders)
+
+
+def history_walk(workflow_id: str, filters: HistoryFilters) -> CursorWalk[models.WorkflowOrderHistoryResponse]:
+    return CursorWalk(lambda cursor: history_page(workflow_id, HistoryQuery(**filters, cursor=cursor)))
+
+
+def window_walk(filters: WindowWalkFilters) -> CursorWalk[models.OrderWindowResponse]:
+    return CursorWalk(lambda cursor: list_orders(WindowQuery(**filters, cursor=cursor)))

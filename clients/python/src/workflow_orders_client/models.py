@@ -189,6 +189,34 @@ class LatestOrdersResponse(Model):
     limit: int
 
 
+class OrderWindowResponse(Model):
+    """A page of the orders of every workflow in a window (GET /v1/orders)."""
+
+    orders: list[WorkflowOrderDetail]
+    limit: int
+    next_cursor: str | None
+
+
+class OrderSummaryGroup(Model):
+    workflow_id: str
+    order_direction: OrderDirection
+    workflow_name: str
+    count: int
+    volume: Decimal
+    first_placed_at: datetime
+    last_placed_at: datetime
+
+
+class OrderSummaryResponse(Model):
+    """A window summed up per workflow and direction, with its count and the digest of its ids."""
+
+    since: datetime | None
+    until: datetime | None
+    count: int
+    digest: str
+    groups: list[OrderSummaryGroup]
+
+
 # Errors
 
 

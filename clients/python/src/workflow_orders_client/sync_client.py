@@ -97,13 +97,31 @@ class WorkflowOrdersClient(ClientShell[httpx.Client, httpx.BaseTransport]):
         self, workflow_id: str, **filters: Unpack[calls.HistoryFilters]
     ) -> Iterator[models.WorkflowOrderListItem]:
         """Every matching order, newest first, page after page until the last (limit is the page size)."""
-        walk = calls.HistoryWalk(workflow_id, filters)
+        walk = calls.history_walk(workflow_id, filters)
         while (call := walk.next_call()) is not None:
             yield from walk.take(self._run(call))
 
     def latest_orders(self, **query: Unpack[calls.LatestQuery]) -> models.LatestOrdersResponse:
         """The newest order of every workflow, newest first."""
         return self._run(calls.latest_orders(query))
+
+    def list_orders(self, **query: Unpack[calls.WindowQuery]) -> models.OrderWindowResponse:
+        """One page of the orders of every workflow in a window, newest first (GET /v1/orders): since
+        and until (aware datetimes), or day (a date) with tz (an IANA name, default UTC); workflow_id
+        and order_code take a list of values; pass the previous page's next_cursor, with the same
+        window, for the next page."""
+        return self._run(calls.list_orders(query))
+
+    def iter_orders(self, **filters: Unpack[calls.WindowWalkFilters]) -> Iterator[models.WorkflowOrderDetail]:
+        """Every order of the window, newest first, page after page until the last (limit is the page size)."""
+        walk = calls.window_walk(filters)
+        while (call := walk.next_call()) is not None:
+            yield from walk.take(self._run(call))
+
+    def order_summary(self, **window: Unpack[calls.WindowFilters]) -> models.OrderSummaryResponse:
+        """The window summed up per workflow and direction, with its count and `digest`; compare it
+        with digest_of(the ids you hold). InvalidInput when the window holds over 10,000 orders."""
+        return self._run(calls.order_summary(window))
 
     def stream_orders(
         self,

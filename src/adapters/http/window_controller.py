@@ -1,0 +1,110 @@
+"""Orders across workflows: a window's orders page by page, and its summary."""
+
+from typing import Annotated
+
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import Parameter
+
+from adapters.http.decimal_forms import DecimalForm
+from adapters.http.entity_tags import CONDITIONAL_RESPONSES, TAG_HEADERS, IfNoneMatch, tagged_by_body
+from adapters.http.openapi import problems
+from adapters.http.response_bodies import ApiController
+from adapters.http.responses import JsonResponse
+from adapters.http.window_query import (
+    Day,
+    Direction,
+    OrderCodes,
+    Since,
+    Tz,
+    Until,
+    WindowRead,
+    WorkflowIds,
+    order_window,
+)
+from adapters.http.window_schemas import OrderSummaryResponse, OrderWindowResponse
+from domain.model.history import DEFAULT_HISTORY_LIMIT, MAX_LIMIT
+from domain.use_cases.order_windows import ListOrders, SummarizeOrders
+
+_READ = (400, 401, 503)
+
+
+class OrderWindowController(ApiController):
+    """Both reads are tagged by their body's bytes: a 304 saves the transfer, and each read stays one
+    storage call (a tag read before the body, as history does, would be a second one on every 200)."""
+
+    path = "/v1/orders"
+    tags = ["orders"]
+
+    @get(
+        "/",
+        responses=CONDITIONAL_RESPONSES | problems(*_READ),
+        response_headers=TAG_HEADERS,
+        operation_class=WindowRead,
+        operation_id="listOrders",
+        summary="Orders of every workflow in a time window, newest first, paginated",
+    )
+    async def list_orders(
+        self,
+        list_orders: NamedDependency[ListOrders],
+        decimals: NamedDependency[DecimalForm],
+        limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
+        cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page", min_length=1)] = None,
+        since: Since = None,
+        until: Until = None,
+        day: Day = None,
+        tz: Tz = None,
+        workflow_id: WorkflowIds = None,
+        order_code: OrderCodes = None,
+        direction: Direction = None,
+        if_none_match: IfNoneMatch = None,
+    ) -> JsonResponse[OrderWindowResponse]:
+        window = order_window(
+            since=since,
+            until=until,
+            day=day,
+            tz=tz,
+            workflow_id=workflow_id,
+            order_code=order_code,
+            direction=direction,
+        )
+        page = await list_orders.execute(window, limit, cursor)
+        orders = [self._bodies.order_detail(order) for order in page.orders]
+        return tagged_by_body(OrderWindowResponse(orders, limit, page.next_cursor), if_none_match, decimals)
+
+    @get(
+        "/summary",
+        responses=CONDITIONAL_RESPONSES | problems(*_READ),
+        response_headers=TAG_HEADERS,
+        operation_class=WindowRead,
+        operation_id="summarizeOrders",
+        summary="A window's orders by workflow and direction: counts, exact volumes, first/last time, digest",
+        description=(
+            "One read of the whole window: a window holding more than 10000 orders is a 400 asking for a narrower one."
+        ),
+    )
+    async def summary(
+        self,
+        summarize_orders: NamedDependency[SummarizeOrders],
+        decimals: NamedDependency[DecimalForm],
+        since: Since = None,
+        until: Until = None,
+        day: Day = None,
+        tz: Tz = None,
+        workflow_id: WorkflowIds = None,
+        order_code: OrderCodes = None,
+        direction: Direction = None,
+        if_none_match: IfNoneMatch = None,
+    ) -> JsonResponse[OrderSummaryResponse]:
+        window = order_window(
+            since=since,
+            until=until,
+            day=day,
+            tz=tz,
+            workflow_id=workflow_id,
+            order_code=order_code,
+            direction=direction,
+        )
+        summary = await summarize_orders.execute(window)
+        body = self._bodies.window_summary(window, summary)
+        return tagged_by_body(body, if_none_match, decimals)
