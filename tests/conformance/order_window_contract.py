@@ -179,6 +179,26 @@ class OrderWindowContract:
         assert (a_buy.count, a_buy.first_placed_at, a_buy.last_placed_at) == (2, NOW - 100, NOW - 50)
         assert a_buy.volume == Decimal("10.00000000000000037037036703703703670369")
 
+    async def test_dry_run_filters_and_splits_the_summary_groups(
+        self, workflow_repository: WorkflowRepository, order_repository: OrderRepository
+    ) -> None:
+        live = await live_workflow(workflow_repository, "Live")
+        rehearsal = await live_workflow(workflow_repository, "Rehearsal", dry_run=True)
+        live_orders = [make_order(live, placed_at=NOW - 10), make_order(live, placed_at=NOW - 20)]
+        rehearsed = make_order(rehearsal, placed_at=NOW - 30)
+        await add_all(order_repository, *live_orders, rehearsed)
+
+        dry = await order_repository.window(OrderWindow(dry_run=True), now=NOW, limit=10)
+        real = await order_repository.window(OrderWindow(dry_run=False), now=NOW, limit=10)
+        summary = summarize(await order_repository.window(EVERYTHING, now=NOW, limit=MAX_SUMMARY_ORDERS + 1))
+
+        assert dry == [rehearsed]
+        assert real == live_orders
+        assert [(group.workflow_name, group.dry_run, group.count) for group in summary.groups] == sorted(
+            [("Live", False, 2), ("Rehearsal", True, 1)],
+            key=lambda row: str(live.id if row[0] == "Live" else rehearsal.id),
+        )
+
 
 async def walk_from(orders: OrderRepository, after: Position, *, limit: int) -> tuple[list[WorkflowOrder], int]:
     """The rest of the whole window after `after`, page by page."""

@@ -202,3 +202,23 @@ def test_the_window_reads_answer_decimals_as_strings_when_asked_with_tags_of_the
     assert texts.json()["groups"][0]["volume"] == "6172839450617283945061.5"
     assert page.json()["orders"][0]["order_price"] == "12345678901234567890123"
     assert texts.headers["ETag"] != numbers.headers["ETag"]
+
+
+def test_dry_run_keeps_real_or_rehearsed_orders_and_splits_the_summary(api):
+    live, rehearsal = api.create_workflow(name="Live"), api.create_workflow(name="Rehearsal", dry_run=True)
+    real = api.record_ok(live["id"], placed_at=api.at(-20))
+    rehearsed = api.record_ok(rehearsal["id"], placed_at=api.at(-10))
+
+    dry = _window(api, dry_run="true")
+    not_dry = _window(api, dry_run="false")
+    summary = api.get("/v1/orders/summary").json()
+    refused = api.get("/v1/orders", params={"dry_run": "maybe"})
+
+    assert _ids(dry["orders"]) == [rehearsed["id"]]
+    assert _ids(not_dry["orders"]) == [real["id"]]
+    assert sorted((group["workflow_name"], group["dry_run"]) for group in summary["groups"]) == [
+        ("Live", False),
+        ("Rehearsal", True),
+    ]
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == [{"field": "dry_run", "message": "must be one of true, false"}]

@@ -108,5 +108,5 @@ def test_every_query_parameter_the_app_declares_has_a_check(tmp_path):
     declared = {name for route_query in by_handler.values() for name in route_query.checks}
     assert declared == {
         *("enable", "limit", "cursor", "since", "until", "direction", "last_event_id", "workflow_id"),
-        *("day", "tz", "order_code"),
+        *("day", "tz", "order_code", "dry_run"),
     }

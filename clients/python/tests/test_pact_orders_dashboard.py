@@ -317,6 +317,7 @@ def summary_interaction(pact: Pact) -> None:
     group = {
         "workflow_id": uuid(HISTORY_ID),
         "order_direction": match.regex("BUY", regex=r"^(BUY|SELL)$"),
+        "dry_run": match.bool(False),
         "workflow_name": match.type("Dashboard breakout"),
         "count": match.int(2),
         "volume": match.number(157005),

@@ -143,6 +143,7 @@ class ResponseBodies:
                 OrderSummaryGroup(
                     workflow_id=group.workflow_id,
                     order_direction=group.order_direction,
+                    dry_run=group.dry_run,
                     workflow_name=group.workflow_name,
                     count=group.count,
                     volume=group.volume,

@@ -14,6 +14,7 @@ from adapters.http.responses import JsonResponse
 from adapters.http.window_query import (
     Day,
     Direction,
+    DryRun,
     OrderCodes,
     Since,
     Tz,
@@ -57,6 +58,7 @@ class OrderWindowController(ApiController):
         workflow_id: WorkflowIds = None,
         order_code: OrderCodes = None,
         direction: Direction = None,
+        dry_run: DryRun = None,
         if_none_match: IfNoneMatch = None,
     ) -> JsonResponse[OrderWindowResponse]:
         window = order_window(
@@ -67,6 +69,7 @@ class OrderWindowController(ApiController):
             workflow_id=workflow_id,
             order_code=order_code,
             direction=direction,
+            dry_run=dry_run,
         )
         page = await list_orders.execute(window, limit, cursor)
         orders = [self._bodies.order_detail(order) for order in page.orders]
@@ -78,7 +81,7 @@ class OrderWindowController(ApiController):
         response_headers=TAG_HEADERS,
         operation_class=WindowRead,
         operation_id="summarizeOrders",
-        summary="A window's orders by workflow and direction: counts, exact volumes, first/last time, digest",
+        summary="A window's orders by workflow, direction and dry_run: counts, exact volumes, first/last time, digest",
         description=(
             "One read of the whole window: a window holding more than 10000 orders is a 400 asking for a narrower one."
         ),
@@ -94,6 +97,7 @@ class OrderWindowController(ApiController):
         workflow_id: WorkflowIds = None,
         order_code: OrderCodes = None,
         direction: Direction = None,
+        dry_run: DryRun = None,
         if_none_match: IfNoneMatch = None,
     ) -> JsonResponse[OrderSummaryResponse]:
         window = order_window(
@@ -104,6 +108,7 @@ class OrderWindowController(ApiController):
             workflow_id=workflow_id,
             order_code=order_code,
             direction=direction,
+            dry_run=dry_run,
         )
         summary = await summarize_orders.execute(window)
         body = self._bodies.window_summary(window, summary)

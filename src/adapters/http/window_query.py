@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.openapi.spec import Parameter as OpenAPIParameter
@@ -65,6 +65,10 @@ OrderCodes = Annotated[
     ),
 ]
 Direction = Annotated[OrderDirection | None, Parameter(description="Only BUY or only SELL orders")]
+DryRun = Annotated[
+    Literal["true", "false"] | None,
+    Parameter(description="Only orders recorded under a dry-run (true) or a live (false) workflow"),
+]
 
 
 def order_window(
@@ -76,6 +80,7 @@ def order_window(
     workflow_id: list[str] | None,
     order_code: list[str] | None,
     direction: OrderDirection | None,
+    dry_run: Literal["true", "false"] | None,
 ) -> OrderWindow:
     """The window these parameters describe; a 400 listing what is wrong with them."""
     if day is None:
@@ -99,6 +104,7 @@ def order_window(
         workflow_ids=frozenset(checked_id(value, "workflow_id") for value in workflow_id or ()),
         order_codes=frozenset(order_code or ()),
         direction=direction,
+        dry_run=None if dry_run is None else dry_run == "true",
     )
 
 

@@ -23,6 +23,10 @@ class OrderWindowResponse(ResponseBody):
 class OrderSummaryGroup(ResponseBody):
     workflow_id: UuidText
     order_direction: OrderDirection
+    dry_run: Annotated[
+        bool | None,
+        msgspec.Meta(description="The group's orders were recorded under a dry-run workflow; null: before 1.4.0"),
+    ]
     workflow_name: Annotated[str, msgspec.Meta(description="The name the group's newest order carries")]
     count: int
     volume: Annotated[Decimal, msgspec.Meta(description="Σ order_price * order_quantity, exact (never rounded)")]

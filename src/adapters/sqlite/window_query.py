@@ -29,6 +29,9 @@ def window_select(
     if window.direction is not None:
         where.append("order_direction = ?")
         parameters.append(window.direction.value)
+    if window.dry_run is not None:
+        where.append("dry_run = ?")
+        parameters.append(int(window.dry_run))
     # Without workflow filter, orders_by_time is the only index that fits, and naming it makes a
     # missing index an error instead of a silent table scan. With one, the planner may prefer a
     # workflow's own index (orders_by_workflow_time): fewer rows when the workflows are few.

@@ -32,6 +32,9 @@ class OrderWindow:
     workflow_ids: frozenset[Id] = field(default_factory=frozenset)
     order_codes: frozenset[str] = field(default_factory=frozenset)
     direction: OrderDirection | None = None
+    dry_run: bool | None = None
+    """Only orders recorded under a dry-run workflow (True) or a live one (False); an order recorded
+    before dry_run was captured (None) matches neither."""
 
     def __post_init__(self) -> None:
         if self.since is not None and self.until is not None and self.since > self.until:
@@ -45,6 +48,7 @@ class OrderWindow:
             and (not self.workflow_ids or order.workflow_id in self.workflow_ids)
             and (not self.order_codes or order.order_code in self.order_codes)
             and (self.direction is None or order.order_direction == self.direction)
+            and (self.dry_run is None or order.dry_run is self.dry_run)
         )
 
     def placed_at_range(self, now: int) -> tuple[int, int]:
@@ -61,7 +65,15 @@ class OrderWindow:
     def scope(self) -> str:
         """A canonical text of the window: what a cursor of its pages is bound to."""
         direction = None if self.direction is None else self.direction.value
-        window = ["window", self.since, self.until, sorted(self.workflow_ids), sorted(self.order_codes), direction]
+        window = [
+            "window",
+            self.since,
+            self.until,
+            sorted(self.workflow_ids),
+            sorted(self.order_codes),
+            direction,
+            self.dry_run,
+        ]
         return json.dumps(window, separators=(",", ":"))
 
 

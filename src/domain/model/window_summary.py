@@ -29,12 +29,18 @@ def digest_of(order_ids: Iterable[Id]) -> str:
     return digest.hexdigest()
 
 
-GroupKey = tuple[Id, OrderDirection]
+GroupKey = tuple[Id, OrderDirection, bool | None]
+_DRY_RUN_ORDER = {None: 0, False: 1, True: 2}
+"""Groups of one workflow and direction sort by dry_run: not captured, live, then dry run."""
 
 
 def group_key(order: WorkflowOrder) -> GroupKey:
-    """What a summary groups by: the workflow and the direction."""
-    return (order.workflow_id, order.order_direction)
+    """What a summary groups by: the workflow, the direction, and dry_run."""
+    return (order.workflow_id, order.order_direction, order.dry_run)
+
+
+def _group_order(key: GroupKey) -> tuple[Id, str, int]:
+    return key[0], key[1].value, _DRY_RUN_ORDER[key[2]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +50,7 @@ class SummaryGroup:
 
     workflow_id: Id
     order_direction: OrderDirection
+    dry_run: bool | None
     workflow_name: str
     count: int
     volume: Decimal
@@ -80,13 +87,14 @@ def summarize(orders: Iterable[WorkflowOrder]) -> WindowSummary:
         SummaryGroup(
             workflow_id=key[0],
             order_direction=key[1],
+            dry_run=key[2],
             workflow_name=newest[key].workflow_name,
             count=counts[key],
             volume=_shortest(volumes[key]),
             first_placed_at=oldest[key],
             last_placed_at=newest[key].placed_at,
         )
-        for key in sorted(counts)
+        for key in sorted(counts, key=_group_order)
     ]
     return WindowSummary(count=len(ids), digest=digest_of(ids), groups=groups)
 

@@ -78,6 +78,7 @@ class WindowFilters(TypedDict, total=False):
     workflow_id: Sequence[str] | None
     order_code: Sequence[str] | None
     direction: OrderDirection | None
+    dry_run: bool | None
 
 
 class WindowWalkFilters(WindowFilters, total=False):

@@ -200,6 +200,7 @@ class OrderWindowResponse(Model):
 class OrderSummaryGroup(Model):
     workflow_id: str
     order_direction: OrderDirection
+    dry_run: bool | None
     workflow_name: str
     count: int
     volume: Decimal
@@ -208,7 +209,7 @@ class OrderSummaryGroup(Model):
 
 
 class OrderSummaryResponse(Model):
-    """A window summed up per workflow and direction, with its count and the digest of its ids."""
+    """A window summed up per workflow, direction and dry_run, with its count and the digest of its ids."""
 
     since: datetime | None
     until: datetime | None

@@ -119,7 +119,7 @@ class WorkflowOrdersClient(ClientShell[httpx.Client, httpx.BaseTransport]):
             yield from walk.take(self._run(call))
 
     def order_summary(self, **window: Unpack[calls.WindowFilters]) -> models.OrderSummaryResponse:
-        """The window summed up per workflow and direction, with its count and `digest`; compare it
+        """The window summed up per workflow, direction and dry_run, with its count and `digest`; compare it
         with digest_of(the ids you hold). InvalidInput when the window holds over 10,000 orders."""
         return self._run(calls.order_summary(window))
 
