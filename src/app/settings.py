@@ -1,5 +1,6 @@
 """Settings from environment variables, read once by create_app (never at import)."""
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -132,31 +133,29 @@ def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str,
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, allow_zero: bool = False) -> float:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    lowest_ok = value >= 0 if allow_zero else value > 0
-    if not lowest_ok or value > 60:
-        raise SettingsError(f"{name} must be a number of seconds from 0 to 60 (got {raw!r})")
-    return value
+    return _number(env, name, default, (0.0, 60.0), allow_zero, "a number of seconds from 0 to 60")
 
 
 def _rate(env: Mapping[str, str], name: str, default: float) -> float:
+    unit = f"a number of requests per second from 0 (off) to {HIGHEST_RATE}"
+    return _number(env, name, default, (0.0, HIGHEST_RATE), True, unit)
+
+
+def _number(
+    env: Mapping[str, str], name: str, default: float, bounds: tuple[float, float], allow_lowest: bool, unit: str
+) -> float:
+    """The number `name` holds (`default` when unset), within `bounds` (the lowest itself only when
+    `allow_lowest`); a SettingsError naming `unit` otherwise, NaN and text included."""
     raw = env.get(name)
     if raw is None:
         return default
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-    if not 0 <= value <= HIGHEST_RATE:  # also refuses nan
-        raise SettingsError(
-            f"{name} must be a number of requests per second from 0 (off) to {HIGHEST_RATE} (got {raw!r})"
-        )
+        value = math.nan
+    lowest, highest = bounds
+    if not ((value >= lowest if allow_lowest else value > lowest) and value <= highest):
+        raise SettingsError(f"{name} must be {unit} (got {raw!r})")
     return value
 
 
