@@ -16,6 +16,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from urllib.parse import parse_qsl
 
 from litestar import Request
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import ParameterKwarg
 from litestar.routes import HTTPRoute
 from litestar.routes.base import BaseRoute
@@ -59,6 +60,15 @@ class RouteQuery:
         return found
 
 
+def _declared_parameters(handler: HTTPRouteHandler) -> dict[str, FieldDefinition]:
+    """What a handler's signature declares, and the signatures of its dependencies (a dependency may
+    take query parameters: the window reads share theirs that way)."""
+    declared = dict(handler.parsed_fn_signature.parameters)
+    for provide in handler.resolve_dependencies().values():
+        declared.update(provide.parsed_fn_signature.parameters)
+    return declared
+
+
 def _repeat_message(most: int) -> str:
     return "must be given at most once" if most == 1 else f"must be given at most {most} times"
 
@@ -85,7 +95,7 @@ class QueryCheck:
         for route in routes:
             if isinstance(route, HTTPRoute):
                 for handler, kwargs_model in route.route_handler_map.values():
-                    declared = handler.parsed_fn_signature.parameters
+                    declared = _declared_parameters(handler)
                     params = kwargs_model.expected_query_params
                     by_handler[id(handler)] = RouteQuery(
                         {param.field_alias: value_check(declared[param.field_name]) for param in params},

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from litestar import get
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import Parameter
 
 from adapters.http.decimal_forms import DecimalForm
@@ -11,20 +11,10 @@ from adapters.http.entity_tags import CONDITIONAL_RESPONSES, TAG_HEADERS, IfNone
 from adapters.http.openapi import problems
 from adapters.http.response_bodies import ApiController
 from adapters.http.responses import JsonResponse
-from adapters.http.window_query import (
-    Day,
-    Direction,
-    DryRun,
-    OrderCodes,
-    Since,
-    Tz,
-    Until,
-    WindowRead,
-    WorkflowIds,
-    order_window,
-)
+from adapters.http.window_query import WindowRead, order_window
 from adapters.http.window_schemas import OrderSummaryResponse, OrderWindowResponse
 from domain.model.history import DEFAULT_HISTORY_LIMIT, MAX_LIMIT
+from domain.model.window import OrderWindow
 from domain.use_cases.order_windows import ListOrders, SummarizeOrders
 
 _READ = (400, 401, 503)
@@ -33,6 +23,8 @@ _READ = (400, 401, 503)
 class OrderWindowController(ApiController):
     """Both reads are tagged by their body's bytes: a 304 saves the transfer, and each read stays one
     storage call (a tag read before the body, as history does, would be a second one on every 200)."""
+
+    dependencies = {"window": Provide(order_window, sync_to_thread=False)}
 
     path = "/v1/orders"
     tags = ["orders"]
@@ -49,28 +41,11 @@ class OrderWindowController(ApiController):
         self,
         list_orders: NamedDependency[ListOrders],
         decimals: NamedDependency[DecimalForm],
+        window: NamedDependency[OrderWindow],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
         cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page", min_length=1)] = None,
-        since: Since = None,
-        until: Until = None,
-        day: Day = None,
-        tz: Tz = None,
-        workflow_id: WorkflowIds = None,
-        order_code: OrderCodes = None,
-        direction: Direction = None,
-        dry_run: DryRun = None,
         if_none_match: IfNoneMatch = None,
     ) -> JsonResponse[OrderWindowResponse]:
-        window = order_window(
-            since=since,
-            until=until,
-            day=day,
-            tz=tz,
-            workflow_id=workflow_id,
-            order_code=order_code,
-            direction=direction,
-            dry_run=dry_run,
-        )
         page = await list_orders.execute(window, limit, cursor)
         orders = [self._bodies.order_detail(order) for order in page.orders]
         return tagged_by_body(OrderWindowResponse(orders, limit, page.next_cursor), if_none_match, decimals)
@@ -90,26 +65,9 @@ class OrderWindowController(ApiController):
         self,
         summarize_orders: NamedDependency[SummarizeOrders],
         decimals: NamedDependency[DecimalForm],
-        since: Since = None,
-        until: Until = None,
-        day: Day = None,
-        tz: Tz = None,
-        workflow_id: WorkflowIds = None,
-        order_code: OrderCodes = None,
-        direction: Direction = None,
-        dry_run: DryRun = None,
+        window: NamedDependency[OrderWindow],
         if_none_match: IfNoneMatch = None,
     ) -> JsonResponse[OrderSummaryResponse]:
-        window = order_window(
-            since=since,
-            until=until,
-            day=day,
-            tz=tz,
-            workflow_id=workflow_id,
-            order_code=order_code,
-            direction=direction,
-            dry_run=dry_run,
-        )
         summary = await summarize_orders.execute(window)
         body = self._bodies.window_summary(window, summary)
         return tagged_by_body(body, if_none_match, decimals)

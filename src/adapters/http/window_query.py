@@ -72,17 +72,17 @@ DryRun = Annotated[
 
 
 def order_window(
-    *,
-    since: str | None,
-    until: str | None,
-    day: str | None,
-    tz: str | None,
-    workflow_id: list[str] | None,
-    order_code: list[str] | None,
-    direction: OrderDirection | None,
-    dry_run: Literal["true", "false"] | None,
+    since: Since = None,
+    until: Until = None,
+    day: Day = None,
+    tz: Tz = None,
+    workflow_id: WorkflowIds = None,
+    order_code: OrderCodes = None,
+    direction: Direction = None,
+    dry_run: DryRun = None,
 ) -> OrderWindow:
-    """The window these parameters describe; a 400 listing what is wrong with them."""
+    """The window these query parameters describe; a 400 listing what is wrong with them. The window
+    reads take it as a dependency (`window`), so that they declare its parameters once."""
     if day is None:
         if tz is not None:
             raise InvalidInputError.single("tz", "only goes with day")
