@@ -85,6 +85,8 @@ def _serve_every_kind_of_request(base_url: str) -> None:
             (client.get(f"/v1/orders/{order_id}"), 200),
             (client.get("/v1/orders/0b7c5bb0-7b0c-4bd4-9b50-4a7e2bd25e2e"), 404),
             (client.get("/v1/orders/latest"), 200),
+            (client.get("/v1/orders"), 200),
+            (client.get("/v1/orders/summary"), 200),
             (client.get("/v1/orders/stream", params={"last_event_id": "forged"}), 400),
             (client.delete(f"/v1/workflows/{workflow_id}"), 204),
             (client.get("/no/such/path"), 404),
