@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb.expressions import ABSENT, names
 from adapters.dynamodb.mapping import boolean, item_to_order, n, order_to_item, s
-from adapters.dynamodb.orders import WRITER, DynamoDbOrderRepository, is_newer
+from adapters.dynamodb.order_steps import WRITER, is_newer
+from adapters.dynamodb.orders import DynamoDbOrderRepository
 from adapters.dynamodb.scans import scanned_items
 from adapters.dynamodb.transactions import CONFLICT_ATTEMPTS, failed, old_item, transact
 from adapters.dynamodb.workflow_mapping import (
@@ -91,8 +92,8 @@ class DynamoDbArchive(StorageArchive):
         item = {**order_to_item(order), WRITER: s(write_token)}
         take_latest = True
         for _ in range(CONFLICT_ATTEMPTS):
-            step = self._orders.workflow_step(order, item, take_latest, _EXISTS, {}, {})
-            reasons = await transact(self._client, [step, *self._orders.order_puts(order, item)], "import order")
+            step = self._orders.steps.workflow_step(order, item, take_latest, _EXISTS, {}, {})
+            reasons = await transact(self._client, [step, *self._orders.steps.order_puts(order, item)], "import order")
             if reasons is None:
                 return Restored.CREATED
             if failed(reasons, 1) or failed(reasons, 2):

@@ -7,22 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb.concurrency import both
 from adapters.dynamodb.errors import storage_errors
-from adapters.dynamodb.expressions import live, names
+from adapters.dynamodb.expressions import names
 from adapters.dynamodb.feed import FeedWriter
 from adapters.dynamodb.history_query import count_history, history_query
-from adapters.dynamodb.mapping import (
-    item_to_order,
-    n,
-    order_sort_key,
-    order_to_item,
-    read_s,
-    s,
-)
+from adapters.dynamodb.mapping import item_to_order, n, order_to_item, s
+from adapters.dynamodb.order_steps import WRITER, OrderWriteSteps, is_newer, stamped_as, stamps_as
 from adapters.dynamodb.scans import scanned_items
-from adapters.dynamodb.time_index import TimeIndexReader, by_time_put
+from adapters.dynamodb.time_index import TimeIndexReader
 from adapters.dynamodb.transactions import CONFLICT_ATTEMPTS, failed, old_item, transact
-from adapters.dynamodb.workflow_mapping import workflow_pk
-from adapters.spec_json import dry_run_member
 from domain.model.enums import OrderDirection
 from domain.model.errors import (
     DuplicateOrderIdError,
@@ -38,12 +30,8 @@ from ports.orders import OrderRepository
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
-    from types_aiobotocore_dynamodb.type_defs import TransactWriteItemTypeDef
 
 _MAX_QUERY_LIMIT = 1000
-NEWER = "(attribute_not_exists(#latest_sk) OR #latest_sk < :sk)"
-WRITER = "writer"
-"""Attribute naming the add() call that wrote an order, so a retried write recognises itself."""
 
 
 class DynamoDbOrderRepository(OrderRepository):
@@ -76,7 +64,13 @@ class DynamoDbOrderRepository(OrderRepository):
         """Without `feed`, no feed entries are written (tools that never serve streams)."""
         self._client = client
         self._orders, self._ids, self._workflows = orders_table, order_ids_table, workflows_table
-        self._by_time = by_time_table
+        self.steps = OrderWriteSteps(
+            orders_table=orders_table,
+            order_ids_table=order_ids_table,
+            workflows_table=workflows_table,
+            by_time_table=by_time_table,
+        )
+        """The steps of an order's write transaction (import writes orders with them too)."""
         self._time_index = TimeIndexReader(client, by_time_table)
         self._feed = feed
 
@@ -85,8 +79,8 @@ class DynamoDbOrderRepository(OrderRepository):
         item = {**order_to_item(order), WRITER: s(write_token)}
         take_latest = True
         for _ in range(CONFLICT_ATTEMPTS):
-            step = self.workflow_step(order, item, take_latest, *_stamped_as(order))
-            steps = [step, *self.order_puts(order, item)]
+            step = self.steps.workflow_step(order, item, take_latest, *stamped_as(order))
+            steps = [step, *self.steps.order_puts(order, item)]
             stamped = 0
             if self._feed is not None:
                 stamped = self._feed.stamp()
@@ -111,55 +105,6 @@ class DynamoDbOrderRepository(OrderRepository):
             # so the order can be written without touching it (checked, in case the reason was another).
             take_latest = is_newer(order, workflow)
         raise StorageUnavailableError("The workflow kept changing while recording; try again shortly.")
-
-    def workflow_step(
-        self,
-        order: WorkflowOrder,
-        item: dict[str, Any],
-        take_latest: bool,
-        condition: str,
-        attribute_names: dict[str, str],
-        values: dict[str, Any],
-    ) -> TransactWriteItemTypeDef:
-        """The transaction's step on the order's workflow item: `condition` must hold (it may use
-        #pk and `attribute_names`); the workflow's count of recorded orders grows by one, and with
-        `take_latest` the order becomes the workflow's latest unless a newer one is there. On
-        failure, the item comes back with the reasons."""
-        update = "ADD #recorded :one"
-        step: dict[str, Any] = {
-            "TableName": self._workflows,
-            "Key": {"pk": s(workflow_pk(order.workflow_id))},
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": names("pk", "recorded") | attribute_names,
-            "ExpressionAttributeValues": values | {":one": n(1)},
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
-        if take_latest:
-            update = f"SET #latest = :order, #latest_sk = :sk {update}"
-            step["ConditionExpression"] += f" AND {NEWER}"
-            step["ExpressionAttributeNames"] |= names("latest", "latest_sk")
-            step["ExpressionAttributeValues"] |= {
-                ":order": {"M": item},
-                ":sk": s(order_sort_key(order.placed_at, order.id)),
-            }
-        step["UpdateExpression"] = update
-        return {"Update": step}  # type: ignore[typeddict-item]
-
-    def order_puts(self, order: WorkflowOrder, item: dict[str, Any]) -> list[TransactWriteItemTypeDef]:
-        """The transaction's three writes of the order: in its workflow's partition, by id (the
-        write-once guard; on failure, the stored order comes back with the reasons), and in the
-        time index's day partition (adapters.dynamodb.time_index)."""
-        sort_key = order_sort_key(order.placed_at, order.id)
-        return [
-            {"Put": {"TableName": self._orders, "Item": {**item, "sort_key": s(sort_key)},
-                     "ConditionExpression": "attribute_not_exists(#sort_key)",
-                     "ExpressionAttributeNames": names("sort_key")}},
-            {"Put": {"TableName": self._ids, "Item": item,
-                     "ConditionExpression": "attribute_not_exists(#id)",
-                     "ExpressionAttributeNames": names("id"),
-                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
-            by_time_put(self._by_time, order, item),
-        ]  # fmt: skip
 
     async def written_by(self, order_id: Id, write_token: str, stored: dict[str, Any] | None) -> bool:
         """True when the stored order with this id was written by the add() holding `write_token`.
@@ -252,21 +197,3 @@ class DynamoDbOrderRepository(OrderRepository):
         if limit < 1:
             raise ValueError("limit must be at least 1")
         return await self._time_index.window(window, now=now, limit=limit, after=after)
-
-
-def _stamped_as(order: WorkflowOrder) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """The condition (with its names and values) that the order's workflow item is live and still
-    stamps orders as `order` is stamped: its name, and its spec's dry_run (see dry_run_member)."""
-    condition = f"{live(':name')} AND contains(#spec, :dry_run)"
-    values = {":name": s(order.workflow_name), ":dry_run": s(dry_run_member(order.dry_run))}
-    return condition, names("deleted", "name", "spec"), values
-
-
-def stamps_as(workflow: dict[str, Any], order: WorkflowOrder) -> bool:
-    """True when the workflow item stamps orders as `order` is stamped (as _stamped_as checks)."""
-    return read_s(workflow, "name") == order.workflow_name and dry_run_member(order.dry_run) in read_s(workflow, "spec")
-
-
-def is_newer(order: WorkflowOrder, workflow: dict[str, Any]) -> bool:
-    """True when `order` sorts after the latest order recorded on this workflow item (if any)."""
-    return "latest_sk" not in workflow or read_s(workflow, "latest_sk") < order_sort_key(order.placed_at, order.id)
