@@ -155,8 +155,15 @@ class GuardedOrderFeed(OrderFeed):
     async def store_id(self) -> str:
         return await self._calls.run("feed.store_id", self._inner.store_id())
 
+    @property
+    def delay_seconds(self) -> float:  # type: ignore[override]
+        return self._inner.delay_seconds
+
     async def end(self) -> FeedPosition:
         return await self._calls.run("feed.end", self._inner.end())
+
+    async def position_at(self, instant: int) -> FeedPosition:
+        return await self._calls.run("feed.position_at", self._inner.position_at(instant))
 
     async def read(self, after: FeedPosition, *, now: int, limit: int) -> FeedBatch:
         return await self._calls.run("feed.read", self._inner.read(after, now=now, limit=limit))

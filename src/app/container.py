@@ -7,7 +7,9 @@ from contextlib import asynccontextmanager
 from dependency_injector import containers, providers
 from opentelemetry.trace import Tracer
 
+from adapters.http.event_ids import EventIdCodec, EventIds
 from adapters.http.fair_use import Budget, FairUse
+from adapters.http.heartbeats import Heartbeats
 from adapters.storage_calls import (
     GuardedOrderFeed,
     GuardedOrderRepository,
@@ -24,12 +26,11 @@ from adapters.workflow_stamps import RememberedWorkflowStamps
 from app.settings import Settings
 from app.storage import open_dynamodb_storage, open_sqlite_storage
 from app.version import VERSION, installed_version
-from domain.model.feed import EventIdCodec
 from domain.model.history import CursorCodec
 from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory
+from domain.use_cases.order_stream import OrderStream
 from domain.use_cases.order_windows import ListOrders, SummarizeOrders
 from domain.use_cases.transfer import ExportRecords, ImportRecords
-from domain.use_cases.watch_orders import WatchOrders
 from domain.use_cases.workflows import (
     CreateWorkflow,
     DeleteWorkflow,
@@ -73,7 +74,10 @@ class Container(containers.DeclarativeContainer):
         budget=providers.Factory(Budget, settings.provided.rate_limit_per_second, settings.provided.rate_limit_burst),
     )
     cursors = providers.Singleton(CursorCodec, key=providers.Callable(cursor_key, settings))
-    event_ids = providers.Singleton(EventIdCodec, key=providers.Callable(cursor_key, settings))
+    event_ids = providers.Singleton(
+        EventIds, providers.Singleton(EventIdCodec, key=providers.Callable(cursor_key, settings)), clock
+    )
+    heartbeats = providers.Singleton(Heartbeats, settings.provided.stream_heartbeat_seconds)
 
     storage = providers.Selector(
         settings.provided.storage,
@@ -113,14 +117,12 @@ class Container(containers.DeclarativeContainer):
     get_latest_orders = providers.Singleton(GetLatestOrders, orders=order_repository, clock=clock)
     list_orders = providers.Singleton(ListOrders, orders=order_repository, clock=clock, cursors=cursors)
     summarize_orders = providers.Singleton(SummarizeOrders, orders=order_repository, clock=clock)
-    watch_orders = providers.Singleton(
-        WatchOrders,
+    order_stream = providers.Singleton(
+        OrderStream,
         feed=feed,
         clock=clock,
-        event_ids=event_ids,
         max_subscribers=settings.provided.stream_max_subscribers,
         buffer=SUBSCRIBER_BUFFER,
-        heartbeat_seconds=settings.provided.stream_heartbeat_seconds,
     )
 
     # The export and import commands: long runs of storage calls outside any request, so not
@@ -154,7 +156,9 @@ SERVED = (
     "get_latest_orders",
     "list_orders",
     "summarize_orders",
-    "watch_orders",
+    "order_stream",
+    "event_ids",
+    "heartbeats",
     "storage_health",
     "metrics",
 )

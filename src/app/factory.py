@@ -33,7 +33,7 @@ from app.container import SERVED, Container, running
 from app.logging import configure_logging
 from app.settings import DEFAULT_CURSOR_SECRET, Settings
 from app.version import VERSION
-from domain.use_cases.watch_orders import WatchOrders
+from domain.use_cases.order_stream import OrderStream
 from ports.clock import Clock
 
 if TYPE_CHECKING:
@@ -84,13 +84,13 @@ def _lifespan(
         traced: AbstractAsyncContextManager[None] = nullcontext() if tracing is None else tracing.running()
         async with traced, running(container):  # the storage opens before the first request
             await served.resolve()
-            watch_orders: WatchOrders = served["watch_orders"]
-            shutdown.on_drain(watch_orders.end_all)  # streams end, so that clients go elsewhere
-            served["metrics"].count_stream_subscribers(lambda: watch_orders.subscriber_count)
+            order_stream: OrderStream = served["order_stream"]
+            shutdown.on_drain(order_stream.end_all)  # streams end, so that clients go elsewhere
+            served["metrics"].count_stream_subscribers(lambda: order_stream.subscriber_count)
             try:
                 yield
             finally:
-                watch_orders.end_all()
+                order_stream.end_all()
 
     return lifespan
 

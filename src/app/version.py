@@ -8,7 +8,7 @@ says which contract it serves.
 import platform
 from importlib.metadata import PackageNotFoundError, version
 
-VERSION = "1.4.0"
+VERSION = "1.5.0"
 
 
 def installed_version() -> str:

@@ -2,14 +2,18 @@
 
 Fixtures on one fresh, empty storage per test: `feed`, `workflow_repository`, `order_repository`
 (writing the feed), and `settle`: a callable that lets time pass until what was written is
-readable (a no-op where the storage orders commits itself); `feed_on_the_same_store`, another
+readable (a no-op where the storage orders commits itself); `recording_clock`, the clock that dates
+the entries `order_repository` writes (`now()` in seconds, `advance(seconds)`, starting at NOW);
+`feed_on_the_same_store`, another
 adapter (with its own connection where the engine has any) on the same store, and
 `new_store_in_its_place`, which makes a new store where the adapter's storage is (a new file, the
 table created again) and returns a feed on it.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import pytest
 
@@ -26,12 +30,19 @@ def ids(entries: list[FeedEntry]) -> list[str]:
     return [entry.order.id for entry in entries]
 
 
+class RecordingClock(Protocol):
+    def now(self) -> int: ...
+
+    def advance(self, seconds: int) -> None: ...
+
+
 @dataclass
 class FeedWorld:
     feed: OrderFeed
     workflows: WorkflowRepository
     orders: OrderRepository
     settle: Callable[[], None]
+    clock: RecordingClock
 
 
 class FeedContract:
@@ -42,8 +53,49 @@ class FeedContract:
         workflow_repository: WorkflowRepository,
         order_repository: OrderRepository,
         settle: Callable[[], None],
+        recording_clock: RecordingClock,
     ) -> FeedWorld:
-        return FeedWorld(feed, workflow_repository, order_repository, settle)
+        return FeedWorld(feed, workflow_repository, order_repository, settle, recording_clock)
+
+    async def test_a_reader_that_waits_for_changes_gets_every_new_order_at_least_once_within_the_delay(
+        self, world: FeedWorld
+    ) -> None:
+        workflow = await live_workflow(world.workflows)
+        position = await world.feed.end()
+        orders = [make_order(workflow, placed_at=NOW - n) for n in range(3)]
+        await add_all(world.orders, *orders)
+        world.settle()
+        seen: list[str] = []
+
+        async with asyncio.timeout(10 * world.feed.delay_seconds):  # a liveness bound, not a latency
+            while not {order.id for order in orders} <= set(seen):
+                batch = await world.feed.read(position, now=NOW, limit=2)
+                seen += ids(batch.entries)
+                position = batch.position
+                if len(batch.entries) < 2:
+                    await world.feed.changed()
+
+        assert sorted(set(seen)) == sorted(order.id for order in orders)
+        assert all(seen.count(order_id) <= 2 for order_id in seen)  # an order may repeat, never more
+
+    async def test_the_position_at_an_instant_reads_the_orders_recorded_from_then_on(self, world: FeedWorld) -> None:
+        workflow = await live_workflow(world.workflows)
+        earlier = make_order(workflow)
+        await add_all(world.orders, earlier)
+        world.clock.advance(60)
+        later = make_order(workflow, placed_at=NOW - 900)  # placed before `earlier`, recorded after it
+        await add_all(world.orders, later)
+        recorded_later = world.clock.now()
+        world.settle()
+
+        async def from_instant(instant: int) -> list[str]:
+            return ids((await world.feed.read(await world.feed.position_at(instant), now=NOW, limit=10)).entries)
+
+        assert await from_instant(recorded_later - 120) == [earlier.id, later.id]
+        assert await from_instant(recorded_later - 30) == [later.id]
+        assert await from_instant(recorded_later) == [later.id]
+        assert await from_instant(recorded_later + 1) == []
+        assert await world.feed.position_at(recorded_later + 3600) <= await world.feed.end()
 
     async def test_an_entry_carries_its_orders_dry_run(self, world: FeedWorld) -> None:
         dry, live = await live_workflow(world.workflows, "dry", dry_run=True), await live_workflow(world.workflows)

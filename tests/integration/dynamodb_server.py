@@ -178,6 +178,13 @@ class FeedClock:
     def settle(self) -> None:
         self.ms += int(SETTLE_SECONDS * 1000) + 1000  # beyond the stamps of a burst (one per ms)
 
+    def now(self) -> int:
+        """Seconds, as a recording time (feed.position_at)."""
+        return self.ms // 1000
+
+    def advance(self, seconds: int) -> None:
+        self.ms += seconds * 1000
+
 
 def order_repository_for(
     client: DynamoDBClient, tables: TableNames, feed_clock: FeedClock | None = None
@@ -248,6 +255,11 @@ def new_store_in_its_place(
 @pytest.fixture
 def settle(feed_clock: FeedClock) -> Callable[[], None]:
     return feed_clock.settle
+
+
+@pytest.fixture
+def recording_clock(feed_clock: FeedClock) -> FeedClock:
+    return feed_clock
 
 
 @pytest.fixture

@@ -39,9 +39,10 @@ import pytest
 from service_process import ServiceProcess, dynamodb_env
 
 from adapters.dynamodb.feed import SETTLE_SECONDS, boundary
+from adapters.http.event_ids import EventIdCodec
 from adapters.sqlite.feed import position_of
 from builders import encode, iso, new_id, order_body, workflow_body
-from domain.model.feed import EventIdCodec, EventPoint
+from domain.model.feed import EventPoint
 from domain.model.order import RETENTION_SECONDS
 from sse_client import Event, EventStream, StreamRefusedError, open_stream, stream_client
 
@@ -530,3 +531,22 @@ async def test_a_stream_resumes_after_the_id_from_the_header_or_the_query_and_re
             assert refused.status_code == status, refused.text
             assert refused.headers["content-type"].startswith(PROBLEM_JSON)
             assert refused.json()["title"] == title
+
+
+async def test_a_stream_since_an_instant_starts_with_the_orders_recorded_from_then_on(sqlite_service: ServiceProcess):
+    async with (
+        writer_client(sqlite_service.base_url) as writer,
+        stream_client(sqlite_service.base_url, 1) as client,
+    ):
+        (workflow_id,) = await create_workflows(writer, 1, "since")
+        mine = {"workflow_id": workflow_id}
+        await record_one(writer, workflow_id)  # recorded before `since`: not in the stream
+        await asyncio.sleep(1.1)  # recording times are whole seconds: `since` below is after that one's
+        since = iso(int(time.time()))
+        # Placed an hour before `since`, recorded after it: recording time is what counts.
+        after = [(await record_one(writer, workflow_id, placed_at=iso(int(time.time()) - 3600))).id for _ in range(2)]
+
+        async with open_stream(client, params=mine | {"since": since}) as stream:
+            assert order_ids(await take_events(stream, 2)) == after
+            live = await record_one(writer, workflow_id)
+            assert order_ids(await take_events(stream, 1)) == [live.id]

@@ -12,6 +12,7 @@ from adapters.sqlite.health import SqliteStorageHealth
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.revisions import SqliteRevisions
 from adapters.sqlite.workflows import SqliteWorkflowRepository
+from builders import NOW
 from conformance.archive_contract import StorageArchiveContract
 from conformance.feed_contract import FeedContract
 from conformance.order_window_contract import OrderWindowContract
@@ -41,9 +42,27 @@ def workflow_repository(database: SqliteDatabase) -> SqliteWorkflowRepository:
     return SqliteWorkflowRepository(database)
 
 
+class RecordingClock:
+    """Dates the feed entries the order repository writes; moved on by the tests."""
+
+    def __init__(self) -> None:
+        self.current = NOW
+
+    def now(self) -> int:
+        return self.current
+
+    def advance(self, seconds: int) -> None:
+        self.current += seconds
+
+
 @pytest.fixture
-def order_repository(database: SqliteDatabase) -> SqliteOrderRepository:
-    return SqliteOrderRepository(database)
+def recording_clock() -> RecordingClock:
+    return RecordingClock()
+
+
+@pytest.fixture
+def order_repository(database: SqliteDatabase, recording_clock: RecordingClock) -> SqliteOrderRepository:
+    return SqliteOrderRepository(database, clock=recording_clock)
 
 
 @pytest.fixture

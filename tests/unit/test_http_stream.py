@@ -1,4 +1,4 @@
-"""GET /v1/orders/stream refusals over HTTP (the events themselves: test_use_cases_watch_orders and,
+"""GET /v1/orders/stream refusals over HTTP (the events themselves: test_use_cases_order_stream and,
 end to end, tests/integration/test_order_stream_process.py)."""
 
 import time
@@ -9,10 +9,11 @@ from litestar.testing import TestClient
 
 from adapters.http.decimal_forms import DecimalForm
 from adapters.http.event_frames import EventFrames
+from adapters.http.event_ids import EventIdCodec
 from adapters.http.response_bodies import ResponseBodies
 from app.settings import DEFAULT_CURSOR_SECRET
-from builders import event_id_without_store, make_order
-from domain.model.feed import EventIdCodec, EventPoint, FeedEntry, FeedPosition
+from builders import event_id_without_store, iso, make_order
+from domain.model.feed import EventPoint, FeedEntry, FeedPosition
 from domain.model.order import RETENTION_SECONDS
 
 STREAM = "/v1/orders/stream"
@@ -31,6 +32,10 @@ def issued(seconds_ago: int, store: str = "sqlite:0123456789abcdef0123456789abcd
         ({"direction": "SIDEWAYS"}, {}, "direction"),
         ({"last_event_id": "forged"}, {}, "Last-Event-ID"),
         ({}, {"Last-Event-ID": issued(0)[:-1] + "x"}, "Last-Event-ID"),
+        ({"since": "yesterday"}, {}, "since"),
+        ({"since": "2026-02-22T14:30:00"}, {}, "since"),  # no offset
+        ({"since": iso(int(time.time()) - RETENTION_SECONDS - 60)}, {}, "since"),
+        ({"since": iso(int(time.time()) + 3600)}, {}, "since"),
     ],
 )
 def test_bad_parameters_and_event_ids_are_400(

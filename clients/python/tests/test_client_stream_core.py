@@ -1,5 +1,7 @@
 """Following the stream, without I/O: how its text is read, and what each connection's end means."""
 
+from datetime import UTC, datetime
+
 import httpx
 import pytest
 
@@ -50,6 +52,20 @@ def test_the_first_connection_asks_for_the_stream_with_the_filters_and_a_long_re
     assert attempt.headers["accept"] == "text/event-stream"
     assert "last-event-id" not in attempt.headers
     assert attempt.options["timeout"].read == 45.0
+
+
+def test_a_follow_since_an_instant_sends_it_on_every_connection_which_the_service_ignores_once_resuming() -> None:
+    core = ClientCore("http://orders.test/", "token-1", POLICY, httpx.Timeout(5.0), random_fraction=lambda: 0.5)
+    since = datetime(2026, 2, 22, 14, 30, tzinfo=UTC)
+    following = follow_orders(core, None, None, None, idle_timeout=45.0, since=since)
+
+    assert following.next_connection().options["params"] == (("since", "2026-02-22T14:30:00Z"),)
+    assert following.opened(httpx.Response(200))
+    following.received(STREAM_TEXT)
+    again = following.next_connection()
+    assert (again.options["params"], again.headers["last-event-id"]) == ((("since", "2026-02-22T14:30:00Z"),), "e-1")
+    with pytest.raises(ValueError, match="since"):
+        follow_orders(core, None, None, None, idle_timeout=45.0, since=datetime(2026, 2, 22))
 
 
 def test_orders_come_exact_and_the_next_connection_resumes_after_the_last_one() -> None:

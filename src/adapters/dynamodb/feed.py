@@ -110,6 +110,9 @@ class FeedWriter:
 
 
 class DynamoDbOrderFeed(OrderFeed):
+    delay_seconds = 2 * (SETTLE_SECONDS + POLL_SECONDS)
+    """Settling, then the next poll; a late commit's repeat, written right after it, settles likewise."""
+
     def __init__(self, client: DynamoDBClient, table: str, clock_ms: Callable[[], int] = wall_clock_ms) -> None:
         self._client, self._table, self._clock_ms = client, table, clock_ms
         self._store_id: str | None = None
@@ -126,6 +129,10 @@ class DynamoDbOrderFeed(OrderFeed):
 
     async def end(self) -> FeedPosition:
         return boundary(self._settled_ms())
+
+    async def position_at(self, instant: int) -> FeedPosition:
+        """Keys are stamped in milliseconds when the order's write begins: that is when it was recorded."""
+        return min(boundary(instant * 1000 - 1), await self.end())
 
     async def read(self, after: FeedPosition, *, now: int, limit: int) -> FeedBatch:
         if limit < 1:

@@ -12,13 +12,16 @@ from litestar.response import Stream
 
 from adapters.http.decimal_forms import DecimalForm
 from adapters.http.event_frames import EventFrames
+from adapters.http.event_ids import EventIds
+from adapters.http.heartbeats import Heartbeats
 from adapters.http.ids import UUID_PATTERN, checked_id
 from adapters.http.openapi import EventStreamOperation, problems
 from adapters.http.response_bodies import ApiController
+from adapters.http.timestamps import parse_instant
 from domain.model.enums import OrderDirection
-from domain.model.feed import StreamFilter
+from domain.model.feed import FeedEntry, StreamFilter
+from domain.use_cases.order_stream import OrderStream
 from domain.use_cases.subscription import Subscription
-from domain.use_cases.watch_orders import WatchOrders
 
 EVENT_STREAM = "text/event-stream"
 RECONNECT_MILLISECONDS = 1000
@@ -33,6 +36,11 @@ _EXAMPLE = (
     '"workflow_name":"CAC breakout"}\n\n: keep-alive\n'
 )
 _ID = {"format": "uuid", "pattern": UUID_PATTERN}
+_SINCE = (
+    "Start with the orders recorded at or after this instant (RFC 3339, at most 7 days back), then live "
+    "ones. Recorded means entered in the stream's feed, in feed order: not `placed_at`. Ignored when "
+    "resuming with Last-Event-ID (a reconnecting client goes on where it was)"
+)
 EventId = Annotated[
     str | None,
     HeaderParameter(
@@ -74,7 +82,9 @@ class OrderStreamController(ApiController):
     )
     async def stream(
         self,
-        watch_orders: NamedDependency[WatchOrders],
+        order_stream: NamedDependency[OrderStream],
+        event_ids: NamedDependency[EventIds],
+        heartbeats: NamedDependency[Heartbeats],
         decimals: NamedDependency[DecimalForm],
         workflow_id: Annotated[
             str | None, Parameter(description="Only this workflow's orders", schema_extra=_ID)
@@ -85,13 +95,18 @@ class OrderStreamController(ApiController):
             Parameter(description="As the Last-Event-ID header, for clients that cannot set headers", min_length=1),
         ] = None,
         last_event_id_header: EventId = None,
+        since: Annotated[str | None, Parameter(description=_SINCE, schema_extra={"format": "date-time"})] = None,
     ) -> Stream:
         stream_filter = StreamFilter(
             workflow_id=None if workflow_id is None else checked_id(workflow_id, "workflow_id"), direction=direction
         )
-        subscription = await watch_orders.subscribe(stream_filter, last_event_id_header or last_event_id)
+        subscription = await order_stream.subscribe(
+            stream_filter,
+            resume=event_ids.read(last_event_id_header or last_event_id),
+            since=None if since is None else parse_instant(since, "since"),
+        )
         return Stream(
-            self._events(watch_orders, subscription, decimals),
+            self._events(subscription, event_ids, heartbeats, decimals),
             media_type=EVENT_STREAM,
             headers={
                 "Content-Type": decimals.media_type(f"{EVENT_STREAM}; charset=utf-8"),
@@ -102,14 +117,18 @@ class OrderStreamController(ApiController):
         )
 
     async def _events(
-        self, watch_orders: WatchOrders, subscription: Subscription, decimals: DecimalForm
+        self, subscription: Subscription, event_ids: EventIds, heartbeats: Heartbeats, decimals: DecimalForm
     ) -> AsyncIterator[bytes]:
         yield _OPENING
-        # Closing this generator (the response ended, or the client left) closes the subscription's
-        # at once, which withdraws it: it counts against the subscriber limit until then.
-        async with aclosing(subscription.events()) as events:
-            async for batch in events:
+
+        def event_id(entry: FeedEntry) -> str:
+            return event_ids.issue(subscription.store, entry.position)
+
+        # Closing this generator (the response ended, or the client left) closes the subscription at
+        # once, which withdraws it: it counts against the subscriber limit until then.
+        async with aclosing(heartbeats.around(subscription)) as batches:
+            async for batch in batches:
                 if batch is None:
                     yield _HEARTBEAT
                 else:
-                    yield b"".join(self._frames.frame(entry, watch_orders.event_id, decimals) for entry in batch)
+                    yield b"".join(self._frames.frame(entry, event_id, decimals) for entry in batch)

@@ -1,7 +1,9 @@
 """The feed of recorded orders on SQLite: the `order_feed` table, read by sequence number.
 
 Writes are serialised by SQLite, so sequence numbers are given out in commit order: a reader that
-saw sequence n will never later see a new row below n. Reading needs no settling time. The store id
+saw sequence n will never later see a new row below n. Reading needs no settling time, and no entry
+repeats. Each row's `recorded_at` (seconds, never decreasing along seq) places an instant; rows
+written before the column existed count as recorded when the file was migrated. The store id
 is the random one in the `store` table (adapters.sqlite.schema): a new file, an import into one, or a
 backup copy each have their own.
 """
@@ -27,6 +29,7 @@ _READ = f"""
     ORDER BY f.seq LIMIT ?
 """  # noqa: S608 - only the constant column list is interpolated
 _END = "SELECT seq FROM sqlite_sequence WHERE name = 'order_feed'"
+_FIRST_RECORDED_AT = "SELECT seq FROM order_feed WHERE recorded_at >= ? ORDER BY recorded_at, seq LIMIT 1"
 _STORE_ID = "SELECT id FROM store"
 _KEY_DIGITS = 20
 
@@ -62,6 +65,9 @@ def seq_of(position: FeedPosition) -> int:
 
 
 class SqliteOrderFeed(OrderFeed):
+    delay_seconds = 2 * POLL_SECONDS
+    """A local write wakes the readers at once; another process's, at the next poll."""
+
     def __init__(self, database: SqliteDatabase, recorded: FeedSignal) -> None:
         self._database, self._recorded = database, recorded
         self._store_id: str | None = None
@@ -76,6 +82,16 @@ class SqliteOrderFeed(OrderFeed):
         def select(connection: sqlite3.Connection) -> FeedPosition:
             found = connection.execute(_END).fetchone()
             return position_of(0 if found is None else found[0])
+
+        return await self._database.read(select)
+
+    async def position_at(self, instant: int) -> FeedPosition:
+        def select(connection: sqlite3.Connection) -> FeedPosition:
+            found = connection.execute(_FIRST_RECORDED_AT, (instant,)).fetchone()
+            if found is not None:
+                return position_of(found[0] - 1)
+            end = connection.execute(_END).fetchone()
+            return position_of(0 if end is None else end[0])
 
         return await self._database.read(select)
 

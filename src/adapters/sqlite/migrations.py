@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from adapters.sqlite.schema import ORDERS_BY_TIME, VERSION_1
+from adapters.sqlite.schema import FEED_RECORDED_AT, ORDERS_BY_TIME, VERSION_1
 from adapters.sqlite.transactions import in_transaction
 from domain.model.errors import StorageUnavailableError
 
@@ -40,6 +40,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ("ALTER TABLE orders ADD COLUMN dry_run INTEGER NULL CHECK (dry_run IN (0, 1))",),
     ),
     Migration("orders of every workflow by time, for windows across workflows", ORDERS_BY_TIME),
+    Migration("each feed entry's recording time, for streams that start at an instant (1.5.0)", FEED_RECORDED_AT),
 )
 """Step N takes a file from version N - 1 to version N."""
 

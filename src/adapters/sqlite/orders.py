@@ -6,12 +6,14 @@ from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.feed import FeedSignal
 from adapters.sqlite.mapping import ORDER_COLUMNS, order_from_row, order_to_row
 from adapters.sqlite.window_query import window_select
+from adapters.system import SystemClock
 from domain.model.enums import OrderDirection
 from domain.model.errors import DuplicateOrderIdError, StaleWorkflowError, WorkflowNotFoundError
 from domain.model.history import HistoryFilter, HistoryPage, LatestPage, Position
 from domain.model.ids import Id
 from domain.model.order import WorkflowOrder, oldest_visible_placed_at
 from domain.model.window import OrderWindow
+from ports.clock import Clock
 from ports.orders import OrderRepository
 
 _COLUMNS = ", ".join(ORDER_COLUMNS)
@@ -65,7 +67,12 @@ COUNT_RECORDED = """
     INSERT INTO recorded_orders (workflow_id, count) VALUES (?, 1)
     ON CONFLICT (workflow_id) DO UPDATE SET count = count + 1
 """
-ANNOUNCE = "INSERT INTO order_feed (order_id, expires_at) VALUES (?, ?)"
+# Recorded at the clock's second, or at the newest entry's if the clock is behind it (another
+# process's clock, a step back): recording times never decrease along the feed.
+ANNOUNCE = """
+    INSERT INTO order_feed (order_id, expires_at, recorded_at)
+    VALUES (?, ?, max(?, coalesce((SELECT recorded_at FROM order_feed ORDER BY seq DESC LIMIT 1), 0)))
+"""
 ADVANCE_LATEST = """
     INSERT INTO latest_orders (workflow_id, placed_at, order_id) VALUES (?, ?, ?)
     ON CONFLICT (workflow_id) DO UPDATE SET placed_at = excluded.placed_at, order_id = excluded.order_id
@@ -80,13 +87,18 @@ class SqliteOrderRepository(OrderRepository):
     skipped by the index range itself; nothing here deletes them.
     """
 
-    def __init__(self, database: SqliteDatabase, recorded: FeedSignal | None = None) -> None:
+    def __init__(
+        self, database: SqliteDatabase, recorded: FeedSignal | None = None, clock: Clock | None = None
+    ) -> None:
+        """`clock` dates the feed entries (the system clock when None)."""
         self._database = database
         self._recorded = recorded
+        self._clock = SystemClock() if clock is None else clock
 
     async def add(self, order: WorkflowOrder) -> None:
         row = order_to_row(order)
         order_id, workflow_id = order.id, order.workflow_id
+        recorded_at = self._clock.now()
 
         # Every check runs under the write lock BEGIN IMMEDIATE took, so nothing can change between
         # a check and the insert. A taken id is reported first: the caller answers a replay from
@@ -102,7 +114,7 @@ class SqliteOrderRepository(OrderRepository):
             connection.execute(INSERT_ORDER, row)
             connection.execute(ADVANCE_LATEST, (workflow_id, order.placed_at, order_id))
             connection.execute(COUNT_RECORDED, (workflow_id,))
-            connection.execute(ANNOUNCE, (order_id, order.expires_at))
+            connection.execute(ANNOUNCE, (order_id, order.expires_at, recorded_at))
 
         await self._database.write(insert)
         if self._recorded is not None:

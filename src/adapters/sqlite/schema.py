@@ -117,6 +117,16 @@ ORDERS_BY_TIME: tuple[str, ...] = (
 )
 """Version 2: one index; building it reads every order once, on the first start of this release."""
 
+FEED_RECORDED_AT: tuple[str, ...] = (
+    # When each feed entry was recorded (epoch seconds, never decreasing along seq: adapters.sqlite.
+    # orders), so that a stream can start at an instant. Entries written before this step cannot be
+    # dated: they count as recorded at the migration, so a start before it includes all of them.
+    "ALTER TABLE order_feed ADD COLUMN recorded_at INTEGER NULL",
+    "UPDATE order_feed SET recorded_at = CAST(strftime('%s', 'now') AS INTEGER)",
+    "CREATE INDEX IF NOT EXISTS order_feed_by_recorded_at ON order_feed (recorded_at)",
+)
+"""Version 4: a column and its index on the feed table (small: it holds a week of orders at most)."""
+
 
 def renew_store_id(connection: sqlite3.Connection) -> None:
     """Give the database a new store id: what a copy whose feed may fall behind its original
@@ -140,6 +150,7 @@ TABLES_BY_OPERATION: dict[str, tuple[str, ...]] = {
     "revisions.of_workflow": ("workflows", "recorded_orders", "orders"),
     "feed.store_id": ("store",),
     "feed.end": ("order_feed",),
+    "feed.position_at": ("order_feed",),
     "feed.read": ("order_feed", "orders"),
 }
 """The tables each storage port call (adapters.storage_calls) reads or writes, its main one first:

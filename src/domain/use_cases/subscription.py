@@ -1,19 +1,18 @@
-"""One subscriber's stream of new orders: what it missed first, then what the feed reader hands it."""
+"""One subscriber's stream of new orders: what it missed, read from the feed, then what the broker
+hands it."""
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncGenerator
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator
 
 from domain.model.errors import DomainError
 from domain.model.feed import FeedEntry, FeedPosition, StreamFilter
 from domain.model.ids import Id
+from ports.clock import Clock
+from ports.feed import OrderFeed
 
-if TYPE_CHECKING:
-    from domain.use_cases.watch_orders import WatchOrders
-
-HEARTBEAT = None
-"""What `Subscription.events` yields when nothing happened for a heartbeat interval."""
+READ_BATCH = 500
+"""Entries per feed read; a full batch is followed by the next read at once."""
 _END = "end"
 
 
@@ -37,31 +36,49 @@ class RecentIds:
 
 
 class Subscription:
-    """Entries recorded after `after` and up to `live_from` come from the feed (a resume); every
-    later one comes from the feed reader's hand-outs, buffered up to `buffer` entries.
+    """Entries after `after` up to `live_from` come from the feed (a resume, or a start in the
+    past); every later one from the broker's hand-outs, buffered up to `buffer` entries.
 
-    Each order comes once: the two sources meet at `live_from` without overlap, and ids already
-    given are skipped (a storage may announce an order twice).
+    Each order comes once per stream. The two sources meet at `live_from` without overlap, but the
+    feed may repeat an order (ports.feed.OrderFeed), possibly one side of `live_from` and then the
+    other: the stream remembers the ids of the last `buffer` orders it gave (its one dedupe window;
+    a repeat comes within seconds of the first) and skips them.
+
+    The subscriber calls `next_batch` until it returns None, and `close` when it stops listening.
     """
 
     def __init__(
         self,
-        watch: "WatchOrders",
+        feed: OrderFeed,
+        clock: Clock,
         stream_filter: StreamFilter,
         *,
+        store: str,
         after: FeedPosition | None,
         live_from: FeedPosition,
         buffer: int,
     ) -> None:
         self.stream_filter = stream_filter
-        self._watch, self._after, self._live_from = watch, after, live_from
+        self.store = store
+        """The id of the store whose positions this stream's entries carry (ports.feed.OrderFeed.store_id)."""
+        self._after = after
+        self._missed = (
+            None if after is None or after >= live_from else _read(feed, clock, stream_filter, after, live_from)
+        )
         self._queue: asyncio.Queue[FeedEntry | str] = asyncio.Queue()
         self._buffer = buffer
         self._given = RecentIds(capacity=buffer)
+        self._finished = False
         self.ended = False
         """Ended by the service (too slow, or the process stops): it takes no more entries."""
         self.streaming = False
-        """Someone iterates `events`: the subscription is withdrawn when that iteration stops."""
+        """The subscriber asked for entries: it counts against the limit until it closes."""
+        self.closed = False
+
+    @property
+    def withdrawn(self) -> bool:
+        """No longer counted: closed by its subscriber, or ended before anyone listened."""
+        return self.closed or (self.ended and not self.streaming)
 
     def offer(self, entry: FeedEntry) -> bool:
         """Buffer a live entry; False when the buffer is full (the subscriber is too slow)."""
@@ -71,44 +88,60 @@ class Subscription:
         return True
 
     def end(self) -> None:
-        """End the stream after what is buffered is dropped: the subscriber resumes from its last id."""
+        """End the stream after what is buffered is dropped: the subscriber resumes from its last event."""
         self.ended = True
         while not self._queue.empty():
             self._queue.get_nowait()
         self._queue.put_nowait(_END)
 
-    async def events(self) -> AsyncGenerator[list[FeedEntry] | None, None]:
-        """Batches of entries, oldest first, with HEARTBEAT (None) after each quiet heartbeat
-        interval. A batch holds every entry waiting when the subscriber asks for the next one, so a
-        burst reaches it in a few writes. Ends when the stream is ended; the subscription is
-        withdrawn however the iteration stops."""
-        heartbeat_seconds = self._watch.heartbeat_seconds
-        self.streaming = True
-        try:
-            if self._after is not None and self._after < self._live_from:
-                try:
-                    async for read in self._watch.backfill(self.stream_filter, self._after, self._live_from):
-                        if fresh := [entry for entry in read if self._given.add(entry.order.id)]:
-                            yield fresh
-                except DomainError:
-                    return  # the storage failed the resume: the stream ends, the client resumes later
-            while True:
-                try:
-                    async with asyncio.timeout(heartbeat_seconds):
-                        waiting = [await self._queue.get()]
-                except TimeoutError:
-                    yield HEARTBEAT
-                    continue
-                while not self._queue.empty():
-                    waiting.append(self._queue.get_nowait())
-                if fresh := [item for item in waiting if not isinstance(item, str) and self._is_new(item)]:
-                    yield fresh
-                if _END in waiting:
-                    return
-        finally:
-            self._watch.unsubscribe(self)
+    def close(self) -> None:
+        self.closed = True
 
-    def _is_new(self, entry: FeedEntry) -> bool:
-        if self._after is not None and entry.position <= self._after:
-            return False  # already given by the instance the client came from
-        return self._given.add(entry.order.id)
+    async def next_batch(self) -> list[FeedEntry] | None:
+        """The next entries, oldest first: every one waiting, so that a burst goes out in a few
+        writes. None once the stream has ended (by the service, or because the storage failed the
+        resume: the subscriber resumes later)."""
+        self.streaming = True
+        while self._missed is not None and not self._finished:
+            try:
+                read = await anext(self._missed, None)
+            except DomainError:
+                self._finished = True
+            else:
+                if read is None:
+                    self._missed = None
+                elif fresh := self._fresh(read):
+                    return fresh
+        while not self._finished:
+            waiting = [await self._queue.get()]
+            while not self._queue.empty():
+                waiting.append(self._queue.get_nowait())
+            self._finished = _END in waiting
+            if fresh := self._fresh([item for item in waiting if isinstance(item, FeedEntry)]):
+                return fresh
+        return None
+
+    def _fresh(self, entries: list[FeedEntry]) -> list[FeedEntry]:
+        after = self._after
+        return [
+            entry
+            for entry in entries
+            if (after is None or entry.position > after)  # not before where the subscriber came from
+            and self._given.add(entry.order.id)
+        ]
+
+
+async def _read(
+    feed: OrderFeed, clock: Clock, stream_filter: StreamFilter, after: FeedPosition, through: FeedPosition
+) -> AsyncIterator[list[FeedEntry]]:
+    """Entries after `after` up to and including `through` that match, one list per feed read."""
+    position = after
+    while position < through:
+        batch = await feed.read(position, now=clock.now(), limit=READ_BATCH)
+        entries = [entry for entry in batch.entries if entry.position <= through]
+        yield [entry for entry in entries if stream_filter.matches(entry.order)]
+        if len(entries) < len(batch.entries):
+            return
+        if not batch.entries and batch.position <= position:
+            return  # nothing more yet (a read may also skip ahead without entries: DynamoDB's buckets)
+        position = batch.position

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import datetime
 from types import TracebackType
 from typing import Self, TypeVar, Unpack
 
@@ -106,9 +107,10 @@ class AsyncWorkflowOrdersClient(ClientShell[httpx.AsyncClient, httpx.AsyncBaseTr
         direction: models.OrderDirection | None = None,
         last_event_id: str | None = None,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        since: datetime | None = None,
     ) -> AsyncIterator[StreamedOrder]:
         """Every new order as it is recorded, for as long as you iterate; see WorkflowOrdersClient."""
-        follow = follow_orders(self._core, workflow_id, direction, last_event_id, idle_timeout)
+        follow = follow_orders(self._core, workflow_id, direction, last_event_id, idle_timeout, since=since)
         while True:
             attempt = follow.next_connection()
             await asyncio.sleep(attempt.delay)

@@ -12,6 +12,7 @@ event id: too old, or issued by another store; start again without one).
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import httpx
 import msgspec
@@ -141,11 +142,16 @@ def follow_orders(
     direction: OrderDirection | None,
     last_event_id: str | None,
     idle_timeout: float,
+    *,
+    since: datetime | None = None,
 ) -> OrderFollow:
-    """A follow of the stream with these filters. A connection silent for `idle_timeout` seconds
-    (the service sends a keep-alive every 15 s by default) counts as dropped and is replaced."""
+    """A follow of the stream with these filters, from `since` (an aware datetime) when given. A
+    connection silent for `idle_timeout` seconds (the service sends a keep-alive every 15 s by
+    default) counts as dropped and is replaced. Every connection sends the same query: once an
+    event came, the service resumes after it and ignores `since`."""
     query: tuple[tuple[str, str], ...] = (("workflow_id", workflow_id),) if workflow_id is not None else ()
     query += (("direction", direction),) if direction is not None else ()
+    query += (("since", wire.instant(since, "since")),) if since is not None else ()
     timeout = httpx.Timeout(core.timeout.connect, read=idle_timeout, write=core.timeout.write, pool=core.timeout.pool)
     first = core.attempt(HttpRequest("GET", STREAM_PATH, query), accept="text/event-stream", timeout=timeout)
     return OrderFollow(first, last_event_id, core.retry, core.random_fraction)

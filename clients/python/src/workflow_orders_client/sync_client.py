@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from types import TracebackType
 from typing import Self, TypeVar, Unpack
 
@@ -130,18 +131,20 @@ class WorkflowOrdersClient(ClientShell[httpx.Client, httpx.BaseTransport]):
         direction: models.OrderDirection | None = None,
         last_event_id: str | None = None,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        since: datetime | None = None,
     ) -> Iterator[StreamedOrder]:
         """Every new order as it is recorded (GET /v1/orders/stream), for as long as you iterate.
 
         Only one workflow's or one direction's with the filters; from the event after
-        `last_event_id` (a StreamedOrder's `event_id` you kept) instead of from now. Connections
+        `last_event_id` (a StreamedOrder's `event_id` you kept), or with the orders recorded at or after
+        `since` (an aware datetime at most 7 days back), instead of from now. Connections
         that drop, fall silent for `idle_timeout` seconds or answer 503 are replaced, resuming
         after the last event received: nothing missed, nothing twice. Raises the typed error of a
         refusal (400, 401, 403, and 410, EventIdExpired, for an event id older than the retention
         or issued by another store: a restored backup, an import, the other storage), or
         ServiceUnreachable / Unavailable after the retry policy's attempts fail in a row.
         """
-        follow = follow_orders(self._core, workflow_id, direction, last_event_id, idle_timeout)
+        follow = follow_orders(self._core, workflow_id, direction, last_event_id, idle_timeout, since=since)
         while True:
             attempt = follow.next_connection()
             time.sleep(attempt.delay)
