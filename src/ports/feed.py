@@ -12,9 +12,11 @@ class OrderFeed(Protocol):
     The contract, for a reader that reads on from the position each read returned and awaits
     `changed()` whenever a read came back short:
 
-    - At least once: every order recorded after the reader's first position is in some read's
-      entries within `delay_seconds` (an attribute of the adapter) of its commit, for as long as it
-      is visible. A failed read loses nothing: reading again from the same position returns it.
+    - At least once: every order whose recording was acknowledged (OrderRepository.add returned)
+      after the reader's first position is in some read's entries within `delay_seconds` (an
+      attribute of the adapter) of its commit, for as long as it is visible. A failed read loses
+      nothing: reading again from the same position returns it. (A write that failed for its caller
+      and still committed later may be missed: docs/dynamodb.md, the feed's limits.)
     - Repeats: an order may have a second entry, at a later position, within `delay_seconds` of its
       first (an adapter that cannot order commits exactly re-announces an order whose commit came
       late). A reader that had passed the first position gets the repeat; a reader that read both

@@ -22,7 +22,7 @@ def _problems(response):
         (f"/v1/workflows/{UNKNOWN_ID}/orders", "cursor, direction, limit, since, until"),
         (f"/v1/orders/{UNKNOWN_ID}", "none"),
         ("/v1/orders/latest", "direction, limit"),
-        ("/v1/orders/stream", "direction, last_event_id, workflow_id"),
+        ("/v1/orders/stream", "direction, last_event_id, since, workflow_id"),
     ],
 )
 def test_a_parameter_the_route_does_not_declare_is_a_400_naming_it_and_what_is_allowed(client, path, allowed):

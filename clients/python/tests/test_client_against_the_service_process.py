@@ -10,10 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
+from adapters.http.event_ids import EventIdCodec
 from app.settings import DEFAULT_CURSOR_SECRET
 from builders import event_id_without_store
 from client_helpers import FAST_RETRIES, WRITE_TOKEN, Driver, order_fields, workflow_request
-from domain.model.feed import EventIdCodec, EventPoint, FeedPosition
+from domain.model.feed import EventPoint, FeedPosition
 from integration.dynamodb_server import start_server
 from reliability.reliability_kit import Service, Services
 from reliability.reliability_proxies import BackgroundLoop, SwitchableTcpProxy

@@ -68,10 +68,11 @@ COUNT_RECORDED = """
     ON CONFLICT (workflow_id) DO UPDATE SET count = count + 1
 """
 # Recorded at the clock's second, or at the newest entry's if the clock is behind it (another
-# process's clock, a step back): recording times never decrease along the feed.
+# process's clock, a step back): recording times never decrease along the feed. max() reads the
+# end of the recorded_at index.
 ANNOUNCE = """
     INSERT INTO order_feed (order_id, expires_at, recorded_at)
-    VALUES (?, ?, max(?, coalesce((SELECT recorded_at FROM order_feed ORDER BY seq DESC LIMIT 1), 0)))
+    VALUES (?, ?, max(?, coalesce((SELECT max(recorded_at) FROM order_feed), 0)))
 """
 ADVANCE_LATEST = """
     INSERT INTO latest_orders (workflow_id, placed_at, order_id) VALUES (?, ?, ?)
