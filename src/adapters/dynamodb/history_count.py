@@ -10,7 +10,7 @@ from adapters.dynamodb.concurrency import both
 from adapters.dynamodb.errors import storage_errors
 from adapters.dynamodb.expressions import names
 from adapters.dynamodb.history_query import count_history, history_bounds
-from adapters.dynamodb.hour_counts import HOUR, HourCounts, counter_key, hour_of
+from adapters.dynamodb.hour_counts import DAY, HOUR, HourCounts, counter_key, hour_of
 from adapters.dynamodb.mapping import s
 from domain.model.history import HistoryFilter
 from domain.model.ids import Id
@@ -41,7 +41,7 @@ def count_plan(low: int, high: int) -> CountPlan:
 
 class HistoryCounter:
     """Counts one workflow's visible orders matching a filter without reading them all: one Query of
-    its counters (at most 7 x 24 + 2 small items) and at most two COUNT Queries over partial hours,
+    its counter items (at most 9, one per day) and at most two COUNT Queries over partial hours,
     sent together, each only when the hour's counter says it holds a matching order."""
 
     def __init__(self, client: DynamoDBClient, table: str) -> None:
@@ -50,14 +50,14 @@ class HistoryCounter:
     async def count(
         self, workflow_id: Id, history_filter: HistoryFilter, now: int, counts: HourCounts | None = None
     ) -> int:
-        """`counts`: the workflow's counters from the lower bound's hour on, when already read."""
+        """`counts`: the workflow's counter items from the lower bound's day on, when already read."""
         bounds = history_bounds(history_filter, now)
         if bounds is None:
             return 0
         low, high = bounds
         plan = count_plan(low, high)
         if plan.whole and counts is None:
-            counts = await self.counters(workflow_id, hour_of(low), hour_of(high))
+            counts = await self.counters(workflow_id, low // DAY, high // DAY)
         direction = history_filter.direction
         total = 0 if counts is None else counts.total(plan.whole, direction)
         ranges = [
@@ -73,7 +73,7 @@ class HistoryCounter:
         return total + (await counted[0] if counted else 0)
 
     async def counters(self, workflow_id: Id, first: int, last: int) -> HourCounts:
-        """The workflow's counters of the hours first..last: one Query of those items only."""
+        """The workflow's counters of the days first..last: one Query of those items only."""
         request = {
             "TableName": self._table,
             "KeyConditionExpression": "#workflow_id = :wid AND #sort_key BETWEEN :newest AND :oldest",

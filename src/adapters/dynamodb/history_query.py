@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb.errors import storage_errors
 from adapters.dynamodb.expressions import names
-from adapters.dynamodb.hour_counts import counter_key, hour_of
+from adapters.dynamodb.hour_counts import DAY, counter_key
 from adapters.dynamodb.mapping import MAX_PLACED_AT, n, order_sort_key, s, sort_key_ceiling, sort_key_floor
 from domain.model.history import HistoryFilter, Position
 from domain.model.ids import Id
@@ -37,7 +37,7 @@ def history_query(
 
     Visibility and since/until are a key condition on the sort key (placed_at >=
     oldest_visible_placed_at(now)); direction and `ttl > now` are filters. `with_counters` (only
-    without `until` and `after`) extends the range to the workflow's hour counters from the hour of
+    without `until` and `after`) extends the range to the workflow's counter items from the day of
     its lower bound on, which the Query then reads first (adapters.dynamodb.hour_counts).
     """
     bounds = history_bounds(history_filter, now)
@@ -50,15 +50,15 @@ def history_query(
     if with_counters:
         if after is not None or history_filter.until is not None:
             raise ValueError("the hour counters follow the orders only up to the newest one")
-        ceiling = counter_key(hour_of(low))
+        ceiling = counter_key(low // DAY)
     condition = "#ttl > :now"
     values = {":wid": s(workflow_id), ":low": s(sort_key_floor(low)), ":high": s(ceiling), ":now": n(now)}
     attribute_names = names("workflow_id", "sort_key", "ttl")
     if history_filter.direction is not None:
         matching = "#order_direction = :direction"
-        condition += f" AND (attribute_exists(#hour) OR {matching})" if with_counters else f" AND {matching}"
+        condition += f" AND (attribute_exists(#day) OR {matching})" if with_counters else f" AND {matching}"
         values[":direction"] = s(history_filter.direction.value)
-        attribute_names |= names("order_direction", "hour") if with_counters else names("order_direction")
+        attribute_names |= names("order_direction", "day") if with_counters else names("order_direction")
     return {
         "TableName": table,
         "KeyConditionExpression": "#workflow_id = :wid AND #sort_key BETWEEN :low AND :high",

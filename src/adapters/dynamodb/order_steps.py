@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb.expressions import live, names
-from adapters.dynamodb.hour_counts import COUNTED, counter_update, hour_of
+from adapters.dynamodb.hour_counts import COUNTED, order_counter_update
 from adapters.dynamodb.mapping import boolean, n, order_sort_key, read_s, s
 from adapters.dynamodb.time_index import by_time_put
 from adapters.dynamodb.workflow_mapping import workflow_pk
@@ -77,7 +77,7 @@ class OrderWriteSteps:
                      "ExpressionAttributeNames": names("id"),
                      "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
             by_time_put(self._by_time, order, item),
-            counter_update(self._orders, order.workflow_id, hour_of(order.placed_at), order.order_direction),
+            order_counter_update(self._orders, order),
         ]  # fmt: skip
 
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from adapters.dynamodb.concurrency import both
-from adapters.dynamodb.counter_readiness import CountersReadiness
 from adapters.dynamodb.errors import storage_errors
 from adapters.dynamodb.expressions import names
 from adapters.dynamodb.feed import FeedWriter
-from adapters.dynamodb.history_count import HistoryCounter
-from adapters.dynamodb.history_query import count_history, history_query
-from adapters.dynamodb.hour_counts import HourCounts, is_counter
+from adapters.dynamodb.history_pages import HistoryPages
 from adapters.dynamodb.mapping import item_to_order, n, order_to_item, s
 from adapters.dynamodb.order_steps import WRITER, OrderWriteSteps, is_newer, stamped_as, stamps_as
 from adapters.dynamodb.scans import scanned_items
@@ -34,11 +30,6 @@ from ports.orders import OrderRepository
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
 
-_MAX_QUERY_LIMIT = 1000
-_MOST_COUNTERS = 7 * 24 + 2
-"""Hour counters a visible range can have: 7 days, the hour the bound falls in, and the next one
-(orders may be placed up to 5 minutes ahead)."""
-
 
 class DynamoDbOrderRepository(OrderRepository):
     """OrderRepository on five tables (see adapters.dynamodb.tables).
@@ -54,9 +45,7 @@ class DynamoDbOrderRepository(OrderRepository):
     get: a strongly consistent GetItem on the id guard, which holds the whole order.
     page: Query on one workflow's partition, newest first; the visibility lower bound and
     since/until are a key condition on the sort key, direction and `ttl > now` are filters. Its
-    total_count comes from the workflow's hour counters (adapters.dynamodb.history_count), which a
-    first page without `until` reads in the same Query; when the page holds every match, from the
-    page itself. Until the counters include every order (counter_readiness), a COUNT of all matches.
+    total_count from the workflow's hour counters (adapters.dynamodb.history_pages).
     latest: a paginated Scan of the workflows table, projecting each workflow's `latest` copy.
     window: Queries on the time index, one day partition after the other, newest first.
     """
@@ -82,8 +71,7 @@ class DynamoDbOrderRepository(OrderRepository):
         )
         """The steps of an order's write transaction (import writes orders with them too)."""
         self._time_index = TimeIndexReader(client, by_time_table)
-        self._counter = HistoryCounter(client, orders_table)
-        self._counters_complete = CountersReadiness(client, orders_table)
+        self._history = HistoryPages(client, orders_table)
         self._feed = feed
 
     async def add(self, order: WorkflowOrder) -> None:
@@ -148,67 +136,13 @@ class DynamoDbOrderRepository(OrderRepository):
     ) -> HistoryPage:
         if limit < 1:
             raise ValueError("limit must be at least 1")
-        if not await self._counters_complete.complete():
-            # Orders from before the counters are not in them yet: count every matching order.
-            (orders, next_position), total = await both(
-                self.orders_after(workflow_id, history_filter, now, limit, after),
-                count_history(self._client, self._orders, workflow_id, history_filter, now),
-            )
-            return HistoryPage(orders, next_position, total)
-        if after is None and history_filter.until is None:
-            # One Query reads the counters from the lower bound's hour on, then the page's orders.
-            orders, next_position, counts = await self._read(workflow_id, history_filter, now, limit, None, True)
-            if next_position is None:  # every matching order is on this page
-                return HistoryPage(orders, None, len(orders))
-            total = await self._counter.count(workflow_id, history_filter, now, HourCounts.of_items(counts))
-            return HistoryPage(orders, next_position, total)
-        (orders, next_position), total = await both(
-            self.orders_after(workflow_id, history_filter, now, limit, after),
-            self._counter.count(workflow_id, history_filter, now),
-        )
-        return HistoryPage(orders, next_position, total)
+        return await self._history.page(workflow_id, history_filter, now, limit, after)
 
     async def orders_after(
         self, workflow_id: Id, history_filter: HistoryFilter, now: int, limit: int, after: Position | None
     ) -> tuple[list[WorkflowOrder], Position | None]:
-        orders, next_position, _ = await self._read(workflow_id, history_filter, now, limit, after, False)
-        return orders, next_position
-
-    async def _read(
-        self,
-        workflow_id: Id,
-        history_filter: HistoryFilter,
-        now: int,
-        limit: int,
-        after: Position | None,
-        with_counters: bool,
-    ) -> tuple[list[WorkflowOrder], Position | None, list[Any]]:
-        """The page, and the hour counter items the Query met (with_counters: all of them, read first)."""
-        request = history_query(self._orders, workflow_id, history_filter, now, after, with_counters=with_counters)
-        if request is None:
-            return [], None, []
-        # Limit counts items read before the filter: read on until limit + 1 match or none remain.
-        request["Limit"] = limit + 2 + (_MOST_COUNTERS if with_counters else 0)
-        found: list[WorkflowOrder] = []
-        counters: list[Any] = []
-        while len(found) <= limit:
-            async with storage_errors("order history"):
-                response = await self._client.query(**request)
-            for item in response.get("Items", []):
-                if is_counter(item):
-                    counters.append(item)
-                    continue
-                order = item_to_order(item)
-                if after is None or after.is_after(order):
-                    found.append(order)
-            if "LastEvaluatedKey" not in response:
-                break
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-            request["Limit"] = min(request["Limit"] * 2, _MAX_QUERY_LIMIT)
-        if len(found) <= limit:
-            return found, None, counters
-        last = found[limit - 1]
-        return found[:limit], Position(last.placed_at, last.id), counters
+        """Up to `limit` visible matching orders strictly after `after` (no count: what the export reads)."""
+        return await self._history.orders_after(workflow_id, history_filter, now, limit, after)
 
     async def latest(
         self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None
