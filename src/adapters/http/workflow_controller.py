@@ -6,16 +6,15 @@ from litestar import delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
+from adapters.body_cache import BodyCache
 from adapters.http.body import StrictJsonBody
+from adapters.http.conditional import conditional_answer
 from adapters.http.decimal_forms import DecimalForm
 from adapters.http.entity_tags import (
     CONDITIONAL_RESPONSES,
     TAG_HEADERS,
     IfNoneMatch,
     TaggedRead,
-    cache_headers,
-    matches,
-    not_modified,
     tagged_by_body,
     workflow_tag,
 )
@@ -25,7 +24,6 @@ from adapters.http.openapi import problems
 from adapters.http.response_bodies import ApiController
 from adapters.http.responses import JsonResponse
 from adapters.http.workflow_schemas import WorkflowDetail, WorkflowListResponse, WorkflowRequest
-from domain.model.errors import WorkflowNotFoundError
 from domain.use_cases.workflows import (
     CreateWorkflow,
     DeleteWorkflow,
@@ -94,17 +92,16 @@ class WorkflowController(ApiController):
         workflow_id: WorkflowId,
         get_workflow: NamedDependency[GetWorkflow],
         decimals: NamedDependency[DecimalForm],
+        body_cache: NamedDependency[BodyCache],
         if_none_match: IfNoneMatch = None,
     ) -> JsonResponse[WorkflowDetail]:
-        checked = checked_id(workflow_id, "workflow_id")
-        revision = await get_workflow.revision(checked)
-        tag = workflow_tag(revision, decimals)
-        if tag is None:
-            raise WorkflowNotFoundError(checked)
-        if matches(if_none_match, tag):
-            return not_modified(tag)
-        details = await get_workflow.execute(checked, revision)
-        return JsonResponse(self._bodies.workflow_detail(details), headers=cache_headers(tag))
+        return await conditional_answer(
+            await get_workflow.execute(checked_id(workflow_id, "workflow_id")),
+            lambda revision: workflow_tag(revision, decimals),
+            if_none_match,
+            body_cache,
+            lambda details: decimals.encoder.encode(self._bodies.workflow_detail(details)),
+        )
 
     @put(
         "/{workflow_id:str}",
