@@ -8,7 +8,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
-from adapters.http.decimal_forms import DecimalForm
+from adapters.http.decimal_forms import Accept, requested_form
 from adapters.http.entity_tags import (
     CONDITIONAL_RESPONSES,
     TAG_HEADERS,
@@ -92,13 +92,13 @@ class WorkflowOrderController(ApiController):
         self,
         workflow_id: WorkflowId,
         get_order_history: NamedDependency[GetOrderHistory],
-        decimals: NamedDependency[DecimalForm],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
         cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page", min_length=1)] = None,
         since: Instant = None,
         until: Instant = None,
         direction: Direction = None,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowOrderHistoryResponse]:
         history_filter = HistoryFilter(
             since=None if since is None else parse_instant(since, "since"),
@@ -107,7 +107,7 @@ class WorkflowOrderController(ApiController):
         )
         checked = checked_id(workflow_id, "workflow_id")
         revision = await get_order_history.revision(checked)
-        tag = history_tag(revision, checked, (limit, cursor, history_filter), decimals)
+        tag = history_tag(revision, checked, (limit, cursor, history_filter), requested_form(accept))
         if tag is None:
             raise WorkflowNotFoundError(checked)
         if matches(if_none_match, tag):
@@ -138,14 +138,15 @@ class OrderController(ApiController):
     async def latest(
         self,
         get_latest_orders: NamedDependency[GetLatestOrders],
-        decimals: NamedDependency[DecimalForm],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LATEST_LIMIT,
         direction: Direction = None,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[LatestOrdersResponse]:
         page = await get_latest_orders.execute(limit, direction)
         items = [self._bodies.latest_order_item(order) for order in page.orders]
-        return tagged_by_body(LatestOrdersResponse(items, page.total_count, limit), if_none_match, decimals)
+        body = LatestOrdersResponse(items, page.total_count, limit)
+        return tagged_by_body(body, if_none_match, requested_form(accept))
 
     @get(
         "/{order_id:str}",
@@ -159,11 +160,11 @@ class OrderController(ApiController):
         self,
         order_id: OrderId,
         get_order: NamedDependency[GetOrder],
-        decimals: NamedDependency[DecimalForm],
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowOrderDetail]:
         order = await get_order.execute(checked_id(order_id, "order_id"))
-        tag = order_tag(order.id, decimals)  # an order never changes while it can be read
+        tag = order_tag(order.id, requested_form(accept))  # an order never changes while it can be read
         if matches(if_none_match, tag):
             return not_modified(tag)
         return JsonResponse(self._bodies.order_detail(order), headers=cache_headers(tag))

@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
-from adapters.http.decimal_forms import DecimalForm
+from adapters.http.decimal_forms import Accept, requested_form
 from adapters.http.entity_tags import (
     CONDITIONAL_RESPONSES,
     TAG_HEADERS,
@@ -73,13 +73,13 @@ class WorkflowController(ApiController):
     async def list_all(
         self,
         list_workflows: NamedDependency[ListWorkflows],
-        decimals: NamedDependency[DecimalForm],
         enable: Annotated[Literal["true", "false"] | None, Parameter(description="Only enabled or disabled")] = None,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowListResponse]:
         listed = await list_workflows.execute(None if enable is None else enable == "true")
         body = WorkflowListResponse([self._bodies.workflow_list_item(item) for item in listed], len(listed))
-        return tagged_by_body(body, if_none_match, decimals)
+        return tagged_by_body(body, if_none_match, requested_form(accept))
 
     @get(
         "/{workflow_id:str}",
@@ -93,12 +93,12 @@ class WorkflowController(ApiController):
         self,
         workflow_id: WorkflowId,
         get_workflow: NamedDependency[GetWorkflow],
-        decimals: NamedDependency[DecimalForm],
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowDetail]:
         checked = checked_id(workflow_id, "workflow_id")
         revision = await get_workflow.revision(checked)
-        tag = workflow_tag(revision, decimals)
+        tag = workflow_tag(revision, requested_form(accept))
         if tag is None:
             raise WorkflowNotFoundError(checked)
         if matches(if_none_match, tag):
