@@ -169,7 +169,6 @@ SERVED = (
     "watch_orders",
     "storage_health",
     "metrics",
-    "body_cache",
 )
 """Container providers that HTTP handlers receive, by these parameter names. Each is a Singleton:
 one object for the life of the app."""

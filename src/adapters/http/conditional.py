@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from litestar.datastructures import State
 from litestar.enums import MediaType
 
 from adapters.body_cache import BodyCache
@@ -40,6 +41,15 @@ async def conditional_answer(
     body = encode(loaded.body)
     cache.put(tag, body)
     return _encoded(body, tag)
+
+
+KEPT_BODIES = "body_cache"
+"""The app state's name for the BodyCache (app state, not a dependency: a handler takes at most one)."""
+
+
+def kept_bodies(state: State) -> BodyCache:
+    cache: BodyCache = state[KEPT_BODIES]
+    return cache
 
 
 def _encoded(body: bytes, tag: str) -> JsonResponse[Any]:

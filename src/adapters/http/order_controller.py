@@ -3,14 +3,14 @@
 from typing import Annotated
 
 from litestar import get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, Parameter
 
-from adapters.body_cache import BodyCache
 from adapters.http.body import StrictJsonBody
-from adapters.http.conditional import conditional_answer
-from adapters.http.decimal_forms import DecimalForm
+from adapters.http.conditional import conditional_answer, kept_bodies
+from adapters.http.decimal_forms import Accept, requested_form
 from adapters.http.entity_tags import (
     CONDITIONAL_RESPONSES,
     TAG_HEADERS,
@@ -90,14 +90,14 @@ class WorkflowOrderController(ApiController):
         self,
         workflow_id: WorkflowId,
         get_order_history: NamedDependency[GetOrderHistory],
-        decimals: NamedDependency[DecimalForm],
-        body_cache: NamedDependency[BodyCache],
+        state: State,
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
         cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page", min_length=1)] = None,
         since: Instant = None,
         until: Instant = None,
         direction: Direction = None,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowOrderHistoryResponse]:
         checked = checked_id(workflow_id, "workflow_id")
         history_filter = HistoryFilter(
@@ -106,6 +106,7 @@ class WorkflowOrderController(ApiController):
             direction=direction,
         )
         query = HistoryQuery(limit, cursor, history_filter)
+        decimals = requested_form(accept)
 
         def encode(result: HistoryResult) -> bytes:
             orders = [self._bodies.order_list_item(order) for order in result.orders]
@@ -116,7 +117,7 @@ class WorkflowOrderController(ApiController):
             await get_order_history.execute(checked, query),
             lambda revision: history_tag(checked, revision, query, decimals),
             if_none_match,
-            body_cache,
+            kept_bodies(state),
             encode,
         )
 
@@ -136,14 +137,15 @@ class OrderController(ApiController):
     async def latest(
         self,
         get_latest_orders: NamedDependency[GetLatestOrders],
-        decimals: NamedDependency[DecimalForm],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LATEST_LIMIT,
         direction: Direction = None,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[LatestOrdersResponse]:
         page = await get_latest_orders.execute(limit, direction)
         items = [self._bodies.latest_order_item(order) for order in page.orders]
-        return tagged_by_body(LatestOrdersResponse(items, page.total_count, limit), if_none_match, decimals)
+        body = LatestOrdersResponse(items, page.total_count, limit)
+        return tagged_by_body(body, if_none_match, requested_form(accept))
 
     @get(
         "/{order_id:str}",
@@ -157,14 +159,15 @@ class OrderController(ApiController):
         self,
         order_id: OrderId,
         get_order: NamedDependency[GetOrder],
-        decimals: NamedDependency[DecimalForm],
-        body_cache: NamedDependency[BodyCache],
+        state: State,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowOrderDetail]:
+        decimals = requested_form(accept)
         return await conditional_answer(
             await get_order.execute(checked_id(order_id, "order_id")),
             lambda revision: order_tag(revision, decimals),  # an order never changes while it can be read
             if_none_match,
-            body_cache,
+            kept_bodies(state),
             lambda order: decimals.encoder.encode(self._bodies.order_detail(order)),
         )

@@ -3,13 +3,13 @@
 from typing import Annotated, Literal
 
 from litestar import delete, get, post, put
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
-from adapters.body_cache import BodyCache
 from adapters.http.body import StrictJsonBody
-from adapters.http.conditional import conditional_answer
-from adapters.http.decimal_forms import DecimalForm
+from adapters.http.conditional import conditional_answer, kept_bodies
+from adapters.http.decimal_forms import Accept, requested_form
 from adapters.http.entity_tags import (
     CONDITIONAL_RESPONSES,
     TAG_HEADERS,
@@ -71,13 +71,13 @@ class WorkflowController(ApiController):
     async def list_all(
         self,
         list_workflows: NamedDependency[ListWorkflows],
-        decimals: NamedDependency[DecimalForm],
         enable: Annotated[Literal["true", "false"] | None, Parameter(description="Only enabled or disabled")] = None,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowListResponse]:
         listed = await list_workflows.execute(None if enable is None else enable == "true")
         body = WorkflowListResponse([self._bodies.workflow_list_item(item) for item in listed], len(listed))
-        return tagged_by_body(body, if_none_match, decimals)
+        return tagged_by_body(body, if_none_match, requested_form(accept))
 
     @get(
         "/{workflow_id:str}",
@@ -91,15 +91,16 @@ class WorkflowController(ApiController):
         self,
         workflow_id: WorkflowId,
         get_workflow: NamedDependency[GetWorkflow],
-        decimals: NamedDependency[DecimalForm],
-        body_cache: NamedDependency[BodyCache],
+        state: State,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowDetail]:
+        decimals = requested_form(accept)
         return await conditional_answer(
             await get_workflow.execute(checked_id(workflow_id, "workflow_id")),
             lambda revision: workflow_tag(revision, decimals),
             if_none_match,
-            body_cache,
+            kept_bodies(state),
             lambda details: decimals.encoder.encode(self._bodies.workflow_detail(details)),
         )
 
