@@ -10,7 +10,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, Parameter
 from litestar.response import Stream
 
-from adapters.http.decimal_forms import DecimalForm
+from adapters.http.decimal_forms import Accept, DecimalForm, requested_form
 from adapters.http.event_frames import EventFrames
 from adapters.http.ids import UUID_PATTERN, checked_id
 from adapters.http.openapi import EventStreamOperation, problems
@@ -75,7 +75,6 @@ class OrderStreamController(ApiController):
     async def stream(
         self,
         watch_orders: NamedDependency[WatchOrders],
-        decimals: NamedDependency[DecimalForm],
         workflow_id: Annotated[
             str | None, Parameter(description="Only this workflow's orders", schema_extra=_ID)
         ] = None,
@@ -85,11 +84,13 @@ class OrderStreamController(ApiController):
             Parameter(description="As the Last-Event-ID header, for clients that cannot set headers", min_length=1),
         ] = None,
         last_event_id_header: EventId = None,
+        accept: Accept = None,
     ) -> Stream:
         stream_filter = StreamFilter(
             workflow_id=None if workflow_id is None else checked_id(workflow_id, "workflow_id"), direction=direction
         )
         subscription = await watch_orders.subscribe(stream_filter, last_event_id_header or last_event_id)
+        decimals = requested_form(accept)
         return Stream(
             self._events(watch_orders, subscription, decimals),
             media_type=EVENT_STREAM,
