@@ -76,17 +76,25 @@ def bench_order_body(cfd: str, placed_at: int, rng: random.Random) -> dict[str, 
 
 
 async def seed(
-    base_url: str, *, first_number: int, workflows: int, orders_per_workflow: list[int], seed_value: int
+    base_url: str,
+    *,
+    first_number: int,
+    workflows: int,
+    orders_per_workflow: list[int],
+    seed_value: int,
+    token: str | None = None,
 ) -> Seeded:
     """Create `workflows` workflows (numbered from `first_number`), then orders_per_workflow[i] orders for
-    workflow i, placed at random moments of the last 7 days (minus a margin on both ends).
+    workflow i, placed at random moments of the last 7 days (minus a margin on both ends); with
+    `token`, as the consumer of that bearer token.
 
     Each workflow's orders are sent oldest first: a late order, older than the newest one already
     stored, costs DynamoDB a second transaction, which is not what a seed should measure.
     """
     rng = random.Random(seed_value)
     limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=base_url, timeout=60.0, limits=limits) as client:
+    auth = {} if token is None else {"authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base_url, timeout=60.0, limits=limits, headers=auth) as client:
         gate = asyncio.Semaphore(CONCURRENCY)
 
         async def create(number: int) -> str:

@@ -26,7 +26,7 @@ from domain.model.workflow import Workflow
 from ports.feed import OrderFeed
 from ports.health import StorageHealth
 from ports.orders import OrderRepository
-from ports.revisions import Revisions, WorkflowRevision
+from ports.revisions import RevisedPage, RevisedPages, Revisions, WorkflowRevision
 from ports.workflows import WorkflowRepository
 
 T = TypeVar("T")
@@ -143,6 +143,27 @@ class GuardedRevisions(Revisions):
 
     async def of_workflow(self, workflow_id: Id, *, now: int) -> WorkflowRevision:
         return await self._calls.run("revisions.of_workflow", self._inner.of_workflow(workflow_id, now=now))
+
+
+@final
+class GuardedRevisedPages(RevisedPages):
+    """RevisedPages whose reads go through StorageCalls, as one call."""
+
+    def __init__(self, inner: RevisedPages, calls: StorageCalls) -> None:
+        self._inner, self._calls = inner, calls
+
+    async def page(
+        self,
+        workflow_id: Id,
+        history_filter: HistoryFilter,
+        *,
+        now: int,
+        limit: int,
+        after: Position | None = None,
+        known: WorkflowRevision | None = None,
+    ) -> RevisedPage:
+        page = self._inner.page(workflow_id, history_filter, now=now, limit=limit, after=after, known=known)
+        return await self._calls.run("revisions.page", page)
 
 
 @final

@@ -52,6 +52,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._reading_head = True
         """From the connection's start, or the first byte of a later request, to its head's end."""
         self._head_bytes = 0
+        """Bytes of the reads that ended within the current head (an upper bound of its size)."""
+        self._read_bytes = 0
+        """Bytes of the read being parsed."""
         self._head_timer: asyncio.TimerHandle | None = None
         self._stall_timer: asyncio.TimerHandle | None = None
 
@@ -81,19 +84,23 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     # The request head: its size, field count and time.
 
     def data_received(self, data: bytes) -> None:
+        self._read_bytes = len(data)
         super().data_received(data)
         if self._reading_head and not self.transport.is_closing():
-            # The whole chunk counts: when a head begins in it, after another request's end, the bound
-            # is met a little early; it is never exceeded by more than one read.
+            # A head still incomplete after this read. The whole read counts: when a head begins in
+            # it, after another request's end, the bound is met a little early; it is never exceeded
+            # by more than one read.
             self._head_bytes += len(data)
             if self._head_bytes > MAX_HEAD_BYTES:
                 self._refuse(refusals.HEAD_TOO_LARGE)
+            elif self._head_timer is None:  # a later request's head, arriving in pieces
+                self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_timed_out)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        if not self._reading_head:  # a later request on a kept-alive connection
-            self._reading_head, self._head_bytes = True, 0
-            self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_timed_out)
+        # A later request on a kept-alive connection. Its head timer starts only if the head does
+        # not arrive whole in the read that began it (see data_received): most heads do.
+        self._reading_head, self._head_bytes = True, 0
 
     def on_headers_complete(self) -> None:
         self._reading_head = False
@@ -115,12 +122,16 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def _head_refusal(self) -> refusals.Refusal | None:
         if len(self.headers) > MAX_HEADER_FIELDS:
             return refusals.TOO_MANY_FIELDS
-        head_bytes = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
-        if head_bytes > MAX_HEAD_BYTES:
+        if self._head_bytes + self._read_bytes > MAX_HEAD_BYTES and self._exact_head_bytes() > MAX_HEAD_BYTES:
             return refusals.HEAD_TOO_LARGE
         if not self.registry.head_received(self, probe=is_probe(self.url)):
             return refusals.NO_ROOM
         return None
+
+    def _exact_head_bytes(self) -> int:
+        """The head's size as parsed: needed only when the reads it came in were larger than the bound
+        (they may also have held a body, or other requests)."""
+        return len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
 
     def on_response_complete(self) -> None:
         if not self.pipeline:

@@ -7,12 +7,15 @@ from contextlib import asynccontextmanager
 from dependency_injector import containers, providers
 from opentelemetry.trace import Tracer
 
+from adapters.body_cache import BodyCache
 from adapters.http.event_ids import EventIdCodec, EventIds
 from adapters.http.fair_use import Budget, FairUse
 from adapters.http.heartbeats import Heartbeats
+from adapters.revised_pages import RevisionThenPage
 from adapters.storage_calls import (
     GuardedOrderFeed,
     GuardedOrderRepository,
+    GuardedRevisedPages,
     GuardedRevisions,
     GuardedStorageHealth,
     GuardedWorkflowRepository,
@@ -73,6 +76,8 @@ class Container(containers.DeclarativeContainer):
         FairUse,
         budget=providers.Factory(Budget, settings.provided.rate_limit_per_second, settings.provided.rate_limit_burst),
     )
+    body_cache = providers.Singleton(BodyCache, settings.provided.body_cache_bytes, metrics)
+    """Encoded 200 bodies of the conditional reads by tag, within WFO_BODY_CACHE_BYTES."""
     cursors = providers.Singleton(CursorCodec, key=providers.Callable(cursor_key, settings))
     event_ids = providers.Singleton(
         EventIds, providers.Singleton(EventIdCodec, key=providers.Callable(cursor_key, settings)), clock
@@ -96,12 +101,19 @@ class Container(containers.DeclarativeContainer):
     storage_health = providers.Singleton(GuardedStorageHealth, storage.provided.health, storage_calls)
     revisions = providers.Singleton(GuardedRevisions, storage.provided.revisions, storage_calls)
     feed = providers.Singleton(GuardedOrderFeed, storage.provided.feed, storage_calls)
+    # One guarded call where the storage reads a page with its revision in one snapshot (SQLite);
+    # else the two guarded reads it is made of, each a storage call of its own (DynamoDB).
+    revised_pages = providers.Selector(
+        settings.provided.storage,
+        sqlite=providers.Singleton(GuardedRevisedPages, storage.provided.revised_pages, storage_calls),
+        dynamodb=providers.Singleton(RevisionThenPage, revisions, order_repository),
+    )
     workflow_stamps = providers.Singleton(RememberedWorkflowStamps, workflow_repository)
 
     create_workflow = providers.Singleton(CreateWorkflow, workflows=workflow_repository, clock=clock, ids=ids)
-    get_workflow = providers.Singleton(GetWorkflow, revisions=revisions, orders=order_repository, clock=clock)
+    get_workflow = providers.Singleton(GetWorkflow, revisions=revisions, pages=revised_pages, clock=clock)
     replace_workflow = providers.Singleton(
-        ReplaceWorkflow, workflows=workflow_repository, revisions=revisions, orders=order_repository, clock=clock
+        ReplaceWorkflow, workflows=workflow_repository, revisions=revisions, pages=revised_pages, clock=clock
     )
     delete_workflow = providers.Singleton(DeleteWorkflow, workflows=workflow_repository, clock=clock)
     list_workflows = providers.Singleton(
@@ -112,7 +124,7 @@ class Container(containers.DeclarativeContainer):
     )
     get_order = providers.Singleton(GetOrder, orders=order_repository, clock=clock)
     get_order_history = providers.Singleton(
-        GetOrderHistory, revisions=revisions, orders=order_repository, clock=clock, cursors=cursors
+        GetOrderHistory, revisions=revisions, pages=revised_pages, clock=clock, cursors=cursors
     )
     get_latest_orders = providers.Singleton(GetLatestOrders, orders=order_repository, clock=clock)
     list_orders = providers.Singleton(ListOrders, orders=order_repository, clock=clock, cursors=cursors)

@@ -15,7 +15,8 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.http.auth import TokenTable, bearer_guard
-from adapters.http.fair_use_gate import fair_use_middleware
+from adapters.http.conditional import KEPT_BODIES
+from adapters.http.fair_use_gate import FairUseGate
 from adapters.http.health_controller import HealthController
 from adapters.http.metrics_controller import MetricsController
 from adapters.http.observe import ObservedLitestar, Observer, RequestObserver
@@ -23,7 +24,7 @@ from adapters.http.openapi import ClosedRequestBodies, DecimalAsNumberOrString
 from adapters.http.order_controller import OrderController, WorkflowOrderController
 from adapters.http.problems import exception_handlers
 from adapters.http.query import QueryCheck
-from adapters.http.responses import JsonResponse, decimal_form
+from adapters.http.responses import JsonResponse
 from adapters.http.shutdown import ShutdownState
 from adapters.http.stream_controller import OrderStreamController
 from adapters.http.window_controller import OrderWindowController
@@ -142,7 +143,6 @@ def create_app(
     if settings.cursor_secret == DEFAULT_CURSOR_SECRET:
         log.warning("cursors are signed with the built-in key: set WFO_CURSOR_SECRET on every replica")
     metrics = container.metrics()
-    fair_use = [fair_use_middleware(container.fair_use(), tokens, metrics)] if settings.rate_limit_per_second else []
     api = Router(
         path="/",
         route_handlers=[
@@ -155,7 +155,6 @@ def create_app(
         guards=[bearer_guard(tokens)] if tokens else [],
         security=[{"bearer": []}],
         before_request=QueryCheck(),
-        middleware=fair_use,
     )
     served = ServedObjects(container, SERVED)
     shutdown = ShutdownState()
@@ -163,10 +162,8 @@ def create_app(
         route_handlers=[api, HealthController, MetricsController],
         dependencies={
             **served.dependencies(),
-            "shutdown": Provide(lambda: shutdown, sync_to_thread=False),
-            "decimals": Provide(decimal_form, sync_to_thread=False),
         },
-        state=State({"shutdown": shutdown}),
+        state=State({"shutdown": shutdown, KEPT_BODIES: container.body_cache()}),
         exception_handlers=exception_handlers(),
         response_class=JsonResponse,
         request_max_body_size=MAX_BODY_BYTES,
@@ -177,4 +174,6 @@ def create_app(
     )
     observer: Observer = RequestObserver(metrics, shutdown, access_log=settings.access_log)
     app.observer = observer if tracing is None else ServerSpans(tracing.tracer, observer)
+    if settings.rate_limit_per_second:
+        app.gate = FairUseGate(container.fair_use(), tokens, metrics)
     return app

@@ -15,6 +15,8 @@ LOG_FORMATS = ("json", "console")
 DEFAULT_RATE_PER_SECOND = 1000.0
 DEFAULT_BURST = 2000
 HIGHEST_RATE = 1_000_000
+DEFAULT_BODY_CACHE_BYTES = 16 * 1024 * 1024
+HIGHEST_BODY_CACHE_BYTES = 1024**3
 DEFAULT_CURSOR_SECRET = "workflow-orders-cursor-v1"  # noqa: S105 - integrity key, see docs/operations.md
 
 
@@ -43,6 +45,8 @@ class Settings:
     """How many requests a consumer may make at once, on top of which its budget refills."""
     keep_alive_seconds: int = KEEP_ALIVE_SECONDS
     """How long an idle kept-alive connection stays open; behind a load balancer, longer than its idle timeout."""
+    body_cache_bytes: int = DEFAULT_BODY_CACHE_BYTES
+    """Bytes of encoded response bodies kept by entity tag (adapters.body_cache); 0 keeps none."""
     tracing: bool = False
     """OpenTelemetry traces exported over OTLP/HTTP; the SDK reads every other OTEL_* variable itself."""
     dynamodb_endpoint: str | None = None
@@ -95,6 +99,9 @@ class Settings:
             rate_limit_per_second=_rate(env, "WFO_RATE_LIMIT_PER_SECOND", DEFAULT_RATE_PER_SECOND),
             rate_limit_burst=_count(env, "WFO_RATE_LIMIT_BURST", DEFAULT_BURST, highest=HIGHEST_RATE),
             keep_alive_seconds=_count(env, "WFO_KEEP_ALIVE_SECONDS", KEEP_ALIVE_SECONDS, highest=4000),
+            body_cache_bytes=_count(
+                env, "WFO_BODY_CACHE_BYTES", DEFAULT_BODY_CACHE_BYTES, highest=HIGHEST_BODY_CACHE_BYTES, lowest=0
+            ),
             tracing=_tracing_requested(env),
             dynamodb_endpoint=(env.get("AWS_ENDPOINT_URL_DYNAMODB") or env.get("AWS_ENDPOINT_URL") or "").strip()
             or None,
@@ -159,13 +166,13 @@ def _number(
     return value
 
 
-def _count(env: Mapping[str, str], name: str, default: int, *, highest: int) -> int:
+def _count(env: Mapping[str, str], name: str, default: int, *, highest: int, lowest: int = 1) -> int:
     raw = env.get(name)
     if raw is None:
         return default
-    value = int(raw) if raw.strip().isdigit() else 0
-    if not 1 <= value <= highest:
-        raise SettingsError(f"{name} must be a whole number from 1 to {highest} (got {raw!r})")
+    value = int(raw) if raw.strip().isdigit() else -1
+    if not lowest <= value <= highest:
+        raise SettingsError(f"{name} must be a whole number from {lowest} to {highest} (got {raw!r})")
     return value
 
 

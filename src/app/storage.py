@@ -33,7 +33,7 @@ from ports.clock import Clock
 from ports.feed import OrderFeed
 from ports.health import StorageHealth
 from ports.orders import OrderRepository
-from ports.revisions import Revisions
+from ports.revisions import RevisedPages, Revisions
 from ports.workflows import WorkflowRepository
 
 
@@ -49,6 +49,9 @@ class StoragePorts:
     revisions: Revisions
     feed: OrderFeed
     layout: StorageLayout
+    revised_pages: RevisedPages | None = None
+    """A page with its revision in one snapshot, where the storage has one; else the container
+    composes it from `revisions` and `orders` (adapters.revised_pages)."""
 
 
 async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator[StoragePorts]:
@@ -57,15 +60,17 @@ async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator
     database = await SqliteDatabase.open(settings.sqlite_path)
     purge = asyncio.create_task(purge_periodically(database, clock), name="sqlite-retention")
     recorded = FeedSignal()
+    revisions = SqliteRevisions(database)
     try:
         yield StoragePorts(
             SqliteWorkflowRepository(database),
             SqliteOrderRepository(database, recorded),
             SqliteStorageHealth(database),
             SqliteArchive(database),
-            SqliteRevisions(database),
+            revisions,
             SqliteOrderFeed(database, recorded),
             StorageLayout("sqlite", TABLES_BY_OPERATION),
+            revised_pages=revisions,
         )
     finally:
         purge.cancel()

@@ -3,10 +3,17 @@
 import time
 
 from adapters.dynamodb import TableNames, create_tables
+from adapters.dynamodb.count_backfill import backfill_counts
+from adapters.dynamodb.counter_readiness import counters_complete
 from adapters.dynamodb.time_index import backfill
 from adapters.sqlite.database import SqliteDatabase
 from app.settings import Settings
 from app.storage import open_dynamodb_client
+
+_COUNTERS_LATER = (
+    "history counts read every matching order until `create-tables --repair` builds them "
+    "(run it once this release runs on every replica)"
+)
 
 
 async def create_storage_schema(settings: Settings, *, repair: bool = False) -> tuple[str, bool]:
@@ -14,7 +21,8 @@ async def create_storage_schema(settings: Settings, *, repair: bool = False) -> 
     whether the storage is as safe as it should be (DynamoDB: every table's protections on).
 
     DynamoDB: when the time index (orders_by_time) is new, and on every `repair`, it is filled from
-    the orders table (what deployments from before the index need; idempotent)."""
+    the orders table (what deployments from before the index need; idempotent). On every `repair`,
+    the hour counters are built for the orders recorded without them (idempotent too)."""
     if settings.storage == "dynamodb":
         async for client in open_dynamodb_client(settings):
             prefix = settings.dynamodb_table_prefix
@@ -26,6 +34,11 @@ async def create_storage_schema(settings: Settings, *, repair: bool = False) -> 
             if repair or (names.by_time in created and names.orders not in created):
                 copied = await backfill(client, names.orders, names.by_time, now=int(time.time()))
                 lines.append(f"{names.by_time}: holds the {copied} visible orders of {names.orders} (backfilled)")
+            if repair:
+                counted = await backfill_counts(client, names.orders, now=int(time.time()))
+                lines.append(f"{names.orders}: hour counters complete ({counted} orders counted now)")
+            elif not await counters_complete(client, names.orders):
+                lines.append(f"{names.orders}: hour counters not built yet; {_COUNTERS_LATER}")
             return "\n".join(lines), all(table.safe for table in tables)
     return f"{await migrate_sqlite(settings)} at {settings.sqlite_path}", True
 

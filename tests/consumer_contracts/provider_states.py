@@ -22,7 +22,6 @@ from adapters.dynamodb import DynamoDbOrderRepository, DynamoDbWorkflowRepositor
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
 from adapters.sqlite.workflows import SqliteWorkflowRepository
-from adapters.system import SystemClock
 from builders import make_order, make_spec
 from domain.model.enums import (
     AssetType,
@@ -34,7 +33,6 @@ from domain.model.enums import (
 from domain.model.history import CursorCodec, HistoryFilter
 from domain.model.order import WorkflowOrder
 from domain.model.workflow import Close, Condition, Indicator, Workflow, WorkflowSpec
-from domain.use_cases.order_queries import GetOrderHistory
 from ports.orders import OrderRepository
 from ports.workflows import WorkflowRepository
 
@@ -212,9 +210,11 @@ async def _workflow_exists_with_orders(repositories: Repositories, params: Param
         await _ensure_order(repositories, order)
     if "page_size" not in params:
         return {}
-    history = GetOrderHistory(repositories.workflows, repositories.orders, SystemClock(), repositories.cursors)
-    first_page = await history.execute(workflow.id, HistoryFilter(), limit=int(params["page_size"]))
-    return {"next_cursor": first_page.next_cursor}
+    first_page = await repositories.orders.page(workflow.id, HistoryFilter(), now=now, limit=int(params["page_size"]))
+    position = first_page.next_position
+    return {
+        "next_cursor": None if position is None else repositories.cursors.encode(workflow.id, HistoryFilter(), position)
+    }
 
 
 async def _order_exists(repositories: Repositories, params: Params) -> Values:

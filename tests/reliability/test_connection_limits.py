@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 
 import httpx
+import pytest
 from reliability_http import RawPool
 from reliability_kit import Service, Services, order_body
 
@@ -110,9 +111,28 @@ def all_closed_by_server(sockets: list[socket.socket], deadline: float) -> bool:
     return not remaining
 
 
-def test_an_endless_header_is_refused_with_431_and_the_connection_closed_early(services: Services):
+EARLIER_REQUEST = b"GET /health/live HTTP/1.1\r\nHost: test\r\n\r\n"
+"""A whole request sent first: the head under test is then a later one on a kept-alive connection."""
+FIRST_OR_LATER = pytest.mark.parametrize("earlier", [b"", EARLIER_REQUEST], ids=["first request", "later request"])
+
+
+def connect_after(port: int, earlier: bytes) -> socket.socket:
+    """A connection on which `earlier`, when given, was sent and answered (a client that pipelines,
+    sending its next request before the answer, may lose that answer to a refusal)."""
+    sock = connect(port)
+    if earlier:
+        sock.sendall(earlier)
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):
+            answer += sock.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 200 "), answer[:200]
+    return sock
+
+
+@FIRST_OR_LATER
+def test_an_endless_header_is_refused_with_431_and_the_connection_closed_early(services: Services, earlier: bytes):
     service = services.start()
-    with connect(service.port) as sock:
+    with connect_after(service.port, earlier) as sock:
         sock.sendall(b"GET /health/live HTTP/1.1\r\nHost: test\r\nX-Endless: ")
         sent, chunk = 0, b"a" * 65536
         with contextlib.suppress(OSError):  # the server closed the connection: the rest cannot go
@@ -131,10 +151,11 @@ def test_an_endless_header_is_refused_with_431_and_the_connection_closed_early(s
     assert peak < PEAK_RSS_LIMIT_KIB
 
 
-def test_a_head_sent_a_line_at_a_time_is_answered_408_and_closed(services: Services):
+@FIRST_OR_LATER
+def test_a_head_sent_a_line_at_a_time_is_answered_408_and_closed(services: Services, earlier: bytes):
     service = services.start()
     started = time.monotonic()
-    with connect(service.port) as sock:
+    with connect_after(service.port, earlier) as sock:
         sock.sendall(b"GET /health/live HTTP/1.1\r\n")
         answer, closed = b"", False
         while not closed and time.monotonic() - started < CLOSE_DEADLINE_SECONDS:

@@ -15,8 +15,8 @@ from app.factory import create_app
 from app.settings import Settings
 
 
-def json_logging_client(tmp_path: Path) -> TestClient[Any]:
-    return TestClient(create_app(Settings(sqlite_path=str(tmp_path / "orders.db"), log_format="json")))
+def json_logging_client(tmp_path: Path, **settings: Any) -> TestClient[Any]:
+    return TestClient(create_app(Settings(sqlite_path=str(tmp_path / "orders.db"), log_format="json", **settings)))
 
 
 def _access_lines(output: str) -> list[dict[str, Any]]:
@@ -63,6 +63,21 @@ def test_probes_write_no_access_line_but_are_counted(tmp_path, capfd):
 
     assert 'http_requests_total{method="GET",route="/health/live",status="200"} 1.0' in metrics
     assert 'http_requests_total{method="GET",route="/health/ready",status="200"} 1.0' in metrics
+
+
+def test_requests_refused_for_fair_use_are_answered_before_routing_and_write_no_access_line(tmp_path, capfd):
+    with json_logging_client(tmp_path, rate_limit_per_second=0.01, rate_limit_burst=1) as client:
+        capfd.readouterr()
+        first = client.get("/v1/workflows")
+        refused = [client.get(path) for path in ("/v1/workflows", "/v1/nothing/here")]
+
+        lines = _access_lines(capfd.readouterr().out)
+        metrics = client.get("/metrics").text
+
+    assert first.status_code == 200
+    assert [answer.status_code for answer in refused] == [429, 429]  # an unknown path too: no routing
+    assert [line["status"] for line in lines] == [200]
+    assert "http_requests_rate_limited_total 2.0" in metrics
 
 
 def test_invented_methods_share_one_metric_label(client):

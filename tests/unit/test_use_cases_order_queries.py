@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from fakes import FixedClock, SequentialIds
+from loaded_reads import LoadedHistory, LoadedOrder
 
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
@@ -38,8 +39,8 @@ class Env:
     create: CreateWorkflow
     delete: DeleteWorkflow
     recorder: RecordOrder
-    get_order: GetOrder
-    history: GetOrderHistory
+    get_order: LoadedOrder
+    history: LoadedHistory
     latest: GetLatestOrders
 
     async def workflow(self, name: str) -> str:
@@ -69,8 +70,8 @@ async def env() -> AsyncIterator[Env]:
         create=CreateWorkflow(workflows, clock, ids),
         delete=DeleteWorkflow(workflows, clock),
         recorder=RecordOrder(RememberedWorkflowStamps(workflows), orders, clock, ids),
-        get_order=GetOrder(orders, clock),
-        history=GetOrderHistory(revisions, orders, clock, CursorCodec(b"test-key" * 4)),
+        get_order=LoadedOrder(GetOrder(orders, clock)),
+        history=LoadedHistory(GetOrderHistory(revisions, revisions, clock, CursorCodec(b"test-key" * 4))),
         latest=GetLatestOrders(orders, clock),
     )
     await database.close()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from fakes import FixedClock, SequentialIds
+from loaded_reads import LoadedOrder
 
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.orders import SqliteOrderRepository
@@ -58,7 +59,7 @@ class Env:
     workflows: SqliteWorkflowRepository
     orders: SqliteOrderRepository
     record: RecordOrder
-    get_order: GetOrder
+    get_order: LoadedOrder
     create: CreateWorkflow
     replace: ReplaceWorkflow
     delete: DeleteWorkflow
@@ -82,9 +83,9 @@ async def env() -> AsyncIterator[Env]:
         workflows=workflows,
         orders=orders,
         record=RecordOrder(RememberedWorkflowStamps(workflows), orders, clock, ids),
-        get_order=GetOrder(orders, clock),
+        get_order=LoadedOrder(GetOrder(orders, clock)),
         create=create,
-        replace=ReplaceWorkflow(workflows, revisions, orders, clock),
+        replace=ReplaceWorkflow(workflows, revisions, revisions, clock),
         delete=DeleteWorkflow(workflows, clock),
         workflow_id=workflow_id,
     )

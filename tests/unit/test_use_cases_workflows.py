@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from fakes import FixedClock, SequentialIds
+from loaded_reads import LoadedOrder, LoadedWorkflow
 
 import builders
 from adapters.sqlite.database import SqliteDatabase
@@ -52,12 +53,12 @@ class Env:
     workflows: SqliteWorkflowRepository
     orders: SqliteOrderRepository
     create: CreateWorkflow
-    get: GetWorkflow
+    get: LoadedWorkflow
     replace: ReplaceWorkflow
     delete: DeleteWorkflow
     list: ListWorkflows
     record: RecordOrder
-    get_order: GetOrder
+    get_order: LoadedOrder
 
 
 @pytest.fixture
@@ -71,12 +72,12 @@ async def env() -> AsyncIterator[Env]:
         workflows=workflows,
         orders=orders,
         create=CreateWorkflow(workflows, clock, ids),
-        get=GetWorkflow(revisions, orders, clock),
-        replace=ReplaceWorkflow(workflows, revisions, orders, clock),
+        get=LoadedWorkflow(GetWorkflow(revisions, revisions, clock)),
+        replace=ReplaceWorkflow(workflows, revisions, revisions, clock),
         delete=DeleteWorkflow(workflows, clock),
         list=ListWorkflows(workflows, orders, clock),
         record=RecordOrder(RememberedWorkflowStamps(workflows), orders, clock, ids),
-        get_order=GetOrder(orders, clock),
+        get_order=LoadedOrder(GetOrder(orders, clock)),
     )
     await database.close()
 

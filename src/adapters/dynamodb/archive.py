@@ -93,7 +93,8 @@ class DynamoDbArchive(StorageArchive):
         take_latest = True
         for _ in range(CONFLICT_ATTEMPTS):
             step = self._orders.steps.workflow_step(order, item, take_latest, _EXISTS, {}, {})
-            reasons = await transact(self._client, [step, *self._orders.steps.order_puts(order, item)], "import order")
+            writes = self._orders.steps.order_writes(order, item)
+            reasons = await transact(self._client, [step, *writes], "import order")
             if reasons is None:
                 return Restored.CREATED
             if failed(reasons, 1) or failed(reasons, 2):

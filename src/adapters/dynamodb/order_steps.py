@@ -1,12 +1,14 @@
 """The steps of the transaction that writes an order: the Update of its workflow item (count it, maybe
-take it as the latest, under a condition) and the Puts of the order (by workflow, by id, by time)."""
+take it as the latest, under a condition), the Puts of the order (by workflow, by id, by time) and
+the Update of its hour's counter."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb.expressions import live, names
-from adapters.dynamodb.mapping import n, order_sort_key, read_s, s
+from adapters.dynamodb.hour_counts import COUNTED, order_counter_update
+from adapters.dynamodb.mapping import boolean, n, order_sort_key, read_s, s
 from adapters.dynamodb.time_index import by_time_put
 from adapters.dynamodb.workflow_mapping import workflow_pk
 from adapters.spec_json import dry_run_member
@@ -60,13 +62,14 @@ class OrderWriteSteps:
         step["UpdateExpression"] = update
         return {"Update": step}  # type: ignore[typeddict-item]
 
-    def order_puts(self, order: WorkflowOrder, item: dict[str, Any]) -> list[TransactWriteItemTypeDef]:
-        """The transaction's three writes of the order: in its workflow's partition, by id (the
-        write-once guard; on failure, the stored order comes back with the reasons), and in the
-        time index's day partition (adapters.dynamodb.time_index)."""
+    def order_writes(self, order: WorkflowOrder, item: dict[str, Any]) -> list[TransactWriteItemTypeDef]:
+        """The transaction's four writes of the order: in its workflow's partition (marked as
+        counted), by id (the write-once guard; on failure, the stored order comes back with the
+        reasons), in the time index's day partition (adapters.dynamodb.time_index), and one more in
+        its hour's counter (adapters.dynamodb.hour_counts)."""
         sort_key = order_sort_key(order.placed_at, order.id)
         return [
-            {"Put": {"TableName": self._orders, "Item": {**item, "sort_key": s(sort_key)},
+            {"Put": {"TableName": self._orders, "Item": {**item, "sort_key": s(sort_key), COUNTED: boolean(True)},
                      "ConditionExpression": "attribute_not_exists(#sort_key)",
                      "ExpressionAttributeNames": names("sort_key")}},
             {"Put": {"TableName": self._ids, "Item": item,
@@ -74,6 +77,7 @@ class OrderWriteSteps:
                      "ExpressionAttributeNames": names("id"),
                      "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
             by_time_put(self._by_time, order, item),
+            order_counter_update(self._orders, order),
         ]  # fmt: skip
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from adapters.dynamodb.concurrency import both
 from adapters.dynamodb.errors import storage_errors
 from adapters.dynamodb.expressions import names
 from adapters.dynamodb.feed import FeedWriter
-from adapters.dynamodb.history_query import count_history, history_query
+from adapters.dynamodb.history_pages import HistoryPages
 from adapters.dynamodb.mapping import item_to_order, n, order_to_item, s
 from adapters.dynamodb.order_steps import WRITER, OrderWriteSteps, is_newer, stamped_as, stamps_as
 from adapters.dynamodb.scans import scanned_items
@@ -31,13 +30,12 @@ from ports.orders import OrderRepository
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
 
-_MAX_QUERY_LIMIT = 1000
-
 
 class DynamoDbOrderRepository(OrderRepository):
     """OrderRepository on five tables (see adapters.dynamodb.tables).
 
-    add: one TransactWriteItems of [workflow Update, order Put, id-guard Put, time-index Put, feed Put].
+    add: one TransactWriteItems of [workflow Update, order Put, id-guard Put, time-index Put, hour
+    counter Update, feed Put].
     The workflow step counts the order in `recorded` and takes it as the workflow's `latest` only if it sorts after
     the current one; when that condition is what failed (a late, older order), the transaction is
     sent again with an Update that only counts, so the older order is still written. `latest_sk` only ever
@@ -45,8 +43,9 @@ class DynamoDbOrderRepository(OrderRepository):
     comes from ReturnValuesOnConditionCheckFailure=ALL_OLD, without a second read.
 
     get: a strongly consistent GetItem on the id guard, which holds the whole order.
-    page/count: Query on one workflow's partition, newest first; the visibility lower bound and
-    since/until are a key condition on the sort key, direction and `ttl > now` are filters.
+    page: Query on one workflow's partition, newest first; the visibility lower bound and
+    since/until are a key condition on the sort key, direction and `ttl > now` are filters. Its
+    total_count from the workflow's hour counters (adapters.dynamodb.history_pages).
     latest: a paginated Scan of the workflows table, projecting each workflow's `latest` copy.
     window: Queries on the time index, one day partition after the other, newest first.
     """
@@ -72,6 +71,7 @@ class DynamoDbOrderRepository(OrderRepository):
         )
         """The steps of an order's write transaction (import writes orders with them too)."""
         self._time_index = TimeIndexReader(client, by_time_table)
+        self._history = HistoryPages(client, orders_table)
         self._feed = feed
 
     async def add(self, order: WorkflowOrder) -> None:
@@ -80,7 +80,7 @@ class DynamoDbOrderRepository(OrderRepository):
         take_latest = True
         for _ in range(CONFLICT_ATTEMPTS):
             step = self.steps.workflow_step(order, item, take_latest, *stamped_as(order))
-            steps = [step, *self.steps.order_puts(order, item)]
+            steps = [step, *self.steps.order_writes(order, item)]
             stamped = 0
             if self._feed is not None:
                 stamped = self._feed.stamp()
@@ -136,36 +136,13 @@ class DynamoDbOrderRepository(OrderRepository):
     ) -> HistoryPage:
         if limit < 1:
             raise ValueError("limit must be at least 1")
-        # Two Queries at once: the page's items, and the count of the whole filtered range.
-        (orders, next_position), total = await both(
-            self.orders_after(workflow_id, history_filter, now, limit, after),
-            count_history(self._client, self._orders, workflow_id, history_filter, now),
-        )
-        return HistoryPage(orders, next_position, total)
+        return await self._history.page(workflow_id, history_filter, now, limit, after)
 
     async def orders_after(
         self, workflow_id: Id, history_filter: HistoryFilter, now: int, limit: int, after: Position | None
     ) -> tuple[list[WorkflowOrder], Position | None]:
-        request = history_query(self._orders, workflow_id, history_filter, now, after)
-        if request is None:
-            return [], None
-        # Limit counts items read before the filter: read on until limit + 1 match or none remain.
-        request["Limit"] = limit + 2
-        found: list[WorkflowOrder] = []
-        while len(found) <= limit:
-            async with storage_errors("order history"):
-                response = await self._client.query(**request)
-            for order in map(item_to_order, response.get("Items", [])):
-                if after is None or after.is_after(order):
-                    found.append(order)
-            if "LastEvaluatedKey" not in response:
-                break
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-            request["Limit"] = min(request["Limit"] * 2, _MAX_QUERY_LIMIT)
-        if len(found) <= limit:
-            return found, None
-        last = found[limit - 1]
-        return found[:limit], Position(last.placed_at, last.id)
+        """Up to `limit` visible matching orders strictly after `after` (no count: what the export reads)."""
+        return await self._history.orders_after(workflow_id, history_filter, now, limit, after)
 
     async def latest(
         self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None

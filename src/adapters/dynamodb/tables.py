@@ -5,6 +5,8 @@
   `NAME#<name>` (`owner` = the live workflow that holds the name). Small: scanned to list.
 - `{prefix}workflow_orders`: workflow_id (S) + sort_key (S) = f"{placed_at:011d}#{id}", so one
   workflow's orders sort as (placed_at, id) and are read newest first with ScanIndexForward=False.
+  After them in each partition, the workflow's order counters by hour (adapters.dynamodb.hour_counts);
+  and one marker item of its own (adapters.dynamodb.counter_readiness).
 - `{prefix}workflow_order_ids`: id (S) with a full copy of the order: the write-once guard that
   makes an id unique across workflows, and a strongly consistent GetItem by id.
 - `{prefix}order_feed`: bucket (S) + key (S): every new order once more, in the order it was
@@ -20,11 +22,13 @@ expiry). Reads never rely on TTL having deleted anything.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from adapters.dynamodb.counter_readiness import mark_counters_complete
 from adapters.dynamodb.errors import error_code
 
 if TYPE_CHECKING:
@@ -128,14 +132,18 @@ async def create_tables(client: DynamoDBClient, prefix: str, *, repair: bool = F
 
     A new table gets point-in-time recovery, deletion protection and TTL on `ttl`. An existing
     table is left as it is and its protections are reported, unless `repair` turns on the ones
-    that are off. Idempotent; returns one TableSafety per table.
+    that are off. Idempotent; returns one TableSafety per table. A new orders table holds no order
+    that its hour counters miss: they are marked complete (adapters.dynamodb.counter_readiness).
     """
     report = []
+    orders = TableNames.for_prefix(prefix).orders
     for name, keys in key_schemas(TableNames.for_prefix(prefix)).items():
         created = await _ensure_table(client, name, keys)
         safety = await _safety(client, name, created)
         if created or repair:
             safety = await _protect(client, safety)
+        if created and name == orders:
+            await mark_counters_complete(client, name, now=int(time.time()))
         report.append(safety)
     return report
 

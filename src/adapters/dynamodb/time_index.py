@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.dynamodb.errors import storage_errors
 from adapters.dynamodb.expressions import names
+from adapters.dynamodb.hour_counts import COUNTED
 from adapters.dynamodb.mapping import (
     MAX_PLACED_AT,
     item_to_order,
@@ -129,8 +130,8 @@ async def backfill(client: DynamoDBClient, orders_table: str, by_time_table: str
     request: dict[str, Any] = {
         "TableName": orders_table,
         "ConsistentRead": True,
-        "FilterExpression": "#ttl > :now",
-        "ExpressionAttributeNames": names("ttl"),
+        "FilterExpression": "attribute_exists(#id) AND #ttl > :now",  # orders, not hour counters
+        "ExpressionAttributeNames": names("id", "ttl"),
         "ExpressionAttributeValues": {":now": n(now)},
     }
     copied = 0
@@ -150,7 +151,7 @@ async def backfill(client: DynamoDBClient, orders_table: str, by_time_table: str
 
 
 def _without_key(item: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in item.items() if name != "sort_key"}
+    return {name: value for name, value in item.items() if name not in ("sort_key", COUNTED)}
 
 
 async def _write_all(client: DynamoDBClient, table: str, requests: list[Any]) -> None:

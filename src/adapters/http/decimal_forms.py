@@ -8,8 +8,10 @@ on it (`Vary: Accept`), and the response's Content-Type says which form the body
 """
 
 from enum import Enum
+from typing import Annotated
 
 import msgspec
+from litestar.params import HeaderParameter
 
 from adapters.http.numbers import JSON_ENCODER, STRING_DECIMALS_ENCODER
 
@@ -28,6 +30,12 @@ class DecimalForm(Enum):
     def media_type(self, media_type: str) -> str:
         """The Content-Type of a body in this form: the string form says so with its parameter."""
         return f"{media_type}; {STRING_PARAMETER}" if self is DecimalForm.STRING else media_type
+
+
+Accept = Annotated[str | None, HeaderParameter(name="Accept", required=False, include_in_schema=False)]
+"""The Accept header as a handler parameter (OpenAPI leaves Accept out of an operation's parameters).
+A parameter, not a dependency: Litestar resolves two or more dependencies of one handler in a task
+group, which costs more than the rest of reading one order."""
 
 
 def requested_form(accept: str | None) -> DecimalForm:

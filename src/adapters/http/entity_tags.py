@@ -2,7 +2,9 @@
 
 A tag is a digest of what the body depends on. For one order that is its id (an order never
 changes while it can be read); for a workflow and its history, the workflow's revision (see
-ports.revisions) and the query; for the workflow list and latest orders, the body's own bytes.
+ports.revisions) and, for the history, every field of its query object (query_parts: a field
+added to HistoryQuery or HistoryFilter enters the tag by itself); for the workflow list and latest
+orders, the body's own bytes.
 Digests are BLAKE2b of a canonical text, so every replica gives the same tag to the same state.
 A body with decimals as strings is another representation of the same state: its tag differs
 (the form is part of the digest), so that a 304 is never given for a tag of the other form.
@@ -10,8 +12,7 @@ A body with decimals as strings is another representation of the same state: its
 
 import base64
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Annotated, Any
 
 from litestar.datastructures import ResponseHeader
@@ -23,6 +24,7 @@ from litestar.params import HeaderParameter
 from adapters.http.decimal_forms import DecimalForm
 from adapters.http.responses import JsonResponse
 from adapters.spec_json import spec_to_json
+from domain.model.history import HistoryQuery
 from domain.model.ids import Id
 from ports.revisions import WorkflowRevision
 
@@ -41,11 +43,11 @@ def order_tag(order_id: Id, form: DecimalForm) -> str:
     return _tag(form, "order", order_id)
 
 
-def workflow_tag(revision: WorkflowRevision, form: DecimalForm) -> str | None:
-    """None when there is no live workflow (the answer is a 404, which has no tag)."""
+def workflow_tag(revision: WorkflowRevision, form: DecimalForm) -> str:
+    """The tag of a live workflow's details (a workflow that is not live has no details, but a 404)."""
     workflow = revision.workflow
     if workflow is None:
-        return None
+        raise ValueError("only a live workflow has details to tag")
     return _tag(
         form,
         "workflow",
@@ -58,12 +60,28 @@ def workflow_tag(revision: WorkflowRevision, form: DecimalForm) -> str | None:
     )
 
 
-def history_tag(revision: WorkflowRevision, workflow_id: Id, query: Iterable[object], form: DecimalForm) -> str | None:
-    """None when the history is a 404: no live workflow and no visible order."""
-    if revision.workflow is None and revision.oldest_visible is None:
-        return None
+def history_tag(workflow_id: Id, revision: WorkflowRevision, query: HistoryQuery, form: DecimalForm) -> str:
     live = revision.workflow is not None
-    return _tag(form, "history", workflow_id, live, revision.orders_recorded, revision.oldest_visible, *query)
+    return _tag(
+        form, "history", workflow_id, live, revision.orders_recorded, revision.oldest_visible, *query_parts(query)
+    )
+
+
+def query_parts(query: object) -> tuple[str, ...]:
+    """The text of every field of a query dataclass, in declaration order: none is listed by hand.
+    A field that is itself a dataclass reads as its repr would (`HistoryFilter(since=None, ...)`),
+    every field of it included, so the tags of earlier versions stay the same."""
+    return tuple(
+        _nested_text(value) if is_dataclass(value) else str(value)
+        for value in (getattr(query, field.name) for field in fields(query))  # type: ignore[arg-type]
+    )
+
+
+def _nested_text(value: object) -> str:
+    if not is_dataclass(value) or isinstance(value, type):
+        return repr(value)
+    inner = ", ".join(f"{field.name}={_nested_text(getattr(value, field.name))}" for field in fields(value))
+    return f"{type(value).__qualname__}({inner})"
 
 
 def body_tag(body: bytes, form: DecimalForm) -> str:

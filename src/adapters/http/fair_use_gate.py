@@ -1,18 +1,24 @@
-"""The fair-use gate of the /v1 API: each request spends one of its consumer's budget; past it, 429."""
+"""The fair-use gate of the /v1 API: each request spends one of its consumer's budget; past it, 429.
 
-from collections.abc import Callable
+The gate is the first step a /v1 request meets after observation (see observe.ObservedLitestar),
+before routing, guards and handlers: a refused request costs a bucket lookup and two sends, so a
+consumer far over its budget takes little from the others.
+"""
+
+from http import HTTPStatus
 from typing import Any
 
-from litestar.enums import ScopeType
-from litestar.exceptions import TooManyRequestsException
+import msgspec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.http.auth import TokenTable, bearer_token
-from adapters.http.fair_use import FairUse
+from adapters.http.fair_use import Decision, FairUse
+from adapters.http.problems import PROBLEM_JSON, Problem
 from adapters.telemetry.metrics import Metrics
 
-POLICY_HEADER = "RateLimit-Policy"
-STATE_HEADER = "RateLimit"
+GATED_PREFIX = "/v1/"
+"""The paths whose requests spend budget: the API. Probes and /metrics are never limited."""
+_TOO_MANY = HTTPStatus.TOO_MANY_REQUESTS
 
 
 def consumer_key(tokens: TokenTable, scope: Scope) -> str:
@@ -29,30 +35,24 @@ def consumer_key(tokens: TokenTable, scope: Scope) -> str:
 
 
 class FairUseGate:
-    """ASGI middleware of the API routes: one request (a stream: when it opens) takes one token of
-    its consumer's bucket. Every answer carries the RateLimit-Policy and RateLimit fields; a
-    request over budget is a 429 problem with Retry-After, counted in /metrics."""
+    """One request (a stream: when it opens) takes one token of its consumer's bucket. Every answer
+    carries the RateLimit-Policy and RateLimit fields; a request over budget is answered here with a
+    429 problem and Retry-After, counted in /metrics, and goes no further."""
 
-    def __init__(self, app: ASGIApp, fair_use: FairUse, tokens: TokenTable, metrics: Metrics) -> None:
-        self._app, self._fair_use, self._tokens, self._metrics = app, fair_use, tokens, metrics
-        self._policy = fair_use.budget.policy
+    def __init__(self, fair_use: FairUse, tokens: TokenTable, metrics: Metrics) -> None:
+        self._fair_use, self._tokens, self._metrics = fair_use, tokens, metrics
+        self._policy = (b"ratelimit-policy", fair_use.budget.policy.encode())
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self._app(scope, receive, send)
-            return
+    def applies_to(self, scope: Scope) -> bool:
+        return scope["path"].startswith(GATED_PREFIX)
+
+    async def __call__(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
         decision = self._fair_use.take(consumer_key(self._tokens, scope))
+        fields = [self._policy, (b"ratelimit", decision.state.encode())]
         if not decision.allowed:
             self._metrics.count_rate_limited()
-            raise TooManyRequestsException(
-                detail=f"This consumer's request budget is spent: retry after {decision.retry_after} s.",
-                headers={
-                    "Retry-After": str(decision.retry_after),
-                    POLICY_HEADER: self._policy,
-                    STATE_HEADER: decision.state,
-                },
-            )
-        fields = [(b"ratelimit-policy", self._policy.encode()), (b"ratelimit", decision.state.encode())]
+            await _refuse(send, decision, fields)
+            return
 
         async def send_with_budget(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -60,13 +60,17 @@ class FairUseGate:
                 headers.extend(fields)
             await send(message)
 
-        await self._app(scope, receive, send_with_budget)
+        await app(scope, receive, send_with_budget)
 
 
-def fair_use_middleware(fair_use: FairUse, tokens: TokenTable, metrics: Metrics) -> Callable[[ASGIApp], ASGIApp]:
-    """The gate as Litestar middleware: a callable that wraps a route's ASGI app."""
-
-    def wrap(app: ASGIApp) -> ASGIApp:
-        return FairUseGate(app, fair_use, tokens, metrics)
-
-    return wrap
+async def _refuse(send: Send, decision: Decision, fields: list[tuple[bytes, bytes]]) -> None:
+    detail = f"This consumer's request budget is spent: retry after {decision.retry_after} s."
+    body = msgspec.json.encode(Problem("about:blank", _TOO_MANY.phrase, _TOO_MANY.value, detail))
+    headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", str(decision.retry_after).encode()),
+        *fields,
+    ]
+    await send({"type": "http.response.start", "status": _TOO_MANY.value, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -1,6 +1,7 @@
 """Liveness and readiness probes (public)."""
 
 from litestar import get
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
@@ -31,9 +32,8 @@ class HealthController(MethodListingController):
             )
         },
     )
-    async def ready(
-        self, storage_health: NamedDependency[StorageHealth], shutdown: NamedDependency[ShutdownState]
-    ) -> dict[str, str]:
+    async def ready(self, storage_health: NamedDependency[StorageHealth], state: State) -> dict[str, str]:
+        shutdown: ShutdownState = state.shutdown  # app state, not a second dependency (see factory)
         if shutdown.draining:
             raise UnavailableError("The service is shutting down.")
         await storage_health.check()

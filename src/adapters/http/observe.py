@@ -14,6 +14,7 @@ import structlog
 from litestar import Litestar
 from litestar.types import Message, Receive, Scope, Send
 
+from adapters.http.fair_use_gate import FairUseGate
 from adapters.http.head import answer_head
 from adapters.http.request_id import CURRENT_REQUEST_ID, HEADER, choose_request_id
 from adapters.http.shutdown import ShutdownState
@@ -23,6 +24,9 @@ UNMATCHED = "unmatched"
 """The route label of a request no route matched."""
 PROBES = ("/health/live", "/health/ready")
 """Routes without an access log line (the kubelet calls them every few seconds); still counted."""
+RATE_LIMITED = 429
+"""Refused by the fair-use gate: counted, not logged (a consumer far past its budget would otherwise
+write the log's lines, and pay a fifth of a refusal's cost in them)."""
 _CONNECTION_CLOSE = (b"connection", b"close")
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 """Method labels as sent; any other method a client invents is labelled "other"."""
@@ -65,7 +69,7 @@ class RequestObserver:
             route: str = scope.get("path_template") or UNMATCHED
             method: str = scope["method"]  # type: ignore[typeddict-item]
             self._metrics.observe_request(method if method in METHODS else "other", route, status, seconds)
-            if self._access_log and route not in PROBES:
+            if self._access_log and route not in PROBES and status != RATE_LIMITED:
                 self._logger.info(
                     "request", method=method, route=route, status=status, duration_ms=round(seconds * 1000, 3)
                 )
@@ -73,9 +77,11 @@ class RequestObserver:
 
 
 class ObservedLitestar(Litestar):
-    """Litestar whose HTTP requests all pass through `observer` (set once, after construction)."""
+    """Litestar whose HTTP requests all pass through `observer`, and those of the API through the
+    fair-use `gate` inside it (both set once, after construction)."""
 
     observer: Observer | None = None
+    gate: FairUseGate | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         observer = self.observer
@@ -83,6 +89,9 @@ class ObservedLitestar(Litestar):
             await super().__call__(scope, receive, send)
             return
         app: ASGICall = super().__call__
+        gate = self.gate
+        if gate is not None and gate.applies_to(scope):
+            app = partial(gate, app)
         if scope["method"] == "HEAD":
             app = partial(answer_head, app)
         await observer.observe(app, scope, receive, send)

@@ -3,21 +3,20 @@
 from typing import Annotated
 
 from litestar import get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
-from adapters.http.decimal_forms import DecimalForm
+from adapters.http.conditional import conditional_answer, kept_bodies
+from adapters.http.decimal_forms import Accept, requested_form
 from adapters.http.entity_tags import (
     CONDITIONAL_RESPONSES,
     TAG_HEADERS,
     IfNoneMatch,
     TaggedRead,
-    cache_headers,
     history_tag,
-    matches,
-    not_modified,
     order_tag,
     tagged_by_body,
 )
@@ -34,9 +33,8 @@ from adapters.http.response_bodies import ApiController
 from adapters.http.responses import JsonResponse
 from adapters.http.timestamps import parse_instant
 from domain.model.enums import OrderDirection
-from domain.model.errors import WorkflowNotFoundError
-from domain.model.history import DEFAULT_HISTORY_LIMIT, DEFAULT_LATEST_LIMIT, MAX_LIMIT, HistoryFilter
-from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory
+from domain.model.history import DEFAULT_HISTORY_LIMIT, DEFAULT_LATEST_LIMIT, MAX_LIMIT, HistoryFilter, HistoryQuery
+from domain.use_cases.order_queries import GetLatestOrders, GetOrder, GetOrderHistory, HistoryResult
 from domain.use_cases.record_order import RecordOrder
 
 Instant = Annotated[
@@ -92,35 +90,36 @@ class WorkflowOrderController(ApiController):
         self,
         workflow_id: WorkflowId,
         get_order_history: NamedDependency[GetOrderHistory],
-        decimals: NamedDependency[DecimalForm],
+        state: State,
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
         cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page", min_length=1)] = None,
         since: Instant = None,
         until: Instant = None,
         direction: Direction = None,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowOrderHistoryResponse]:
+        checked = checked_id(workflow_id, "workflow_id")
         history_filter = HistoryFilter(
             since=None if since is None else parse_instant(since, "since"),
             until=None if until is None else parse_instant(until, "until"),
             direction=direction,
         )
-        checked = checked_id(workflow_id, "workflow_id")
-        revision = await get_order_history.revision(checked)
-        tag = history_tag(revision, checked, (limit, cursor, history_filter), decimals)
-        if tag is None:
-            raise WorkflowNotFoundError(checked)
-        if matches(if_none_match, tag):
-            return not_modified(tag)
-        result = await get_order_history.execute(checked, history_filter, limit, cursor, revision)
-        body = WorkflowOrderHistoryResponse(
-            workflow_id=checked,
-            orders=[self._bodies.order_list_item(order) for order in result.orders],
-            total_count=result.total_count,
-            limit=limit,
-            next_cursor=result.next_cursor,
+        query = HistoryQuery(limit, cursor, history_filter)
+        decimals = requested_form(accept)
+
+        def encode(result: HistoryResult) -> bytes:
+            orders = [self._bodies.order_list_item(order) for order in result.orders]
+            body = WorkflowOrderHistoryResponse(checked, orders, result.total_count, limit, result.next_cursor)
+            return decimals.encoder.encode(body)
+
+        return await conditional_answer(
+            await get_order_history.execute(checked, query),
+            lambda revision: history_tag(checked, revision, query, decimals),
+            if_none_match,
+            kept_bodies(state),
+            encode,
         )
-        return JsonResponse(body, headers=cache_headers(tag))
 
 
 class OrderController(ApiController):
@@ -138,14 +137,15 @@ class OrderController(ApiController):
     async def latest(
         self,
         get_latest_orders: NamedDependency[GetLatestOrders],
-        decimals: NamedDependency[DecimalForm],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LATEST_LIMIT,
         direction: Direction = None,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[LatestOrdersResponse]:
         page = await get_latest_orders.execute(limit, direction)
         items = [self._bodies.latest_order_item(order) for order in page.orders]
-        return tagged_by_body(LatestOrdersResponse(items, page.total_count, limit), if_none_match, decimals)
+        body = LatestOrdersResponse(items, page.total_count, limit)
+        return tagged_by_body(body, if_none_match, requested_form(accept))
 
     @get(
         "/{order_id:str}",
@@ -159,11 +159,15 @@ class OrderController(ApiController):
         self,
         order_id: OrderId,
         get_order: NamedDependency[GetOrder],
-        decimals: NamedDependency[DecimalForm],
+        state: State,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowOrderDetail]:
-        order = await get_order.execute(checked_id(order_id, "order_id"))
-        tag = order_tag(order.id, decimals)  # an order never changes while it can be read
-        if matches(if_none_match, tag):
-            return not_modified(tag)
-        return JsonResponse(self._bodies.order_detail(order), headers=cache_headers(tag))
+        decimals = requested_form(accept)
+        return await conditional_answer(
+            await get_order.execute(checked_id(order_id, "order_id")),
+            lambda revision: order_tag(revision, decimals),  # an order never changes while it can be read
+            if_none_match,
+            kept_bodies(state),
+            lambda order: decimals.encoder.encode(self._bodies.order_detail(order)),
+        )

@@ -15,8 +15,10 @@ T = TypeVar("T")
 
 
 def decimal_form(request: Request[Any, Any, Any]) -> DecimalForm:
-    """The form of decimals this request asked for (the `decimals` dependency of handlers)."""
-    return requested_form(request.headers.get("accept"))
+    """The form of decimals this request asked for, read from its raw headers (building the
+    request's header mapping for one field would cost more than the answer)."""
+    accept = next((value for name, value in request.scope["headers"] if name == b"accept"), None)
+    return DecimalForm.NUMBER if accept is None else requested_form(accept.decode("latin-1"))
 
 
 class JsonResponse(Response[T]):

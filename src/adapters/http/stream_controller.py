@@ -10,7 +10,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, Parameter
 from litestar.response import Stream
 
-from adapters.http.decimal_forms import DecimalForm
+from adapters.http.decimal_forms import Accept, DecimalForm, requested_form
 from adapters.http.event_frames import EventFrames
 from adapters.http.event_ids import EventIds
 from adapters.http.heartbeats import Heartbeats
@@ -85,7 +85,6 @@ class OrderStreamController(ApiController):
         order_stream: NamedDependency[OrderStream],
         event_ids: NamedDependency[EventIds],
         heartbeats: NamedDependency[Heartbeats],
-        decimals: NamedDependency[DecimalForm],
         workflow_id: Annotated[
             str | None, Parameter(description="Only this workflow's orders", schema_extra=_ID)
         ] = None,
@@ -96,6 +95,7 @@ class OrderStreamController(ApiController):
         ] = None,
         last_event_id_header: EventId = None,
         since: Annotated[str | None, Parameter(description=_SINCE, schema_extra={"format": "date-time"})] = None,
+        accept: Accept = None,
     ) -> Stream:
         stream_filter = StreamFilter(
             workflow_id=None if workflow_id is None else checked_id(workflow_id, "workflow_id"), direction=direction
@@ -105,6 +105,7 @@ class OrderStreamController(ApiController):
             resume=event_ids.read(last_event_id_header or last_event_id),
             since=None if since is None else parse_instant(since, "since"),
         )
+        decimals = requested_form(accept)
         return Stream(
             self._events(subscription, event_ids, heartbeats, decimals),
             media_type=EVENT_STREAM,

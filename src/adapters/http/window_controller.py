@@ -6,7 +6,7 @@ from litestar import get
 from litestar.di import NamedDependency, Provide
 from litestar.params import Parameter
 
-from adapters.http.decimal_forms import DecimalForm
+from adapters.http.decimal_forms import Accept, requested_form
 from adapters.http.entity_tags import CONDITIONAL_RESPONSES, TAG_HEADERS, IfNoneMatch, tagged_by_body
 from adapters.http.openapi import problems
 from adapters.http.response_bodies import ApiController
@@ -40,15 +40,16 @@ class OrderWindowController(ApiController):
     async def list_orders(
         self,
         list_orders: NamedDependency[ListOrders],
-        decimals: NamedDependency[DecimalForm],
         window: NamedDependency[OrderWindow],
         limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT)] = DEFAULT_HISTORY_LIMIT,
         cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page", min_length=1)] = None,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[OrderWindowResponse]:
         page = await list_orders.execute(window, limit, cursor)
         orders = [self._bodies.order_detail(order) for order in page.orders]
-        return tagged_by_body(OrderWindowResponse(orders, limit, page.next_cursor), if_none_match, decimals)
+        body = OrderWindowResponse(orders, limit, page.next_cursor)
+        return tagged_by_body(body, if_none_match, requested_form(accept))
 
     @get(
         "/summary",
@@ -64,10 +65,10 @@ class OrderWindowController(ApiController):
     async def summary(
         self,
         summarize_orders: NamedDependency[SummarizeOrders],
-        decimals: NamedDependency[DecimalForm],
         window: NamedDependency[OrderWindow],
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[OrderSummaryResponse]:
         summary = await summarize_orders.execute(window)
         body = self._bodies.window_summary(window, summary)
-        return tagged_by_body(body, if_none_match, decimals)
+        return tagged_by_body(body, if_none_match, requested_form(accept))

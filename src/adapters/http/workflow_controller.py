@@ -3,19 +3,18 @@
 from typing import Annotated, Literal
 
 from litestar import delete, get, post, put
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from adapters.http.body import StrictJsonBody
-from adapters.http.decimal_forms import DecimalForm
+from adapters.http.conditional import conditional_answer, kept_bodies
+from adapters.http.decimal_forms import Accept, requested_form
 from adapters.http.entity_tags import (
     CONDITIONAL_RESPONSES,
     TAG_HEADERS,
     IfNoneMatch,
     TaggedRead,
-    cache_headers,
-    matches,
-    not_modified,
     tagged_by_body,
     workflow_tag,
 )
@@ -25,7 +24,6 @@ from adapters.http.openapi import problems
 from adapters.http.response_bodies import ApiController
 from adapters.http.responses import JsonResponse
 from adapters.http.workflow_schemas import WorkflowDetail, WorkflowListResponse, WorkflowRequest
-from domain.model.errors import WorkflowNotFoundError
 from domain.use_cases.workflows import (
     CreateWorkflow,
     DeleteWorkflow,
@@ -73,13 +71,13 @@ class WorkflowController(ApiController):
     async def list_all(
         self,
         list_workflows: NamedDependency[ListWorkflows],
-        decimals: NamedDependency[DecimalForm],
         enable: Annotated[Literal["true", "false"] | None, Parameter(description="Only enabled or disabled")] = None,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowListResponse]:
         listed = await list_workflows.execute(None if enable is None else enable == "true")
         body = WorkflowListResponse([self._bodies.workflow_list_item(item) for item in listed], len(listed))
-        return tagged_by_body(body, if_none_match, decimals)
+        return tagged_by_body(body, if_none_match, requested_form(accept))
 
     @get(
         "/{workflow_id:str}",
@@ -93,18 +91,18 @@ class WorkflowController(ApiController):
         self,
         workflow_id: WorkflowId,
         get_workflow: NamedDependency[GetWorkflow],
-        decimals: NamedDependency[DecimalForm],
+        state: State,
         if_none_match: IfNoneMatch = None,
+        accept: Accept = None,
     ) -> JsonResponse[WorkflowDetail]:
-        checked = checked_id(workflow_id, "workflow_id")
-        revision = await get_workflow.revision(checked)
-        tag = workflow_tag(revision, decimals)
-        if tag is None:
-            raise WorkflowNotFoundError(checked)
-        if matches(if_none_match, tag):
-            return not_modified(tag)
-        details = await get_workflow.execute(checked, revision)
-        return JsonResponse(self._bodies.workflow_detail(details), headers=cache_headers(tag))
+        decimals = requested_form(accept)
+        return await conditional_answer(
+            await get_workflow.execute(checked_id(workflow_id, "workflow_id")),
+            lambda revision: workflow_tag(revision, decimals),
+            if_none_match,
+            kept_bodies(state),
+            lambda details: decimals.encoder.encode(self._bodies.workflow_detail(details)),
+        )
 
     @put(
         "/{workflow_id:str}",

@@ -4,8 +4,9 @@ import sqlite3
 
 from adapters.spec_json import DecodedWorkflows
 from adapters.sqlite.database import SqliteDatabase
+from adapters.sqlite.history_page import NO_LATER_THAN, PAGE
 from adapters.sqlite.mapping import ORDER_COLUMNS, order_from_row, order_to_row, workflow_from_row, workflow_to_row
-from adapters.sqlite.orders import ADVANCE_LATEST, COUNT_RECORDED, INSERT_ORDER, NO_LATER_THAN, PAGE
+from adapters.sqlite.orders import ADVANCE_LATEST, COUNT_RECORDED, INSERT_ORDER
 from domain.model.errors import WorkflowNotFoundError
 from domain.model.history import Position
 from domain.model.ids import Id

@@ -4,6 +4,7 @@ import sqlite3
 
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.feed import FeedSignal
+from adapters.sqlite.history_page import page_reader
 from adapters.sqlite.mapping import ORDER_COLUMNS, order_from_row, order_to_row
 from adapters.sqlite.window_query import window_select
 from adapters.system import SystemClock
@@ -18,29 +19,10 @@ from ports.orders import OrderRepository
 
 _COLUMNS = ", ".join(ORDER_COLUMNS)
 _O_COLUMNS = ", ".join(f"o.{column}" for column in ORDER_COLUMNS)
-NO_LATER_THAN = 2**62
-"""An upper bound on placed_at beyond any real timestamp, used when a query has no upper bound."""
 
 # Only the constant column lists above are interpolated; every value is a bound parameter.
 INSERT_ORDER = f"INSERT INTO orders ({_COLUMNS}) VALUES ({', '.join('?' * len(ORDER_COLUMNS))})"  # noqa: S608
 _GET = f"SELECT {_COLUMNS} FROM orders WHERE id = ?"  # noqa: S608
-# The range is [lowest placed_at, (placed_at, id) bound): the row-value upper bound lets the index
-# start exactly after a cursor position, and the index order is already newest first.
-PAGE = f"""
-    SELECT {_COLUMNS} FROM orders
-    WHERE workflow_id = ? AND placed_at >= ? AND (placed_at, id) < (?, ?)
-    ORDER BY placed_at DESC, id DESC LIMIT ?
-"""  # noqa: S608
-_PAGE_BY_DIRECTION = f"""
-    SELECT {_COLUMNS} FROM orders
-    WHERE workflow_id = ? AND order_direction = ? AND placed_at >= ? AND (placed_at, id) < (?, ?)
-    ORDER BY placed_at DESC, id DESC LIMIT ?
-"""  # noqa: S608
-_COUNT = "SELECT COUNT(*) FROM orders WHERE workflow_id = ? AND placed_at BETWEEN ? AND ?"
-_COUNT_BY_DIRECTION = """
-    SELECT COUNT(*) FROM orders
-    WHERE workflow_id = ? AND order_direction = ? AND placed_at BETWEEN ? AND ?
-"""
 # LIMIT -1 is no limit. A latest_orders row still visible always has its order (only expired
 # orders are ever purged), so counting without a direction needs no join.
 _LATEST = f"""
@@ -137,33 +119,7 @@ class SqliteOrderRepository(OrderRepository):
         limit: int,
         after: Position | None = None,
     ) -> HistoryPage:
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
-        lowest, highest = _placed_at_range(history_filter, now)
-        bound = (highest + 1, "")  # ids are never empty, so this means placed_at <= highest
-        if after is not None:
-            bound = min(bound, (after.placed_at, after.order_id))
-        # One row more than asked tells whether another page follows, without a second query.
-        page: tuple[str | int, ...]
-        count: tuple[str | int, ...]
-        if history_filter.direction is None:
-            page_sql, page = PAGE, (workflow_id, lowest, *bound, limit + 1)
-            count_sql, count = _COUNT, (workflow_id, lowest, highest)
-        else:
-            direction = history_filter.direction.value
-            page_sql, page = _PAGE_BY_DIRECTION, (workflow_id, direction, lowest, *bound, limit + 1)
-            count_sql, count = _COUNT_BY_DIRECTION, (workflow_id, direction, lowest, highest)
-
-        # Both statements in one thread hop and one snapshot: the count and the page agree.
-        def select(connection: sqlite3.Connection) -> HistoryPage:
-            rows = connection.execute(page_sql, page).fetchall()
-            counted: int = connection.execute(count_sql, count).fetchone()[0]
-            orders = [order_from_row(row) for row in rows[:limit]]
-            more = len(rows) > limit
-            last = orders[-1] if more else None
-            return HistoryPage(orders, None if last is None else Position(last.placed_at, last.id), counted)
-
-        return await self._database.read_snapshot(select)
+        return await self._database.read_snapshot(page_reader(workflow_id, history_filter, now, limit, after))
 
     async def latest(
         self, *, now: int, direction: OrderDirection | None = None, limit: int | None = None
@@ -197,12 +153,3 @@ class SqliteOrderRepository(OrderRepository):
             return [order_from_row(row) for row in connection.execute(sql, parameters).fetchall()]
 
         return await self._database.read(select)
-
-
-def _placed_at_range(history_filter: HistoryFilter, now: int) -> tuple[int, int]:
-    """Inclusive placed_at bounds: the filter's, narrowed to what is still visible at `now`."""
-    lowest = oldest_visible_placed_at(now)
-    if history_filter.since is not None:
-        lowest = max(lowest, history_filter.since)
-    highest = NO_LATER_THAN if history_filter.until is None else min(history_filter.until, NO_LATER_THAN)
-    return lowest, highest

@@ -143,15 +143,16 @@ TABLES_BY_OPERATION: dict[str, tuple[str, ...]] = {
     "workflows.list": ("workflows",),
     "orders.add": ("orders", "latest_orders", "recorded_orders", "order_feed", "workflows"),
     "orders.get": ("orders",),
-    "orders.page": ("orders",),
     "orders.latest": ("latest_orders", "orders"),
     "orders.window": ("orders",),
     "health.check": ("workflows",),
     "revisions.of_workflow": ("workflows", "recorded_orders", "orders"),
+    "revisions.page": ("orders", "workflows", "recorded_orders"),
     "feed.store_id": ("store",),
     "feed.end": ("order_feed",),
     "feed.position_at": ("order_feed",),
     "feed.read": ("order_feed", "orders"),
 }
-"""The tables each storage port call (adapters.storage_calls) reads or writes, its main one first:
-what its trace span names."""
+"""The tables each storage port call (adapters.storage_calls) the service makes reads or writes, its
+main one first: what its trace span names. (orders.page is not among them: the service reads pages
+with their revision, as revisions.page.)"""

@@ -35,7 +35,8 @@ UNKNOWN_BUILD = Build("unknown", "unknown")
 class Metrics:
     """Request counts and latency by route template and status; storage calls by operation and
     outcome; orders recorded, created versus replayed; requests refused over a consumer's budget (429);
-    live streams open; the build (workflow_orders_build_info);
+    live streams open; the response body cache (hits, misses, evictions, bytes held); the build
+    (workflow_orders_build_info);
     and the process itself: memory, CPU
     seconds, open file descriptors (process_*), garbage collections (python_gc_*) and the Python
     version (python_info). The process values are read when /metrics is scraped, not per request."""
@@ -91,6 +92,27 @@ class Metrics:
             "workflow_orders_stream_subscribers", "Live streams open on this instance", registry=self.registry
         )
 
+        self.body_cache_hits = Counter(
+            "workflow_orders_body_cache_hits",
+            "Reads answered with a body kept under the entity tag of the current revision",
+            registry=self.registry,
+        )
+        self.body_cache_misses = Counter(
+            "workflow_orders_body_cache_misses",
+            "Reads whose entity tag had no body kept: the body was read and encoded",
+            registry=self.registry,
+        )
+        self.body_cache_evictions = Counter(
+            "workflow_orders_body_cache_evictions",
+            "Bodies dropped, least recently used first, to keep the cache within WFO_BODY_CACHE_BYTES",
+            registry=self.registry,
+        )
+        self.body_cache_bytes = Gauge(
+            "workflow_orders_body_cache_bytes",
+            "Bytes the response body cache holds, as counted against WFO_BODY_CACHE_BYTES",
+            registry=self.registry,
+        )
+
         # Label children by label values: looking them up through .labels() on every request costs
         # more than the observation itself. Label sets are few (routes x statuses, operations x
         # outcomes), so the dictionaries stay small.
@@ -100,6 +122,10 @@ class Metrics:
     def count_stream_subscribers(self, count: Callable[[], float]) -> None:
         """Read the number of open streams from `count` at each scrape."""
         self.stream_subscribers.set_function(count)
+
+    def count_body_cache_bytes(self, size: Callable[[], float]) -> None:
+        """Read the bytes the body cache holds from `size` at each scrape."""
+        self.body_cache_bytes.set_function(size)
 
     def count_rate_limited(self) -> None:
         self.rate_limited.inc()

@@ -35,6 +35,17 @@ class HistoryFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryQuery:
+    """What a page of a workflow's history is asked with, besides the workflow: the page's entity
+    tag is derived from every field of it, so a field added here can never give a stale 304."""
+
+    limit: int = DEFAULT_HISTORY_LIMIT
+    cursor: str | None = None
+    """next_cursor of the previous page, or None for the first page."""
+    history_filter: HistoryFilter = HistoryFilter()
+
+
+@dataclass(frozen=True, slots=True)
 class Position:
     """Where a page ended: the sort key of its last order. The next page starts strictly after it."""
 

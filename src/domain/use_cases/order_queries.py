@@ -4,12 +4,13 @@ from dataclasses import dataclass
 
 from domain.model.enums import OrderDirection
 from domain.model.errors import InvalidInputError, OrderNotFoundError, WorkflowNotFoundError
-from domain.model.history import CursorCodec, HistoryFilter, LatestPage
+from domain.model.history import CursorCodec, HistoryQuery, LatestPage
 from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
+from domain.use_cases.reads import ConditionalRead, Loaded
 from ports.clock import Clock
 from ports.orders import OrderRepository
-from ports.revisions import Revisions, WorkflowRevision
+from ports.revisions import RevisedPages, Revisions, WorkflowRevision
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,62 +24,72 @@ class HistoryResult:
 
 
 class GetOrder:
-    """One visible order by id."""
+    """One visible order by id. Its revision is its id: an order never changes while it is visible.
+    Reading the revision is reading the order (whether it is there and visible), so loading it
+    afterwards reads nothing."""
 
     def __init__(self, orders: OrderRepository, clock: Clock) -> None:
         self._orders, self._clock = orders, clock
 
-    async def execute(self, order_id: Id) -> WorkflowOrder:
+    async def execute(self, order_id: Id) -> ConditionalRead[Id, WorkflowOrder]:
         order = await self._orders.get(order_id)
         if order is None or not order.is_visible(self._clock.now()):
             raise OrderNotFoundError(order_id)
-        return order
+        loaded = Loaded(order_id, order)
+
+        async def load(_: Id | None) -> Loaded[Id, WorkflowOrder]:
+            return loaded
+
+        return ConditionalRead(order_id, load)
 
 
 class GetOrderHistory:
     """A page of a workflow's visible orders, newest first, with the exact matching count.
 
-    The page and the count are one storage read. A workflow that is not live and has no visible
-    order at all is a WorkflowNotFoundError; a deleted workflow's remaining orders are served.
+    A workflow that is not live and has no visible order at all is a WorkflowNotFoundError (checked
+    on every revision read, the page's included); a deleted workflow's remaining orders are served.
     """
 
-    def __init__(self, revisions: Revisions, orders: OrderRepository, clock: Clock, cursors: CursorCodec) -> None:
-        self._revisions, self._orders, self._clock, self._cursors = revisions, orders, clock, cursors
+    def __init__(self, revisions: Revisions, pages: RevisedPages, clock: Clock, cursors: CursorCodec) -> None:
+        self._revisions, self._pages, self._clock, self._cursors = revisions, pages, clock, cursors
 
-    async def revision(self, workflow_id: Id) -> WorkflowRevision:
-        """What every page of this history depends on; read it before the page it describes."""
-        return await self._revisions.of_workflow(workflow_id, now=self._clock.now())
+    async def execute(self, workflow_id: Id, query: HistoryQuery) -> ConditionalRead[WorkflowRevision, HistoryResult]:
+        """The history's revision, read now, and how to load the page (its query checked then)."""
+        revision = _history_of(workflow_id, await self._revisions.of_workflow(workflow_id, now=self._clock.now()))
 
-    async def execute(
-        self,
-        workflow_id: Id,
-        history_filter: HistoryFilter,
-        limit: int,
-        cursor: str | None = None,
-        revision: WorkflowRevision | None = None,
-    ) -> HistoryResult:
-        """The page as it is now; `revision`, when given, was read by `revision()` just before, and
-        saves a read when the page is empty."""
+        async def load(known: WorkflowRevision | None) -> Loaded[WorkflowRevision, HistoryResult]:
+            return await self._load(workflow_id, query, known)
+
+        return ConditionalRead(revision, load)
+
+    async def _load(
+        self, workflow_id: Id, query: HistoryQuery, known: WorkflowRevision | None
+    ) -> Loaded[WorkflowRevision, HistoryResult]:
+        history_filter = query.history_filter
         if (
             history_filter.since is not None
             and history_filter.until is not None
             and history_filter.since > history_filter.until
         ):
             raise InvalidInputError.single("since", "must not be after until")
-        after = None if cursor is None else self._cursors.decode(cursor, workflow_id, history_filter)
+        after = None if query.cursor is None else self._cursors.decode(query.cursor, workflow_id, history_filter)
         now = self._clock.now()
-        page = await self._orders.page(workflow_id, history_filter, now=now, limit=limit, after=after)
-        if page.total_count == 0:
-            if revision is None:
-                revision = await self.revision(workflow_id)
-            if revision.workflow is None and revision.oldest_visible is None:
-                raise WorkflowNotFoundError(workflow_id)
+        read = await self._pages.page(workflow_id, history_filter, now=now, limit=query.limit, after=after, known=known)
+        page = read.page
         next_cursor = (
             None
             if page.next_position is None
             else self._cursors.encode(workflow_id, history_filter, page.next_position)
         )
-        return HistoryResult(page.orders, page.total_count, next_cursor)
+        revision = _history_of(workflow_id, read.revision)
+        return Loaded(revision, HistoryResult(page.orders, page.total_count, next_cursor))
+
+
+def _history_of(workflow_id: Id, revision: WorkflowRevision) -> WorkflowRevision:
+    """`revision`, unless it says the history is a 404: no live workflow and no visible order."""
+    if revision.workflow is None and revision.oldest_visible is None:
+        raise WorkflowNotFoundError(workflow_id)
+    return revision
 
 
 class GetLatestOrders:

@@ -8,10 +8,11 @@ from domain.model.history import HistoryFilter
 from domain.model.ids import Id
 from domain.model.order import WorkflowOrder
 from domain.model.workflow import Workflow, WorkflowSpec
+from domain.use_cases.reads import ConditionalRead, Loaded
 from ports.clock import Clock
 from ports.ids import IdGenerator
 from ports.orders import OrderRepository
-from ports.revisions import Revisions, WorkflowRevision
+from ports.revisions import RevisedPages, Revisions, WorkflowRevision
 from ports.workflows import WorkflowRepository
 
 
@@ -43,41 +44,54 @@ class CreateWorkflow:
 
 
 class GetWorkflow:
-    """One live workflow with a summary of its visible orders, and its revision: read first, so a
-    revision never claims more than the details show."""
+    """One live workflow with a summary of its visible orders (count and newest), read as one page of
+    its history together with a revision, so a revision never claims more than the details show."""
 
-    def __init__(self, revisions: Revisions, orders: OrderRepository, clock: Clock) -> None:
-        self._revisions, self._orders, self._clock = revisions, orders, clock
+    def __init__(self, revisions: Revisions, pages: RevisedPages, clock: Clock) -> None:
+        self._revisions, self._pages, self._clock = revisions, pages, clock
 
-    async def revision(self, workflow_id: Id) -> WorkflowRevision:
-        return await self._revisions.of_workflow(workflow_id, now=self._clock.now())
+    async def execute(self, workflow_id: Id) -> ConditionalRead[WorkflowRevision, WorkflowDetails]:
+        """The workflow's revision, read now (WorkflowNotFoundError unless it is live), and how to
+        load its details."""
+        revision = await self._revisions.of_workflow(workflow_id, now=self._clock.now())
+        _live_workflow(workflow_id, revision)
 
-    async def execute(self, workflow_id: Id, revision: WorkflowRevision | None = None) -> WorkflowDetails:
-        """The details as they are now; `revision`, when given, was read by `revision()` just before."""
-        if revision is None:
-            revision = await self.revision(workflow_id)
-        if revision.workflow is None:
-            raise WorkflowNotFoundError(workflow_id)
-        newest = await self._orders.page(workflow_id, HistoryFilter(), now=self._clock.now(), limit=1)
+        async def load(known: WorkflowRevision | None) -> Loaded[WorkflowRevision, WorkflowDetails]:
+            return await self.details(workflow_id, known)
+
+        return ConditionalRead(revision, load)
+
+    async def details(
+        self, workflow_id: Id, known: WorkflowRevision | None = None
+    ) -> Loaded[WorkflowRevision, WorkflowDetails]:
+        """The details as they are now, with their revision; WorkflowNotFoundError unless live."""
+        read = await self._pages.page(workflow_id, HistoryFilter(), now=self._clock.now(), limit=1, known=known)
+        workflow = _live_workflow(workflow_id, read.revision)
+        newest = read.page
         last = newest.orders[0] if newest.orders else None
-        return WorkflowDetails(revision.workflow, newest.total_count, last)
+        return Loaded(read.revision, WorkflowDetails(workflow, newest.total_count, last))
+
+
+def _live_workflow(workflow_id: Id, revision: WorkflowRevision) -> Workflow:
+    """The revision's workflow; WorkflowNotFoundError when it is not live."""
+    if revision.workflow is None:
+        raise WorkflowNotFoundError(workflow_id)
+    return revision.workflow
 
 
 class ReplaceWorkflow:
     """Replace a live workflow's configuration; id and created_at stay, updated_at moves."""
 
-    def __init__(
-        self, workflows: WorkflowRepository, revisions: Revisions, orders: OrderRepository, clock: Clock
-    ) -> None:
+    def __init__(self, workflows: WorkflowRepository, revisions: Revisions, pages: RevisedPages, clock: Clock) -> None:
         self._workflows, self._clock = workflows, clock
-        self._details = GetWorkflow(revisions, orders, clock)
+        self._details = GetWorkflow(revisions, pages, clock)
 
     async def execute(self, workflow_id: Id, spec: WorkflowSpec) -> WorkflowDetails:
         current = await self._workflows.get(workflow_id)
         if current is None:
             raise WorkflowNotFoundError(workflow_id)
         await self._workflows.replace(current.replaced_by(spec, self._clock.now()))
-        return await self._details.execute(current.id)
+        return (await self._details.details(current.id)).body
 
 
 class DeleteWorkflow:
