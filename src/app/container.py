@@ -76,7 +76,7 @@ class Container(containers.DeclarativeContainer):
         FairUse,
         budget=providers.Factory(Budget, settings.provided.rate_limit_per_second, settings.provided.rate_limit_burst),
     )
-    body_cache = providers.Singleton(BodyCache, settings.provided.body_cache_bytes, metrics)
+    body_cache = providers.Singleton(BodyCache, settings.provided.body_cache_bytes, metrics, clock)
     """Encoded 200 bodies of the conditional reads by tag, within WFO_BODY_CACHE_BYTES."""
     cursors = providers.Singleton(CursorCodec, key=providers.Callable(cursor_key, settings))
     event_ids = providers.Singleton(

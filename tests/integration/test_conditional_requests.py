@@ -224,4 +224,4 @@ def test_a_matching_revalidation_costs_one_storage_call_at_most(api: Api) -> Non
         tag = api.get(url).headers["etag"]
         before = api.storage_calls()
         assert api.get(url, tag).status_code == 304
-        assert api.storage_calls() - before == 1, url
+        assert api.storage_calls() - before <= 1, url  # a kept order: none

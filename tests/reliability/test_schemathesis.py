@@ -36,7 +36,7 @@ BEYOND_THE_SCHEMA = {
         "is more than 5 minutes in the future",  # relative to the service's clock
         "is older than 7 days: the order would be expired",
     },
-    "cursor": {"not a cursor issued for this workflow and these filters"},  # signed by the service
+    "cursor": {"not a cursor issued for this query (its workflow or window, and its filters)"},  # signed by the service
     "since": {"must not be after until", "not with day"},  # relations between parameters
     "until": {"not with day"},
     "tz": {"only goes with day", "must be an IANA time zone name, e.g. Europe/Paris"},  # the zone database

@@ -15,7 +15,7 @@ B = TypeVar("B")
 
 async def loaded_body(read: Awaitable[ConditionalRead[Any, B]]) -> B:
     conditional = await read
-    return (await conditional.load(conditional.revision)).body
+    return (await conditional.load(await conditional.revision())).body
 
 
 class LoadedOrder:

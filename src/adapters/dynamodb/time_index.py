@@ -3,7 +3,7 @@
 Key: `day` (S, "2026-02-22", the UTC day of placed_at) + `sort_key` (S, the orders table's
 f"{placed_at:011d}#{id}"), and a full copy of the order, so a window is read with Query calls on the
 days it overlaps and nothing else, strongly consistent. The copy is written in the order's own
-TransactWriteItems (adapters.dynamodb.orders); `ttl` expires it with the order.
+TransactWriteItems (adapters.dynamodb.order_steps); `ttl` expires it with the order.
 """
 
 from __future__ import annotations

@@ -115,6 +115,7 @@ class WorkflowOrderController(ApiController):
 
         return await conditional_answer(
             await get_order_history.execute(checked, query),
+            ("history", checked, query, decimals),
             lambda revision: history_tag(checked, revision, query, decimals),
             if_none_match,
             kept_bodies(state),
@@ -164,8 +165,10 @@ class OrderController(ApiController):
         accept: Accept = None,
     ) -> JsonResponse[WorkflowOrderDetail]:
         decimals = requested_form(accept)
+        checked = checked_id(order_id, "order_id")
         return await conditional_answer(
-            await get_order.execute(checked_id(order_id, "order_id")),
+            await get_order.execute(checked),
+            ("order", checked, decimals),
             lambda revision: order_tag(revision, decimals),  # an order never changes while it can be read
             if_none_match,
             kept_bodies(state),

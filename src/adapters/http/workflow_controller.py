@@ -96,8 +96,10 @@ class WorkflowController(ApiController):
         accept: Accept = None,
     ) -> JsonResponse[WorkflowDetail]:
         decimals = requested_form(accept)
+        checked = checked_id(workflow_id, "workflow_id")
         return await conditional_answer(
-            await get_workflow.execute(checked_id(workflow_id, "workflow_id")),
+            await get_workflow.execute(checked),
+            ("workflow", checked, decimals),
             lambda revision: workflow_tag(revision, decimals),
             if_none_match,
             kept_bodies(state),

@@ -73,7 +73,9 @@ class InvalidCursorError(InvalidInputError):
     title = "Invalid cursor"
 
     def __init__(self) -> None:
-        super().__init__([FieldError("cursor", "not a cursor issued for this workflow and these filters")])
+        super().__init__(
+            [FieldError("cursor", "not a cursor issued for this query (its workflow or window, and its filters)")]
+        )
 
 
 class WindowTooLargeError(InvalidInputError):

@@ -24,23 +24,23 @@ class HistoryResult:
 
 
 class GetOrder:
-    """One visible order by id. Its revision is its id: an order never changes while it is visible.
-    Reading the revision is reading the order (whether it is there and visible), so loading it
-    afterwards reads nothing."""
+    """One visible order by id. Its revision is its id, known without reading: an order never
+    changes while it is visible, and its body stays current until its visibility ends."""
 
     def __init__(self, orders: OrderRepository, clock: Clock) -> None:
         self._orders, self._clock = orders, clock
 
     async def execute(self, order_id: Id) -> ConditionalRead[Id, WorkflowOrder]:
-        order = await self._orders.get(order_id)
-        if order is None or not order.is_visible(self._clock.now()):
-            raise OrderNotFoundError(order_id)
-        loaded = Loaded(order_id, order)
-
         async def load(_: Id | None) -> Loaded[Id, WorkflowOrder]:
-            return loaded
+            order = await self._orders.get(order_id)
+            if order is None or not order.is_visible(self._clock.now()):
+                raise OrderNotFoundError(order_id)
+            return Loaded(order_id, order, fresh_until=order.expires_at)
 
-        return ConditionalRead(order_id, load)
+        async def revision() -> Id:
+            return (await load(None)).revision
+
+        return ConditionalRead(revision, load, settled=order_id)
 
 
 class GetOrderHistory:
@@ -54,8 +54,10 @@ class GetOrderHistory:
         self._revisions, self._pages, self._clock, self._cursors = revisions, pages, clock, cursors
 
     async def execute(self, workflow_id: Id, query: HistoryQuery) -> ConditionalRead[WorkflowRevision, HistoryResult]:
-        """The history's revision, read now, and how to load the page (its query checked then)."""
-        revision = _history_of(workflow_id, await self._revisions.of_workflow(workflow_id, now=self._clock.now()))
+        """How to read the history's revision, and how to load the page (its query checked then)."""
+
+        async def revision() -> WorkflowRevision:
+            return _history_of(workflow_id, await self._revisions.of_workflow(workflow_id, now=self._clock.now()))
 
         async def load(known: WorkflowRevision | None) -> Loaded[WorkflowRevision, HistoryResult]:
             return await self._load(workflow_id, query, known)

@@ -51,10 +51,13 @@ class GetWorkflow:
         self._revisions, self._pages, self._clock = revisions, pages, clock
 
     async def execute(self, workflow_id: Id) -> ConditionalRead[WorkflowRevision, WorkflowDetails]:
-        """The workflow's revision, read now (WorkflowNotFoundError unless it is live), and how to
+        """How to read the workflow's revision (WorkflowNotFoundError unless it is live), and how to
         load its details."""
-        revision = await self._revisions.of_workflow(workflow_id, now=self._clock.now())
-        _live_workflow(workflow_id, revision)
+
+        async def revision() -> WorkflowRevision:
+            revision = await self._revisions.of_workflow(workflow_id, now=self._clock.now())
+            _live_workflow(workflow_id, revision)
+            return revision
 
         async def load(known: WorkflowRevision | None) -> Loaded[WorkflowRevision, WorkflowDetails]:
             return await self.details(workflow_id, known)
