@@ -169,6 +169,43 @@ def test_a_head_sent_a_line_at_a_time_is_answered_408_and_closed(services: Servi
     assert closed
 
 
+def post_head(length: int) -> bytes:
+    return (
+        f"POST /v1/workflows HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+def test_a_body_that_stalls_is_answered_408_and_closed_and_nothing_is_written(services: Services):
+    service = services.start()
+    body = encode(workflow_body("slow body"))
+    started = time.monotonic()
+    with connect(service.port) as sock:
+        sock.sendall(post_head(len(body)) + body[:20])
+        answer, closed = read_until_closed(sock, started + CLOSE_DEADLINE_SECONDS)
+
+    print(f"\n[stalled body] answered and closed after {time.monotonic() - started:.1f} s")
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:300]
+    assert b"application/problem+json" in answer
+    assert closed
+    listed = httpx.get(f"{service.base_url}/v1/workflows", timeout=10.0).json()
+    assert listed["total_count"] == 0
+
+
+def test_a_body_sent_slowly_but_within_the_bound_is_served(services: Services):
+    service = services.start()
+    body = encode(workflow_body("patient body"))
+    with connect(service.port) as sock:
+        sock.sendall(post_head(len(body)))
+        for start in range(0, len(body), len(body) // 3 + 1):
+            time.sleep(1.0)
+            sock.sendall(body[start : start + len(body) // 3 + 1])
+        sock.settimeout(30)
+        answer = sock.recv(65536)
+
+    assert answer.startswith(b"HTTP/1.1 201 "), answer[:300]
+
+
 def test_more_silent_connections_than_file_descriptors_leave_the_probes_answering(services: Services):
     service = services.start(fd_limit=FD_LIMIT)
     baseline = service.open_fds()

@@ -14,6 +14,7 @@ import structlog
 from litestar import Litestar
 from litestar.types import Message, Receive, Scope, Send
 
+from adapters.http.body_deadline import has_body, within_body_deadline
 from adapters.http.fair_use_gate import FairUseGate
 from adapters.http.head import answer_head
 from adapters.http.request_id import CURRENT_REQUEST_ID, HEADER, choose_request_id
@@ -92,6 +93,8 @@ class ObservedLitestar(Litestar):
         gate = self.gate
         if gate is not None and gate.applies_to(scope):
             app = partial(gate, app)
-        if scope["method"] == "HEAD":
+        if has_body(scope):
+            app = partial(within_body_deadline, app)
+        elif scope["method"] == "HEAD":
             app = partial(answer_head, app)
         await observer.observe(app, scope, receive, send)

@@ -21,8 +21,9 @@ from domain.model.errors import (
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = "2"
-_PASSED_ON_HEADERS = frozenset({"www-authenticate", "retry-after", "ratelimit-policy", "ratelimit"})
-"""Headers of an HTTPException that its problem answer carries (a 401's challenge, a 429's budget)."""
+_PASSED_ON_HEADERS = frozenset({"www-authenticate", "retry-after", "ratelimit-policy", "ratelimit", "connection"})
+"""Headers of an HTTPException that its problem answer carries (a 401's challenge, a 429's budget, a
+408's close)."""
 
 _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (InvalidInputError, 400),
