@@ -40,5 +40,16 @@ def client_config() -> AioConfig:
     `retries["max_attempts"]` counts retries *after* the first attempt (max_attempts=3 would send
     up to 4 requests); `total_max_attempts` counts every attempt. Throttling, 5xx and connection
     errors are retried by botocore; whatever survives becomes StorageUnavailableError.
+
+    `parameter_validation` off: botocore would check each request against the service model before
+    sending it, about a tenth of the client's CPU per request (measured against moto: 1,650 against
+    1,460 µs per GetItem). Every request is built by these adapters, and DynamoDB validates it again:
+    a malformed one, a bug either way, fails with DynamoDB's ValidationException instead of botocore's
+    ParamValidationError.
     """
-    return AioConfig(connect_timeout=2, read_timeout=3, retries={"mode": "standard", "total_max_attempts": 2})
+    return AioConfig(
+        connect_timeout=2,
+        read_timeout=3,
+        retries={"mode": "standard", "total_max_attempts": 2},
+        parameter_validation=False,
+    )
