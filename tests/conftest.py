@@ -2,5 +2,6 @@
 
 import pytest
 
-# The conformance suites live outside test modules; rewrite their asserts for readable failures.
-pytest.register_assert_rewrite("conformance")
+# The conformance suites and the in-process API helper live outside test modules; rewrite their
+# asserts for readable failures.
+pytest.register_assert_rewrite("conformance", "integration.app_api")

@@ -139,17 +139,22 @@ def run_command(args: list[str], env: Mapping[str, str], timeout: float = 30.0) 
     )
 
 
-def dynamodb_env(endpoint: str, label: str) -> dict[str, str]:
-    """Settings for DynamoDB on `endpoint` (moto), under a fresh table prefix starting with `label`,
-    with the tables made by `workflow-orders create-tables`."""
-    env = {
+def dynamodb_settings(endpoint: str, prefix: str) -> dict[str, str]:
+    """Settings for DynamoDB on `endpoint` (moto), on the tables named with `prefix`."""
+    return {
         "WFO_STORAGE": "dynamodb",
-        "WFO_DYNAMODB_TABLE_PREFIX": f"{label}-{uuid.uuid4().hex[:8]}-",
+        "WFO_DYNAMODB_TABLE_PREFIX": prefix,
         "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
         "AWS_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
     }
+
+
+def dynamodb_env(endpoint: str, label: str) -> dict[str, str]:
+    """Settings for DynamoDB on `endpoint` (moto), under a fresh table prefix starting with `label`,
+    with the tables made by `workflow-orders create-tables`."""
+    env = dynamodb_settings(endpoint, f"{label}-{uuid.uuid4().hex[:8]}-")
     created = run_command(["create-tables"], service_env(Path("unused.db"), env))
     assert created.returncode == 0, created.stderr
     return env

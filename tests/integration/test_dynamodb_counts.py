@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from dynamodb_server import delete_table, order_repository_for
-from service_process import run_command, service_env
+from service_process import dynamodb_settings, run_command, service_env
 
 from adapters.dynamodb import DynamoDbOrderRepository, TableNames, create_tables
 from adapters.dynamodb.archive import DynamoDbArchive
@@ -226,17 +226,7 @@ async def test_create_tables_repair_builds_the_counters_for_orders_recorded_befo
     assert max(scanned for scanned, _ in read_log.reads) >= 31
 
     prefix = dynamodb_tables.orders.removesuffix("workflow_orders")
-    env = service_env(
-        tmp_path / "unused.db",
-        {
-            "WFO_STORAGE": "dynamodb",
-            "WFO_DYNAMODB_TABLE_PREFIX": prefix,
-            "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint,
-            "AWS_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-        },
-    )
+    env = service_env(tmp_path / "unused.db", dynamodb_settings(dynamodb_endpoint, prefix))
     checked = await asyncio.to_thread(run_command, ["create-tables"], env, 120)
     repaired = await asyncio.to_thread(run_command, ["create-tables", "--repair"], env, 120)
     again = await asyncio.to_thread(run_command, ["create-tables", "--repair"], env, 120)

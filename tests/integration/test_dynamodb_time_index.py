@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from dynamodb_server import RequestLog, delete_table, order_repository_for
-from service_process import run_command, service_env
+from service_process import dynamodb_settings, run_command, service_env
 
 from adapters.dynamodb.tables import TableNames
 from builders import NOW, add_all, live_workflow, make_order
@@ -107,17 +107,7 @@ async def test_create_tables_backfills_orders_written_before_the_index_and_the_w
     visible = await asyncio.to_thread(write_with_old_code, old_code(tmp_path), dynamodb_endpoint, prefix)
     names = TableNames.for_prefix(prefix)
     assert names.by_time not in (await dynamodb_client.list_tables())["TableNames"]
-    env = service_env(
-        tmp_path / "unused.db",
-        {
-            "WFO_STORAGE": "dynamodb",
-            "WFO_DYNAMODB_TABLE_PREFIX": prefix,
-            "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint,
-            "AWS_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-        },
-    )
+    env = service_env(tmp_path / "unused.db", dynamodb_settings(dynamodb_endpoint, prefix))
     try:
         created = await asyncio.to_thread(run_command, ["create-tables"], env, 120)
         repaired = await asyncio.to_thread(run_command, ["create-tables", "--repair"], env, 120)  # idempotent

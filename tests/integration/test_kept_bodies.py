@@ -4,85 +4,23 @@ an order expiring) never serves kept bytes."""
 
 import json
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from httpx import Response
 from litestar.testing import TestClient
 
-from adapters.dynamodb import TableNames
 from app.factory import create_app
 from app.settings import Settings
-from builders import encode, iso, order_body, workflow_body
-from integration.dynamodb_server import app_settings_on
+from integration.app_api import Api
 from unit.fakes import FixedClock
 
-pytest_plugins = ["dynamodb_server"]
+pytest_plugins = ["dynamodb_server", "integration.app_api"]  # the `api` fixture, on both storages
 
 _JSON = {"content-type": "application/json"}
 RETENTION = 604_800
-
-
-@dataclass
-class Api:
-    client: TestClient[Any]
-    clock: FixedClock
-
-    def get(self, url: str) -> Response:
-        return self.client.get(url)
-
-    def workflow(self, name: str) -> str:
-        created = self.client.post("/v1/workflows", content=encode(workflow_body(name)), headers=_JSON)
-        assert created.status_code == 201, created.text
-        return str(created.json()["id"])
-
-    def record(self, workflow_id: str, placed_at: int) -> str:
-        order_id = str(uuid.uuid4())
-        body = encode(order_body(id=order_id, placed_at=iso(placed_at)))
-        answer = self.client.post(f"/v1/workflows/{workflow_id}/orders", content=body, headers=_JSON)
-        assert answer.status_code == 201, answer.text
-        return order_id
-
-    def metrics(self) -> dict[str, float]:
-        samples = {}
-        for line in self.client.get("/metrics").text.splitlines():
-            if line and not line.startswith("#"):
-                name, value = line.rsplit(" ", 1)
-                samples[name] = float(value)
-        return samples
-
-    def storage_calls(self) -> Counter[str]:
-        calls: Counter[str] = Counter()
-        for name, value in self.metrics().items():
-            if name.startswith("storage_calls_total{"):
-                calls[name.split('operation="')[1].split('"')[0]] += int(value)
-        return calls
-
-    def calls_of(self, url: str) -> tuple[Response, Counter[str]]:
-        before = self.storage_calls()
-        response = self.get(url)
-        return response, self.storage_calls() - before
-
-
-def _settings(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    if request.param == "sqlite":
-        return Settings(sqlite_path=str(tmp_path / "orders.db"), log_format="console")
-    endpoint: str = request.getfixturevalue("dynamodb_endpoint")
-    tables: TableNames = request.getfixturevalue("dynamodb_tables")
-    return app_settings_on(endpoint, tables, monkeypatch)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("dynamodb", marks=pytest.mark.slow)])
-def api(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
-    clock = FixedClock(int(time.time()))
-    with TestClient(create_app(_settings(request, tmp_path, monkeypatch), clock=clock)) as client:
-        yield Api(client, clock)
 
 
 def _body(response: Response) -> Any:
