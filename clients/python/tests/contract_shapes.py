@@ -124,9 +124,16 @@ def literal_values(alias: Any) -> frozenset[Any]:
     return frozenset(typing.get_args(alias))
 
 
-def differences(document: dict[str, Any], models: types.ModuleType, base: type[msgspec.Struct]) -> list[str]:
+def differences(
+    document: dict[str, Any],
+    models: types.ModuleType,
+    base: type[msgspec.Struct],
+    optional_in_struct: frozenset[str] = frozenset(),
+) -> list[str]:
     """Every way the Structs (subclasses of `base` in `models`) and the Literal aliases of `models`
-    differ from the document's component schemas; empty when they agree."""
+    differ from the document's component schemas; empty when they agree. `optional_in_struct`:
+    `Struct.field` names the document requires that a Struct may leave optional (fields an older
+    server does not send)."""
     found: list[str] = []
     shapes = OpenApiShapes(document)
     structs = {
@@ -138,7 +145,14 @@ def differences(document: dict[str, Any], models: types.ModuleType, base: type[m
     found += [f"{name}: a schema with no Struct" for name in sorted(objects.keys() - structs.keys())]
     found += [f"{name}: a Struct with no schema" for name in sorted(structs.keys() - objects.keys())]
     for name in sorted(objects.keys() & structs.keys()):
-        found += _field_differences(name, objects[name], struct_fields(structs[name]))
+        found += [
+            difference
+            for difference in _field_differences(name, objects[name], struct_fields(structs[name]))
+            if not any(
+                difference == f"{field}: required False in the Struct, True in the schema"
+                for field in optional_in_struct
+            )
+        ]
     for name, values in sorted(shapes.enums().items()):
         alias = getattr(models, name, None)
         if alias is None:

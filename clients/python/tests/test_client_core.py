@@ -155,6 +155,13 @@ def test_numbers_are_read_as_exact_decimals() -> None:
     assert order.placed_at == datetime(2026, 2, 22, 14, 30, tzinfo=UTC)
 
 
+def test_an_order_from_a_server_before_1_4_0_reads_without_dry_run() -> None:
+    older = ORDER_JSON.replace(b' "dry_run": true,', b"")
+    assert b"dry_run" not in older
+    order = calls.get_order("x").read(httpx.Response(200, content=older))
+    assert order.dry_run is None
+
+
 def test_record_tells_a_new_order_from_a_replay() -> None:
     call = record_call()
     assert call.read(httpx.Response(201, content=ORDER_JSON)).created

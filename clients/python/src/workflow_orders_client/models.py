@@ -155,17 +155,18 @@ class WorkflowOrderListItem(Model):
     order_price: Decimal
     order_quantity: Decimal
     order_direction: OrderDirection
-    dry_run: bool | None
-    """The workflow's dry_run when the order was recorded; None for orders recorded before 1.4.0."""
+    dry_run: bool | None = None
+    """The workflow's dry_run when the order was recorded; None for orders recorded before 1.4.0,
+    and from a server older than 1.4.0 (which does not send the field)."""
 
 
-class LatestOrderItem(WorkflowOrderListItem):
+class LatestOrderItem(WorkflowOrderListItem, kw_only=True):
     """A list item with the workflow's name at the time the order was written."""
 
     workflow_name: str
 
 
-class WorkflowOrderDetail(LatestOrderItem):
+class WorkflowOrderDetail(LatestOrderItem, kw_only=True):
     """Every field of a stored order."""
 
     order_type: OrderType
