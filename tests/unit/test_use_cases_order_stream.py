@@ -197,11 +197,13 @@ async def test_a_dropped_subscriber_counts_against_the_limit_until_its_stream_ha
     async with asyncio.timeout(WAIT):
         assert await anext(slow) is None  # a heartbeat: its stream is being sent, then its client stops reading
     fast = HEARTBEATS.around(await setup.subscribe(StreamFilter()))
-    await setup.record(*(make_order(setup.workflow) for _ in range(6)))  # the slow one's buffer holds 5
     taken: list[FeedEntry] = []
-    async with asyncio.timeout(WAIT):
-        while len(taken) < 6:
-            taken += await anext(fast) or []  # once the fast one has the sixth, the slow one was dropped
+    for recorded in range(1, 7):  # the slow one's buffer holds 5
+        await setup.record(make_order(setup.workflow))
+        async with asyncio.timeout(WAIT):  # the fast one takes each order before the next is recorded
+            while len(taken) < recorded:
+                taken += await anext(fast) or []
+    # once the fast one has the sixth, the slow one was dropped
     await setup.subscribe(StreamFilter())
 
     with pytest.raises(TooManySubscribersError):
