@@ -1,4 +1,5 @@
-"""`python -m bench --smoke` still runs end to end: its table has every row, each with requests served.
+"""`python -m bench --smoke` still runs end to end: its table has every row, each with requests served;
+`python -m bench.neighbours` too, on one short round.
 
 No speed is asserted: the smoke mode runs each endpoint for a second on tiny data, only so that the
 benchmark cannot rot unnoticed.
@@ -72,3 +73,18 @@ def test_the_smoke_run_prints_a_table_with_every_row_and_requests_served(tmp_pat
     assert [tuple(row[:3]) for row in rows] == expected
     for row in rows:
         assert int(row[3].replace(",", "")) > 0, f"no requests served: {row}"
+
+
+def test_the_greedy_neighbour_benchmark_runs_and_refuses_the_greedy_consumer() -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.neighbours", "--rounds", "1", "--seconds", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=SMOKE_DEADLINE_SECONDS,
+        check=False,
+    )
+    assert finished.returncode == 0, f"the bench failed\n{finished.stdout}\n{finished.stderr}"
+    assert "| alone |" in finished.stdout
+    assert "| beside the greedy one |" in finished.stdout
+    assert "429:" in finished.stdout.rsplit("greedy answers:", 1)[1]
