@@ -4,10 +4,9 @@ close the connection."""
 from collections.abc import Iterable
 from http import HTTPStatus
 
-import msgspec
 from uvicorn._types import ASGIReceiveCallable, ASGISendCallable, Scope
 
-from adapters.http.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, Problem
+from adapters.http.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, problem_body
 from adapters.http.request_id import choose_request_id
 from app.connection_limits import HEAD_SECONDS, MAX_HEAD_BYTES, MAX_HEADER_FIELDS
 
@@ -17,8 +16,7 @@ class Refusal:
 
     def __init__(self, status: int, detail: str) -> None:
         self.status = status
-        problem = Problem(type="about:blank", title=HTTPStatus(status).phrase, status=status, detail=detail)
-        self.body = msgspec.json.encode(problem)
+        self.body = problem_body(status, detail)
 
     def headers(self, request_headers: Iterable[tuple[bytes, bytes]] = ()) -> list[tuple[bytes, bytes]]:
         headers = [

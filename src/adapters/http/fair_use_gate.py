@@ -8,12 +8,11 @@ consumer far over its budget takes little from the others.
 from http import HTTPStatus
 from typing import Any
 
-import msgspec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.http.auth import TokenTable, bearer_token
 from adapters.http.fair_use import Decision, FairUse
-from adapters.http.problems import PROBLEM_JSON, Problem
+from adapters.http.problems import PROBLEM_JSON, problem_body
 from adapters.telemetry.metrics import Metrics
 
 GATED_PREFIX = "/v1/"
@@ -64,8 +63,9 @@ class FairUseGate:
 
 
 async def _refuse(send: Send, decision: Decision, fields: list[tuple[bytes, bytes]]) -> None:
-    detail = f"This consumer's request budget is spent: retry after {decision.retry_after} s."
-    body = msgspec.json.encode(Problem("about:blank", _TOO_MANY.phrase, _TOO_MANY.value, detail))
+    body = problem_body(
+        _TOO_MANY.value, f"This consumer's request budget is spent: retry after {decision.retry_after} s."
+    )
     headers = [
         (b"content-type", PROBLEM_JSON.encode()),
         (b"content-length", str(len(body)).encode()),

@@ -49,6 +49,14 @@ class Problem(msgspec.Struct, omit_defaults=True):
     errors: list[ProblemField] | None = None
 
 
+def problem_body(status: int, detail: str) -> bytes:
+    """The encoded problem document of `status`, for answers sent below Litestar (the fair-use gate,
+    the connection layer's refusals)."""
+    return msgspec.json.encode(
+        Problem(type="about:blank", title=HTTPStatus(status).phrase, status=status, detail=detail)
+    )
+
+
 def status_for(error: DomainError) -> int:
     for error_type, status in _STATUS_BY_ERROR:
         if isinstance(error, error_type):
