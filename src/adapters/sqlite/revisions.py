@@ -11,15 +11,19 @@ from domain.model.ids import Id
 from domain.model.order import oldest_visible_placed_at
 from ports.revisions import RevisedPage, RevisedPages, Revisions, WorkflowRevision
 
-_LIVE_WORKFLOW = """
-    SELECT id, name, enable, spec, created_at, updated_at FROM workflows
-    WHERE id = ? AND deleted_at IS NULL
+_REVISION = """
+    SELECT workflow.id, workflow.name, workflow.enable, workflow.spec, workflow.created_at, workflow.updated_at,
+           (SELECT count FROM recorded_orders WHERE workflow_id = :id),
+           oldest.placed_at, oldest.id
+    FROM (SELECT :id AS id) AS asked
+    LEFT JOIN workflows AS workflow ON workflow.id = asked.id AND workflow.deleted_at IS NULL
+    LEFT JOIN (
+        SELECT placed_at, id FROM orders WHERE workflow_id = :id AND placed_at >= :visible_from
+        ORDER BY placed_at, id LIMIT 1
+    ) AS oldest ON 1
 """
-_RECORDED = "SELECT count FROM recorded_orders WHERE workflow_id = ?"
-_OLDEST_VISIBLE = """
-    SELECT placed_at, id FROM orders WHERE workflow_id = ? AND placed_at >= ?
-    ORDER BY placed_at, id LIMIT 1
-"""
+"""The live workflow's row (NULLs when there is none), its orders ever recorded and its oldest visible
+order: three index lookups in one statement, which is a snapshot of its own."""
 
 
 class SqliteRevisions(Revisions, RevisedPages):
@@ -31,7 +35,7 @@ class SqliteRevisions(Revisions, RevisedPages):
         self._decoded = DecodedWorkflows()
 
     async def of_workflow(self, workflow_id: Id, *, now: int) -> WorkflowRevision:
-        return await self._database.read_snapshot(lambda connection: self._revision(connection, workflow_id, now))
+        return await self._database.read(lambda connection: self._revision(connection, workflow_id, now))
 
     async def page(
         self,
@@ -51,11 +55,11 @@ class SqliteRevisions(Revisions, RevisedPages):
         return await self._database.read_snapshot(select)
 
     def _revision(self, connection: sqlite3.Connection, workflow_id: Id, now: int) -> WorkflowRevision:
-        workflow = connection.execute(_LIVE_WORKFLOW, (workflow_id,)).fetchone()
-        recorded = connection.execute(_RECORDED, (workflow_id,)).fetchone()
-        oldest = connection.execute(_OLDEST_VISIBLE, (workflow_id, oldest_visible_placed_at(now))).fetchone()
+        asked = {"id": workflow_id, "visible_from": oldest_visible_placed_at(now)}
+        row = connection.execute(_REVISION, asked).fetchone()
+        workflow, recorded, oldest_placed_at, oldest_id = row[:6], row[6], row[7], row[8]
         return WorkflowRevision(
-            None if workflow is None else workflow_from_row(workflow, self._decoded),
-            0 if recorded is None else recorded[0],
-            None if oldest is None else Position(oldest[0], oldest[1]),
+            None if workflow[0] is None else workflow_from_row(workflow, self._decoded),
+            recorded or 0,
+            None if oldest_id is None else Position(oldest_placed_at, oldest_id),
         )
