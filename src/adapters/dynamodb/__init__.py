@@ -14,6 +14,7 @@ Wiring: open ONE client for the life of the process, e.g.
 `await create_tables(client, prefix)` creates the tables (the `create-tables` CLI command).
 """
 
+import botocore
 from aiobotocore.config import AioConfig
 
 from adapters.dynamodb.health import DynamoDbStorageHealth
@@ -31,6 +32,10 @@ __all__ = [
 ]
 
 
+USER_AGENT = f"workflow-orders botocore/{botocore.__version__}"
+"""The DynamoDB client's User-Agent: fixed (see client_config)."""
+
+
 def client_config() -> AioConfig:
     """Timeouts and retries for the DynamoDB client: fail fast, retry transient faults a little.
 
@@ -46,10 +51,15 @@ def client_config() -> AioConfig:
     1,460 µs per GetItem). Every request is built by these adapters, and DynamoDB validates it again:
     a malformed one, a bug either way, fails with DynamoDB's ValidationException instead of botocore's
     ParamValidationError.
+
+    `user_agent` fixed: otherwise botocore assembles its User-Agent (SDK, OS, Python, features used)
+    twice for every request, sanitising each part each time, about a sixth of the client's CPU per
+    request; a fixed string also tells the table's owner which service sent a request.
     """
     return AioConfig(
         connect_timeout=2,
         read_timeout=3,
         retries={"mode": "standard", "total_max_attempts": 2},
         parameter_validation=False,
+        user_agent=USER_AGENT,
     )
