@@ -43,10 +43,10 @@ class RouteQuery:
     def problems(self, query: str) -> list[FieldError]:
         pairs = parse_qsl(query, keep_blank_values=True)
         counts = Counter(name for name, _ in pairs)
-        unknown = sorted(name for name in counts if name not in self.checks)
-        allowed = ", ".join(sorted(self.checks)) or "none"
-        not_declared = f"is not a parameter of this endpoint (allowed: {allowed})"
-        found = [FieldError(_shortened(name), not_declared) for name in unknown]
+        found = [
+            FieldError(_shortened(name), self._not_declared())
+            for name in sorted(name for name in counts if name not in self.checks)
+        ]
         found += [
             FieldError(name, _repeat_message(self.most.get(name, 1)))
             for name, count in counts.items()
@@ -58,6 +58,10 @@ class RouteQuery:
             if message is not None:
                 found.append(FieldError(name, message))
         return found
+
+    def _not_declared(self) -> str:
+        allowed = ", ".join(sorted(self.checks)) or "none"
+        return f"is not a parameter of this endpoint (allowed: {allowed})"
 
 
 def _declared_parameters(handler: HTTPRouteHandler) -> dict[str, FieldDefinition]:
