@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from adapters.http.auth import SCOPES
+from adapters.http.scopes import SCOPES
 from app.connection_limits import KEEP_ALIVE_SECONDS
 
 STORAGES = ("sqlite", "dynamodb")

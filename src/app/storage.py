@@ -1,22 +1,10 @@
-"""Opening and closing the storage the settings select, as the ports the use cases need."""
+"""Opening and closing the storage the settings select, as the ports the use cases need (DynamoDB's
+in app.dynamodb_storage)."""
 
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
-import aioboto3
-
-from adapters.dynamodb import (
-    DynamoDbOrderRepository,
-    DynamoDbStorageHealth,
-    DynamoDbWorkflowRepository,
-    TableNames,
-    client_config,
-)
-from adapters.dynamodb.archive import DynamoDbArchive
-from adapters.dynamodb.feed import DynamoDbOrderFeed, FeedWriter
-from adapters.dynamodb.revisions import DynamoDbRevisions
 from adapters.sqlite.archive import SqliteArchive
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.feed import FeedSignal, SqliteOrderFeed
@@ -80,33 +68,12 @@ async def open_sqlite_storage(settings: Settings, clock: Clock) -> AsyncIterator
             await database.close()
 
 
-async def open_dynamodb_client(settings: Settings) -> AsyncIterator[Any]:
-    """One aioboto3 DynamoDB client for the life of the app; credentials and endpoint come from the
-    standard AWS chain and variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ACCESS_KEY_ID, ...)."""
-    session = aioboto3.Session()
-    async with session.client("dynamodb", region_name=settings.aws_region, config=client_config()) as client:
-        yield client
-
-
 async def open_dynamodb_storage(settings: Settings) -> AsyncIterator[StoragePorts]:
-    """The DynamoDB tables under the configured prefix, through one client."""
-    async for client in open_dynamodb_client(settings):
-        tables = TableNames.for_prefix(settings.dynamodb_table_prefix)
-        orders = DynamoDbOrderRepository(
-            client,
-            orders_table=tables.orders,
-            order_ids_table=tables.order_ids,
-            workflows_table=tables.workflows,
-            by_time_table=tables.by_time,
-            feed=FeedWriter(client, tables.feed),
-        )
-        yield StoragePorts(
-            DynamoDbWorkflowRepository(client, tables.workflows),
-            orders,
-            DynamoDbStorageHealth(client, tables),
-            DynamoDbArchive(client, tables.workflows, orders),
-            DynamoDbRevisions(client, workflows_table=tables.workflows, orders_table=tables.orders),
-            DynamoDbOrderFeed(client, tables.feed),
-            # With tracing on, the AWS SDK is instrumented (adapters.telemetry.tracing).
-            StorageLayout("dynamodb", tables.by_operation(), client_spans_below=True),
-        )
+    """The DynamoDB tables under the configured prefix, through one client (app.dynamodb_storage).
+
+    Imported only when chosen: the AWS SDK takes about a third of a second to import, which a
+    service or a command on SQLite would otherwise pay at every start."""
+    from app.dynamodb_storage import open_dynamodb_tables
+
+    async for ports in open_dynamodb_tables(settings):
+        yield ports

@@ -1,19 +1,7 @@
 """Creating or migrating the storage schema: `workflow-orders create-tables`, and `serve` before it listens."""
 
-import time
-
-from adapters.dynamodb import TableNames, create_tables
-from adapters.dynamodb.count_backfill import backfill_counts
-from adapters.dynamodb.counter_readiness import counters_complete
-from adapters.dynamodb.time_index import backfill
 from adapters.sqlite.database import SqliteDatabase
 from app.settings import Settings
-from app.storage import open_dynamodb_client
-
-_COUNTERS_LATER = (
-    "history counts read every matching order until `create-tables --repair` builds them "
-    "(run it once this release runs on every replica)"
-)
 
 
 async def create_storage_schema(settings: Settings, *, repair: bool = False) -> tuple[str, bool]:
@@ -24,22 +12,9 @@ async def create_storage_schema(settings: Settings, *, repair: bool = False) -> 
     the orders table (what deployments from before the index need; idempotent). On every `repair`,
     the hour counters are built for the orders recorded without them (idempotent too)."""
     if settings.storage == "dynamodb":
-        async for client in open_dynamodb_client(settings):
-            prefix = settings.dynamodb_table_prefix
-            tables = await create_tables(client, prefix, repair=repair)
-            lines = list(map(str, tables))
-            names = TableNames.for_prefix(prefix)
-            created = {table.name for table in tables if table.created}
-            # A new index beside orders recorded before it; a new orders table has nothing to copy.
-            if repair or (names.by_time in created and names.orders not in created):
-                copied = await backfill(client, names.orders, names.by_time, now=int(time.time()))
-                lines.append(f"{names.by_time}: holds the {copied} visible orders of {names.orders} (backfilled)")
-            if repair:
-                counted = await backfill_counts(client, names.orders, now=int(time.time()))
-                lines.append(f"{names.orders}: hour counters complete ({counted} orders counted now)")
-            elif not await counters_complete(client, names.orders):
-                lines.append(f"{names.orders}: hour counters not built yet; {_COUNTERS_LATER}")
-            return "\n".join(lines), all(table.safe for table in tables)
+        from app.dynamodb_storage import create_dynamodb_schema
+
+        return await create_dynamodb_schema(settings, repair=repair)
     return f"{await migrate_sqlite(settings)} at {settings.sqlite_path}", True
 
 

@@ -9,9 +9,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-READ = "read"
-WRITE = "write"
-SCOPES = (READ, WRITE)
+from adapters.http.scopes import WRITE
+
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
