@@ -50,7 +50,7 @@ def run_wrk(
     paths: Sequence[str],
     *,
     connections: int,
-    seconds: int,
+    seconds: float,
     seed: int,
     cpu_prefix: Sequence[str] = (),
 ) -> LoadResult:
@@ -63,7 +63,7 @@ def run_wrk(
             "wrk",
             "-t1",
             f"-c{connections}",
-            f"-d{max(1, seconds)}s",
+            f"-d{max(1, round(seconds))}s",
             "--timeout",
             "10s",
             "-s",
@@ -108,7 +108,7 @@ def run_load(
     paths: Sequence[str],
     *,
     connections: int,
-    seconds: int,
+    seconds: float,
     seed: int,
     cpu_prefix: Sequence[str] = (),
 ) -> LoadResult:
