@@ -38,7 +38,7 @@ import httpx
 import pytest
 from service_process import ServiceProcess, dynamodb_env
 
-from adapters.dynamodb.feed import SETTLE_SECONDS, boundary
+from adapters.dynamodb.feed import ANNOUNCE_AGAIN_AFTER_SECONDS, boundary
 from adapters.http.event_ids import EventIdCodec
 from adapters.sqlite.feed import position_of
 from builders import encode, iso, new_id, order_body, workflow_body
@@ -395,11 +395,17 @@ def replicas(dynamodb_endpoint: str, tmp_path: Path) -> Iterator[tuple[ServicePr
             service.kill()
 
 
+def announced_late(recorded: list[Recorded]) -> set[str]:
+    """The orders whose recording took ANNOUNCE_AGAIN_AFTER_SECONDS or more (as the client timed it,
+    which is longer than from the order's stamp to its commit): only those can have committed after
+    readers passed their place in the feed, and be announced again further on (adapters.dynamodb.feed),
+    at a place that depends on when each reader read."""
+    return {order.id for order in recorded if order.seconds >= ANNOUNCE_AGAIN_AFTER_SECONDS}
+
+
 def settled(ids: list[str], recorded: list[Recorded]) -> list[str]:
-    """`ids` without the orders whose recording took SETTLE_SECONDS or more: only those can have
-    committed after readers passed their place in the feed, and be announced again further on
-    (adapters.dynamodb.feed), at a place that depends on when each reader read."""
-    late = {order.id for order in recorded if order.seconds >= SETTLE_SECONDS}
+    """`ids` without the orders that may have been announced late."""
+    late = announced_late(recorded)
     return [order_id for order_id in ids if order_id not in late]
 
 
@@ -466,11 +472,14 @@ async def test_dynamodb_replicas_stream_alike_and_a_subscriber_resumes_on_the_ot
     on_b_ids = check_one_order_of_everything(on_b.events, everything, latest_fields)
     assert settled(on_b_ids, everything) == settled(on_a_ids, everything), "the replicas streamed in different orders"
 
-    # Exactly the orders recorded since it first connected, once each, in the replicas' order.
+    # Exactly the orders recorded since it first connected, in the replicas' order; once each, but for
+    # an order announced again after a late commit, which a resume between its two places repeats
+    # (the documented limit: docs/dynamodb.md, "The feed behind the live stream").
     came = order_ids(read) + order_ids(resumed.events)
-    twice = [order_id for order_id, count in Counter(came).items() if count > 1]
-    assert not twice, f"the resumed stream repeated {len(twice)} orders it had already given"
-    assert Counter(came) == Counter(order.id for order in later), "orders lost between the two replicas"
+    twice = {order_id for order_id, count in Counter(came).items() if count > 1}
+    assert twice <= announced_late(everything), f"the resumed stream repeated {len(twice)} orders it had given"
+    assert set(came) == {order.id for order in later}, "orders lost between the two replicas"
+    assert len(came) == len(later) + len(twice)
     assert settled(came, everything) == settled(on_a_ids[len(recorded) :], everything)
     assert stream_data(read) == stream_data(on_a.events[len(recorded) : len(recorded) + READ_BEFORE_LEAVING])
 
