@@ -7,8 +7,9 @@ import pytest
 
 from workflow_orders_client import EventIdExpired, RetryPolicy, ServiceUnreachable, Unavailable
 from workflow_orders_client.exchange import ClientCore
-from workflow_orders_client.stream import EventParser, OrderFollow, follow_orders
+from workflow_orders_client.stream import RECENT_IDS, EventParser, OrderFollow, follow_orders
 
+FIRST_ID = "7d3e2f1a-0b9c-4d8e-a7f6-5e4d3c2b1a09"
 POLICY = RetryPolicy(attempts=3, backoff_base=1.0, backoff_cap=5.0, jitter=0.5)
 ORDER_DATA = (
     '{"id":"7d3e2f1a-0b9c-4d8e-a7f6-5e4d3c2b1a09","workflow_id":"3f2b8c1e-5d4a-4e9b-8c7d-1a2b3c4d5e6f",'
@@ -81,6 +82,35 @@ def test_orders_come_exact_and_the_next_connection_resumes_after_the_last_one() 
     reconnection = following.next_connection()
     assert reconnection.headers["last-event-id"] == "e-1"
     assert 0 < reconnection.delay <= 1.0
+
+
+def test_an_order_sent_again_after_a_resume_is_given_once_and_the_follow_resumes_after_the_repeat() -> None:
+    following = follow()
+    assert following.opened(httpx.Response(200))
+    [first] = following.received(STREAM_TEXT)
+    following.dropped()
+    following.next_connection()
+    assert following.opened(httpx.Response(200))
+
+    again = following.received(f"id: e-2\nevent: order\ndata: {ORDER_DATA}\n\n")
+
+    assert first.event_id == "e-1"
+    assert again == []
+    assert following.next_connection().headers["last-event-id"] == "e-2"
+
+
+def test_a_follow_remembers_its_last_order_ids_only() -> None:
+    following = follow()
+    assert following.opened(httpx.Response(200))
+    other_ids = [f"00000000-0000-4000-8000-{number:012d}" for number in range(RECENT_IDS)]
+    given = following.received(STREAM_TEXT)
+    for number, order_id in enumerate(other_ids):
+        given += following.received(f"id: o-{number}\nevent: order\ndata: {ORDER_DATA.replace(FIRST_ID, order_id)}\n\n")
+
+    given += following.received(f"id: e-2\nevent: order\ndata: {ORDER_DATA}\n\n")
+
+    assert len(given) == 2 + RECENT_IDS  # the first order, forgotten after RECENT_IDS others, comes again
+    assert [streamed.event_id for streamed in (given[0], given[-1])] == ["e-1", "e-2"]
 
 
 def test_a_503_waits_its_retry_after_and_too_many_failures_in_a_row_end_the_follow() -> None:

@@ -3,13 +3,16 @@ connections, read text and sleep.
 
 A follow spans connections. Each connection resumes after the last event received (the
 `Last-Event-ID` header), so a dropped connection, a replica that stops, or a 503 costs a short
-wait and nothing else: no order is missed and none comes twice. A connection that opened resets
+wait and nothing else: no order is missed and none comes twice (the service may send an order twice
+in one rare case on DynamoDB, around a resume: the follow skips an order id it gave among its last
+RECENT_IDS). A connection that opened resets
 the count of failed ones; `RetryPolicy.attempts` failures in a row end the follow with the typed
 error of the last one. A 4xx ends it at once (a 410 means the service cannot resume after that
 event id: too old, or issued by another store; start again without one).
 """
 
 import dataclasses
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +32,8 @@ DEFAULT_IDLE_TIMEOUT = 60.0
 """Seconds of silence after which a connection counts as dropped: four of the service's default
 keep-alive intervals."""
 _ORDER = msgspec.json.Decoder(LatestOrderItem)
+RECENT_IDS = 1000
+"""Order ids a follow remembers to skip a repeat: the service repeats an order within seconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,8 @@ class OrderFollow:
         self._failures = 0
         self._delay = 0.0
         self._parser = EventParser()
+        self._recent: deque[str] = deque()
+        self._recent_ids: set[str] = set()
 
     def next_connection(self) -> Attempt:
         """The connection to open now (after its delay), resuming after the last event received."""
@@ -116,9 +123,21 @@ class OrderFollow:
         for event_id, event_type, data in self._parser.feed(text):
             if event_type != "order" or event_id is None:
                 continue
-            orders.append(StreamedOrder(event_id, wire.decode(data.encode(), _ORDER)))
+            order = wire.decode(data.encode(), _ORDER)
             self.last_event_id = event_id
+            if self._first_time(order.id):
+                orders.append(StreamedOrder(event_id, order))
         return orders
+
+    def _first_time(self, order_id: object) -> bool:
+        key = str(order_id)
+        if key in self._recent_ids:
+            return False
+        if len(self._recent) == RECENT_IDS:
+            self._recent_ids.discard(self._recent.popleft())
+        self._recent.append(key)
+        self._recent_ids.add(key)
+        return True
 
     def dropped(self, error: httpx.TransportError | None = None) -> None:
         """The connection ended (the service stopping, a proxy, a silence past the read timeout).
