@@ -20,11 +20,9 @@ from uvicorn.server import ServerState
 
 from app import refusals
 from app.connection_limits import (
-    HEAD_SECONDS,
     MAX_HEAD_BYTES,
     MAX_HEADER_FIELDS,
     SEND_BUFFER_BYTES,
-    WRITE_STALL_SECONDS,
     is_probe,
 )
 from app.connection_registry import ConnectionRegistry
@@ -33,13 +31,16 @@ _LINGER_OFF = struct.pack("ii", 1, 0)
 """SO_LINGER on with a zero timeout: closing resets the connection and drops what it had to send."""
 
 
-def bounded_protocol(registry: ConnectionRegistry) -> type[HttpToolsProtocol]:
-    """The protocol class for uvicorn.Config(http=...), its connections counted in `registry`."""
-    return type("BoundedHttpToolsProtocol", (BoundedHttpToolsProtocol,), {"registry": registry})
+def bounded_protocol(registry: ConnectionRegistry, client_timeout: float) -> type[HttpToolsProtocol]:
+    """The protocol class for uvicorn.Config(http=...), its connections counted in `registry`, waiting
+    `client_timeout` seconds on a client that stops sending a head or taking a response."""
+    attributes = {"registry": registry, "client_timeout": client_timeout}
+    return type("BoundedHttpToolsProtocol", (BoundedHttpToolsProtocol,), attributes)
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
     registry: ClassVar[ConnectionRegistry]
+    client_timeout: ClassVar[float]
 
     def __init__(
         self,
@@ -69,7 +70,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if not self.registry.opened(self):
             transport.close()
             return
-        self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_timed_out)
+        self._head_timer = self.loop.call_later(self.client_timeout, self._head_timed_out)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.registry.closed(self)
@@ -94,7 +95,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             if self._head_bytes > MAX_HEAD_BYTES:
                 self._refuse(refusals.HEAD_TOO_LARGE)
             elif self._head_timer is None:  # a later request's head, arriving in pieces
-                self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_timed_out)
+                self._head_timer = self.loop.call_later(self.client_timeout, self._head_timed_out)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -145,7 +146,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if self._head_bytes == 0:
             self.transport.close()  # nothing was asked: nothing to answer
         else:
-            self._refuse(refusals.HEAD_TOO_SLOW)
+            self._refuse(refusals.head_too_slow(self.client_timeout))
 
     def _refuse(self, refusal: refusals.Refusal) -> None:
         """Answer a request whose head never arrived whole, and close."""
@@ -167,7 +168,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def _watch_writes(self, buffered: int) -> None:
         if self._stall_timer is not None:
             self._stall_timer.cancel()
-        self._stall_timer = self.loop.call_later(WRITE_STALL_SECONDS, self._check_writes, buffered)
+        self._stall_timer = self.loop.call_later(self.client_timeout, self._check_writes, buffered)
 
     def _check_writes(self, buffered_before: int) -> None:
         """Writes are paused (the app waits): reset the connection unless the client took some bytes."""

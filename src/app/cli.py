@@ -90,7 +90,7 @@ def serve(settings: Settings, host: str, port: int) -> int:
         lifespan="on",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         server_header=False,
-        http=bounded_protocol(ConnectionRegistry(cap, PROBE_SLOTS)),
+        http=bounded_protocol(ConnectionRegistry(cap, PROBE_SLOTS), settings.client_timeout_seconds),
         timeout_keep_alive=settings.keep_alive_seconds,
     )
     DrainingServer(config, app.state.shutdown, settings.shutdown_drain_seconds).run()

@@ -6,13 +6,14 @@ MAX_HEAD_BYTES = 32 * 1024
 """Request line and headers together; past it, 431 and the connection closes."""
 MAX_HEADER_FIELDS = 100
 """Header fields in one request head; past it, 431 and the connection closes."""
-HEAD_SECONDS = 10.0
-"""A request head must arrive whole within this time of the connection opening (first request) or of
-its first byte (later requests on a kept-alive connection); past it, 408 and the connection closes."""
+CLIENT_TIMEOUT_SECONDS = 10
+"""How long the service waits on a client that stops, by default (WFO_CLIENT_TIMEOUT_SECONDS): a
+request head must arrive whole within it of the connection opening (first request) or of its first
+byte (later requests on a kept-alive connection), a body within it of the app's first read of it
+(past either, 408 and the connection closes), and a response whose bytes the client does not take
+for that long is abandoned (the connection is reset)."""
 KEEP_ALIVE_SECONDS = 5
 """How long an idle kept-alive connection waits for its next request, by default (WFO_KEEP_ALIVE_SECONDS)."""
-WRITE_STALL_SECONDS = 10.0
-"""A response whose bytes the client does not take for this long is abandoned: the connection is reset."""
 SEND_BUFFER_BYTES = 64 * 1024
 """SO_SNDBUF of each connection: what the kernel holds for a client that does not read."""
 PROBE_SLOTS = 16

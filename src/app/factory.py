@@ -174,6 +174,7 @@ def create_app(
     )
     observer: Observer = RequestObserver(metrics, shutdown, access_log=settings.access_log)
     app.observer = observer if tracing is None else ServerSpans(tracing.tracer, observer)
+    app.body_seconds = settings.client_timeout_seconds
     if settings.rate_limit_per_second:
         app.gate = FairUseGate(container.fair_use(), tokens, metrics)
     return app

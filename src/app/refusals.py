@@ -8,7 +8,7 @@ from uvicorn._types import ASGIReceiveCallable, ASGISendCallable, Scope
 
 from adapters.http.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, problem_body
 from adapters.http.request_id import choose_request_id
-from app.connection_limits import HEAD_SECONDS, MAX_HEAD_BYTES, MAX_HEADER_FIELDS
+from app.connection_limits import MAX_HEAD_BYTES, MAX_HEADER_FIELDS
 
 
 class Refusal:
@@ -53,5 +53,8 @@ HEAD_TOO_LARGE = Refusal(
     431, f"The request head (request line and headers) is larger than {MAX_HEAD_BYTES // 1024} KiB."
 )
 TOO_MANY_FIELDS = Refusal(431, f"The request has more than {MAX_HEADER_FIELDS} header fields.")
-HEAD_TOO_SLOW = Refusal(408, f"The request head did not arrive within {HEAD_SECONDS:g} seconds.")
 NO_ROOM = Refusal(503, "The service is serving as many connections as it can; try again shortly.")
+
+
+def head_too_slow(seconds: float) -> Refusal:
+    return Refusal(408, f"The request head did not arrive within {seconds:g} seconds.")

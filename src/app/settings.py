@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.http.scopes import SCOPES
-from app.connection_limits import KEEP_ALIVE_SECONDS
+from app.connection_limits import CLIENT_TIMEOUT_SECONDS, KEEP_ALIVE_SECONDS
 
 STORAGES = ("sqlite", "dynamodb")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -45,6 +45,8 @@ class Settings:
     """How many requests a consumer may make at once, on top of which its budget refills."""
     keep_alive_seconds: int = KEEP_ALIVE_SECONDS
     """How long an idle kept-alive connection stays open; behind a load balancer, longer than its idle timeout."""
+    client_timeout_seconds: int = CLIENT_TIMEOUT_SECONDS
+    """How long a request's head or body may take to arrive, and a response wait on a client that stops reading."""
     body_cache_bytes: int = DEFAULT_BODY_CACHE_BYTES
     """Bytes of encoded response bodies kept by entity tag (adapters.body_cache); 0 keeps none."""
     tracing: bool = False
@@ -99,6 +101,7 @@ class Settings:
             rate_limit_per_second=_rate(env, "WFO_RATE_LIMIT_PER_SECOND", DEFAULT_RATE_PER_SECOND),
             rate_limit_burst=_count(env, "WFO_RATE_LIMIT_BURST", DEFAULT_BURST, highest=HIGHEST_RATE),
             keep_alive_seconds=_count(env, "WFO_KEEP_ALIVE_SECONDS", KEEP_ALIVE_SECONDS, highest=4000),
+            client_timeout_seconds=_count(env, "WFO_CLIENT_TIMEOUT_SECONDS", CLIENT_TIMEOUT_SECONDS, highest=600),
             body_cache_bytes=_count(
                 env, "WFO_BODY_CACHE_BYTES", DEFAULT_BODY_CACHE_BYTES, highest=HIGHEST_BODY_CACHE_BYTES, lowest=0
             ),

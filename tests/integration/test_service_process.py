@@ -211,6 +211,7 @@ def test_sigterm_stops_an_idle_service_with_exit_code_0(service):
         ("WFO_LOG_FORMAT", "xml"),
         ("WFO_CURSOR_SECRET", "short"),
         ("WFO_AUTH_TOKENS", "token-without-scope"),
+        ("WFO_CLIENT_TIMEOUT_SECONDS", "0"),
     ],
 )
 def test_an_invalid_setting_stops_serve_with_exit_code_2_and_one_line_on_stderr(tmp_path, variable, value):

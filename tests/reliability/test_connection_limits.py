@@ -23,8 +23,11 @@ ENDLESS_BYTES = 50 * 1024 * 1024
 PEAK_RSS_LIMIT_KIB = 200 * 1024
 PROBE_DEADLINE_SECONDS = 1.0
 """/health/live must answer within this, under every attack here (it took 45 ms, 126 ms at worst)."""
+CLIENT_TIMEOUT_SECONDS = 3
+"""WFO_CLIENT_TIMEOUT_SECONDS of the services below that wait on a stalled client (10 by default)."""
+CLIENT_TIMEOUT = {"WFO_CLIENT_TIMEOUT_SECONDS": str(CLIENT_TIMEOUT_SECONDS)}
 CLOSE_DEADLINE_SECONDS = 60.0
-"""Liveness bound: what the service gives up on is closed well within this (10 to 20 s by design)."""
+"""Liveness bound: what the service gives up on is closed well within this (one or two client timeouts)."""
 FD_LIMIT = 256
 SILENT_CONNECTIONS = 300
 STREAM_CAP = 20
@@ -153,7 +156,7 @@ def test_an_endless_header_is_refused_with_431_and_the_connection_closed_early(s
 
 @FIRST_OR_LATER
 def test_a_head_sent_a_line_at_a_time_is_answered_408_and_closed(services: Services, earlier: bytes):
-    service = services.start()
+    service = services.start(env=CLIENT_TIMEOUT)
     started = time.monotonic()
     with connect_after(service.port, earlier) as sock:
         sock.sendall(b"GET /health/live HTTP/1.1\r\n")
@@ -164,9 +167,12 @@ def test_a_head_sent_a_line_at_a_time_is_answered_408_and_closed(services: Servi
             more, closed = read_until_closed(sock, time.monotonic() + 1)
             answer += more
 
-    print(f"\n[slow head] answered and closed after {time.monotonic() - started:.1f} s")
+    elapsed = time.monotonic() - started
+    print(f"\n[slow head] answered and closed after {elapsed:.1f} s")
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert b"did not arrive within 3 seconds" in answer
     assert closed
+    assert elapsed >= CLIENT_TIMEOUT_SECONDS
 
 
 def post_head(length: int) -> bytes:
@@ -177,28 +183,31 @@ def post_head(length: int) -> bytes:
 
 
 def test_a_body_that_stalls_is_answered_408_and_closed_and_nothing_is_written(services: Services):
-    service = services.start()
+    service = services.start(env=CLIENT_TIMEOUT)
     body = encode(workflow_body("slow body"))
     started = time.monotonic()
     with connect(service.port) as sock:
         sock.sendall(post_head(len(body)) + body[:20])
         answer, closed = read_until_closed(sock, started + CLOSE_DEADLINE_SECONDS)
 
-    print(f"\n[stalled body] answered and closed after {time.monotonic() - started:.1f} s")
+    elapsed = time.monotonic() - started
+    print(f"\n[stalled body] answered and closed after {elapsed:.1f} s")
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:300]
     assert b"application/problem+json" in answer
+    assert b"did not arrive within 3 seconds" in answer
+    assert elapsed >= CLIENT_TIMEOUT_SECONDS
     assert closed
     listed = httpx.get(f"{service.base_url}/v1/workflows", timeout=10.0).json()
     assert listed["total_count"] == 0
 
 
 def test_a_body_sent_slowly_but_within_the_bound_is_served(services: Services):
-    service = services.start()
+    service = services.start(env=CLIENT_TIMEOUT)
     body = encode(workflow_body("patient body"))
     with connect(service.port) as sock:
         sock.sendall(post_head(len(body)))
         for start in range(0, len(body), len(body) // 3 + 1):
-            time.sleep(1.0)
+            time.sleep(CLIENT_TIMEOUT_SECONDS / 4)  # three parts: the whole body within 3/4 of the bound
             sock.sendall(body[start : start + len(body) // 3 + 1])
         sock.settimeout(30)
         answer = sock.recv(65536)
@@ -207,7 +216,7 @@ def test_a_body_sent_slowly_but_within_the_bound_is_served(services: Services):
 
 
 def test_more_silent_connections_than_file_descriptors_leave_the_probes_answering(services: Services):
-    service = services.start(fd_limit=FD_LIMIT)
+    service = services.start(env=CLIENT_TIMEOUT, fd_limit=FD_LIMIT)
     baseline = service.open_fds()
     silent: list[socket.socket] = []
     try:
@@ -228,7 +237,7 @@ def test_more_silent_connections_than_file_descriptors_leave_the_probes_answerin
 
 
 def test_stream_clients_that_never_read_are_closed_and_their_descriptors_released(services: Services):
-    service = services.start(env={"WFO_STREAM_MAX_SUBSCRIBERS": str(STREAM_CAP)})
+    service = services.start(env={"WFO_STREAM_MAX_SUBSCRIBERS": str(STREAM_CAP)} | CLIENT_TIMEOUT)
     baseline = service.open_fds()
     streams: list[socket.socket] = []
     try:

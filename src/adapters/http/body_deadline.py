@@ -7,9 +7,6 @@ from http import HTTPStatus
 from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
-BODY_SECONDS = 10.0
-"""From the moment the app first asks for the body to its last byte (at most 64 KiB: 6.4 KB/s at
-least). Requests without a body are not concerned."""
 WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -18,9 +15,9 @@ class BodyTooSlowError(HTTPException):
 
     status_code = HTTPStatus.REQUEST_TIMEOUT
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float) -> None:
         super().__init__(
-            detail=f"The request body did not arrive within {BODY_SECONDS:g} seconds.",
+            detail=f"The request body did not arrive within {seconds:g} seconds.",
             headers={"Connection": "close"},
         )
 
@@ -29,10 +26,11 @@ def has_body(scope: Scope) -> bool:
     return scope.get("method") in WITH_BODY
 
 
-async def within_body_deadline(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+async def within_body_deadline(seconds: float, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Run `app` with a `receive` that raises BodyTooSlowError when the body is not whole within
-    BODY_SECONDS of the first time it is asked for. Once the body's last part is received, `receive`
-    is the server's again (a response may still wait on it for the client's disconnect)."""
+    `seconds` of the first time it is asked for (a body is at most 64 KiB: 6.4 KB/s at least within
+    10 s). Once the body's last part is received, `receive` is the server's again (a response may
+    still wait on it for the client's disconnect). Requests without a body are not concerned."""
     deadline: float | None = None
     whole = False
 
@@ -42,12 +40,12 @@ async def within_body_deadline(app: ASGIApp, scope: Scope, receive: Receive, sen
             return await receive()
         loop = asyncio.get_running_loop()
         if deadline is None:
-            deadline = loop.time() + BODY_SECONDS
+            deadline = loop.time() + seconds
         try:
             async with asyncio.timeout_at(deadline):
                 message = await receive()
         except TimeoutError:
-            raise BodyTooSlowError() from None
+            raise BodyTooSlowError(seconds) from None
         whole = message["type"] != "http.request" or not message.get("more_body", False)
         return message
 

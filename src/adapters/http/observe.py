@@ -79,10 +79,12 @@ class RequestObserver:
 
 class ObservedLitestar(Litestar):
     """Litestar whose HTTP requests all pass through `observer`, and those of the API through the
-    fair-use `gate` inside it (both set once, after construction)."""
+    fair-use `gate` inside it; a request body must arrive within `body_seconds` (all three set once,
+    after construction)."""
 
     observer: Observer | None = None
     gate: FairUseGate | None = None
+    body_seconds: float = 10.0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         observer = self.observer
@@ -94,7 +96,7 @@ class ObservedLitestar(Litestar):
         if gate is not None and gate.applies_to(scope):
             app = partial(gate, app)
         if has_body(scope):
-            app = partial(within_body_deadline, app)
+            app = partial(within_body_deadline, self.body_seconds, app)
         elif scope["method"] == "HEAD":
             app = partial(answer_head, app)
         await observer.observe(app, scope, receive, send)
