@@ -1,8 +1,8 @@
 """`python -m bench --smoke` still runs end to end: its table has every row, each with requests served;
-`python -m bench.neighbours` too, on one short round.
+`python -m bench.neighbours` too, on one short round, and `python -m bench.lanes` on a few hundred calls.
 
-No speed is asserted: the smoke mode runs each endpoint for a second on tiny data, only so that the
-benchmark cannot rot unnoticed.
+No speed is asserted: the smoke mode runs each endpoint for a fraction of a second on tiny data, only
+so that the benchmark cannot rot unnoticed.
 """
 
 import subprocess
@@ -88,3 +88,22 @@ def test_the_greedy_neighbour_benchmark_runs_and_refuses_the_greedy_consumer() -
     assert "| alone |" in finished.stdout
     assert "| beside the greedy one |" in finished.stdout
     assert "429:" in finished.stdout.rsplit("greedy answers:", 1)[1]
+
+
+def test_the_lane_benchmark_measures_both_calls_at_both_depths() -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.lanes", "--calls", "320"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=SMOKE_DEADLINE_SECONDS,
+        check=False,
+    )
+    assert finished.returncode == 0, f"the bench failed\n{finished.stdout}\n{finished.stderr}"
+    lines = [line for line in finished.stdout.splitlines() if "µs process CPU per call" in line]
+    assert [line.split(":")[0] for line in lines] == [
+        "empty call on a reader lane, 1 in flight",
+        "empty call on a reader lane, 32 in flight",
+        "SqliteRevisions.of_workflow, 1 in flight",
+        "SqliteRevisions.of_workflow, 32 in flight",
+    ]
