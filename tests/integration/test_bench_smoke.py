@@ -50,10 +50,10 @@ def _rows(table: str) -> list[list[str]]:
     return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
 
 
-def test_the_smoke_run_prints_a_table_with_every_row_and_requests_served(tmp_path: Path) -> None:
-    output = tmp_path / "smoke.md"
+def _run_bench(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m <args>` in the repository; fails the test with its output when it fails."""
     finished = subprocess.run(
-        [sys.executable, "-m", "bench", "--smoke", "--output", str(output)],
+        [sys.executable, "-m", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -61,6 +61,12 @@ def test_the_smoke_run_prints_a_table_with_every_row_and_requests_served(tmp_pat
         check=False,
     )
     assert finished.returncode == 0, f"the bench failed\n{finished.stdout}\n{finished.stderr}"
+    return finished
+
+
+def test_the_smoke_run_prints_a_table_with_every_row_and_requests_served(tmp_path: Path) -> None:
+    output = tmp_path / "smoke.md"
+    finished = _run_bench("bench", "--smoke", "--output", str(output))
     table = output.read_text()
     assert table in finished.stdout  # printed as well as written
 
@@ -76,30 +82,14 @@ def test_the_smoke_run_prints_a_table_with_every_row_and_requests_served(tmp_pat
 
 
 def test_the_greedy_neighbour_benchmark_runs_and_refuses_the_greedy_consumer() -> None:
-    finished = subprocess.run(
-        [sys.executable, "-m", "bench.neighbours", "--rounds", "1", "--seconds", "1"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=SMOKE_DEADLINE_SECONDS,
-        check=False,
-    )
-    assert finished.returncode == 0, f"the bench failed\n{finished.stdout}\n{finished.stderr}"
+    finished = _run_bench("bench.neighbours", "--rounds", "1", "--seconds", "1")
     assert "| alone |" in finished.stdout
     assert "| beside the greedy one |" in finished.stdout
     assert "429:" in finished.stdout.rsplit("greedy answers:", 1)[1]
 
 
 def test_the_lane_benchmark_measures_both_calls_at_both_depths() -> None:
-    finished = subprocess.run(
-        [sys.executable, "-m", "bench.lanes", "--calls", "320"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=SMOKE_DEADLINE_SECONDS,
-        check=False,
-    )
-    assert finished.returncode == 0, f"the bench failed\n{finished.stdout}\n{finished.stderr}"
+    finished = _run_bench("bench.lanes", "--calls", "320")
     lines = [line for line in finished.stdout.splitlines() if "µs process CPU per call" in line]
     assert [line.split(":")[0] for line in lines] == [
         "empty call on a reader lane, 1 in flight",
