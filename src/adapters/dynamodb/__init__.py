@@ -53,8 +53,9 @@ def client_config() -> AioConfig:
     ParamValidationError.
 
     `user_agent` fixed: otherwise botocore assembles its User-Agent (SDK, OS, Python, features used)
-    twice for every request, sanitising each part each time, about a sixth of the client's CPU per
-    request; a fixed string also tells the table's owner which service sent a request.
+    twice for every request, sanitising each part each time (work a profile of the client showed,
+    not a figure the benchmark can separate from moto's noise); a fixed string also tells the
+    table's owner which service sent a request.
     """
     return AioConfig(
         connect_timeout=2,
