@@ -42,14 +42,7 @@ async def open_dynamodb_tables(settings: Settings) -> AsyncIterator[StoragePorts
     """The DynamoDB tables under the configured prefix, through one client."""
     async for client in open_dynamodb_client(settings):
         tables = TableNames.for_prefix(settings.dynamodb_table_prefix)
-        orders = DynamoDbOrderRepository(
-            client,
-            orders_table=tables.orders,
-            order_ids_table=tables.order_ids,
-            workflows_table=tables.workflows,
-            by_time_table=tables.by_time,
-            feed=FeedWriter(client, tables.feed),
-        )
+        orders = DynamoDbOrderRepository.on_tables(client, tables, FeedWriter(client, tables.feed))
         yield StoragePorts(
             DynamoDbWorkflowRepository(client, tables.workflows),
             orders,

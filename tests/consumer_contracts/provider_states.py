@@ -92,13 +92,7 @@ class DynamoDbStorage:
             names = TableNames.for_prefix(self.prefix)
             yield Repositories(
                 DynamoDbWorkflowRepository(client, names.workflows),
-                DynamoDbOrderRepository(
-                    client,
-                    orders_table=names.orders,
-                    order_ids_table=names.order_ids,
-                    workflows_table=names.workflows,
-                    by_time_table=names.by_time,
-                ),
+                DynamoDbOrderRepository.on_tables(client, names),
                 CursorCodec(self.cursor_secret.encode()),
             )
 

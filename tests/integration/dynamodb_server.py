@@ -189,14 +189,7 @@ class FeedClock:
 def order_repository_for(
     client: DynamoDBClient, tables: TableNames, feed_clock: FeedClock | None = None
 ) -> DynamoDbOrderRepository:
-    return DynamoDbOrderRepository(
-        client,
-        orders_table=tables.orders,
-        order_ids_table=tables.order_ids,
-        workflows_table=tables.workflows,
-        by_time_table=tables.by_time,
-        feed=FeedWriter(client, tables.feed, feed_clock or FeedClock()),
-    )
+    return DynamoDbOrderRepository.on_tables(client, tables, FeedWriter(client, tables.feed, feed_clock or FeedClock()))
 
 
 def storage_health_for(client: DynamoDBClient, tables: TableNames, **kwargs: Any) -> DynamoDbStorageHealth:

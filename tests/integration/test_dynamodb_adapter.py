@@ -208,20 +208,8 @@ async def test_repositories_on_separate_prefixes_do_not_see_each_other(
     here = DynamoDbWorkflowRepository(dynamodb_client, dynamodb_tables.workflows)
     workflow = await live_workflow(here)
     order = make_order(workflow)
-    await DynamoDbOrderRepository(
-        dynamodb_client,
-        orders_table=dynamodb_tables.orders,
-        order_ids_table=dynamodb_tables.order_ids,
-        workflows_table=dynamodb_tables.workflows,
-        by_time_table=dynamodb_tables.by_time,
-    ).add(order)
-    there = DynamoDbOrderRepository(
-        dynamodb_client,
-        orders_table=other.orders,
-        order_ids_table=other.order_ids,
-        workflows_table=other.workflows,
-        by_time_table=other.by_time,
-    )
+    await DynamoDbOrderRepository.on_tables(dynamodb_client, dynamodb_tables).add(order)
+    there = DynamoDbOrderRepository.on_tables(dynamodb_client, other)
 
     assert await DynamoDbWorkflowRepository(dynamodb_client, other.workflows).get(workflow.id) is None
     assert (await there.latest(now=NOW)).orders == []

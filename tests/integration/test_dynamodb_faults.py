@@ -32,13 +32,7 @@ BUY, SELL = OrderDirection.BUY, OrderDirection.SELL
 def repositories(
     client: DynamoDBClient, tables: TableNames
 ) -> tuple[DynamoDbWorkflowRepository, DynamoDbOrderRepository]:
-    return DynamoDbWorkflowRepository(client, tables.workflows), DynamoDbOrderRepository(
-        client,
-        orders_table=tables.orders,
-        order_ids_table=tables.order_ids,
-        workflows_table=tables.workflows,
-        by_time_table=tables.by_time,
-    )
+    return DynamoDbWorkflowRepository(client, tables.workflows), DynamoDbOrderRepository.on_tables(client, tables)
 
 
 def fault(code: str, **extra: object) -> dict[str, object]:

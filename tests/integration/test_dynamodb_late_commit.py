@@ -45,14 +45,7 @@ class CommitClock:
 
 async def record_one(client: DynamoDBClient, tables: TableNames, commit_ms: int) -> str:
     workflow = await live_workflow(DynamoDbWorkflowRepository(client, tables.workflows))
-    orders = DynamoDbOrderRepository(
-        client,
-        orders_table=tables.orders,
-        order_ids_table=tables.order_ids,
-        workflows_table=tables.workflows,
-        by_time_table=tables.by_time,
-        feed=FeedWriter(client, tables.feed, CommitClock(commit_ms)),
-    )
+    orders = DynamoDbOrderRepository.on_tables(client, tables, FeedWriter(client, tables.feed, CommitClock(commit_ms)))
     order = make_order(workflow)
     await orders.add(order)
     return order.id

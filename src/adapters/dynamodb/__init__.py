@@ -6,9 +6,7 @@ Wiring: open ONE client for the life of the process, e.g.
     async with session.client("dynamodb", region_name=region, config=client_config()) as client:
         names = TableNames.for_prefix(prefix)
         workflows = DynamoDbWorkflowRepository(client, names.workflows)
-        orders = DynamoDbOrderRepository(client, orders_table=names.orders,
-                                         order_ids_table=names.order_ids, workflows_table=names.workflows,
-                                         by_time_table=names.by_time)
+        orders = DynamoDbOrderRepository.on_tables(client, names)
         health = DynamoDbStorageHealth(client, names)
 
 `await create_tables(client, prefix)` creates the tables (the `create-tables` CLI command).

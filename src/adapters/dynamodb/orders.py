@@ -30,6 +30,8 @@ from ports.orders import OrderRepository
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
 
+    from adapters.dynamodb.tables import TableNames
+
 
 class DynamoDbOrderRepository(OrderRepository):
     """OrderRepository on five tables (see adapters.dynamodb.tables).
@@ -73,6 +75,20 @@ class DynamoDbOrderRepository(OrderRepository):
         self._time_index = TimeIndexReader(client, by_time_table)
         self._history = HistoryPages(client, orders_table)
         self._feed = feed
+
+    @classmethod
+    def on_tables(
+        cls, client: DynamoDBClient, tables: TableNames, feed: FeedWriter | None = None
+    ) -> DynamoDbOrderRepository:
+        """The repository over the tables of one prefix."""
+        return cls(
+            client,
+            orders_table=tables.orders,
+            order_ids_table=tables.order_ids,
+            workflows_table=tables.workflows,
+            by_time_table=tables.by_time,
+            feed=feed,
+        )
 
     async def add(self, order: WorkflowOrder) -> None:
         write_token = uuid.uuid4().hex
