@@ -12,7 +12,6 @@ event id: too old, or issued by another store; start again without one).
 """
 
 import dataclasses
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,8 +93,8 @@ class OrderFollow:
         self._failures = 0
         self._delay = 0.0
         self._parser = EventParser()
-        self._recent: deque[str] = deque()
-        self._recent_ids: set[str] = set()
+        self._recent: dict[str, None] = {}
+        """The last RECENT_IDS order ids given, oldest first (a dict keeps insertion order)."""
 
     def next_connection(self) -> Attempt:
         """The connection to open now (after its delay), resuming after the last event received."""
@@ -129,14 +128,12 @@ class OrderFollow:
                 orders.append(StreamedOrder(event_id, order))
         return orders
 
-    def _first_time(self, order_id: object) -> bool:
-        key = str(order_id)
-        if key in self._recent_ids:
+    def _first_time(self, order_id: str) -> bool:
+        if order_id in self._recent:
             return False
         if len(self._recent) == RECENT_IDS:
-            self._recent_ids.discard(self._recent.popleft())
-        self._recent.append(key)
-        self._recent_ids.add(key)
+            del self._recent[next(iter(self._recent))]
+        self._recent[order_id] = None
         return True
 
     def dropped(self, error: httpx.TransportError | None = None) -> None:
