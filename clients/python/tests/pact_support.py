@@ -6,6 +6,7 @@ and, when every interaction was met, adds them to `<consumer>-workflow-orders.js
 directory: `WFO_PACT_OUTPUT_DIR` when set (to publish them), else a directory of the test session.
 """
 
+import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,10 +41,20 @@ def new_pact(consumer: str) -> Pact:
 @contextmanager
 def mock_service(pact: Pact, pact_dir: Path) -> Iterator[str]:
     """Pact's mock service for the interactions declared so far; once the block has met every one of
-    them, they are added to the consumer's pact file (a failing test writes nothing)."""
-    with pact.serve(addr="127.0.0.1") as server:
-        yield str(server.url).rstrip("/")
-    pact.write_file(pact_dir)
+    them, they are added to the consumer's pact file (a failing test writes nothing).
+
+    The cyclic garbage collector is off meanwhile (after a collection): pact's library logs through
+    a Python callback while it holds its own lock, and a collection run inside that callback freed an
+    earlier test's pact, whose finaliser waited for the same lock (the suite hung once, in
+    `Pact.write_file`)."""
+    gc.collect()
+    gc.disable()
+    try:
+        with pact.serve(addr="127.0.0.1") as server:
+            yield str(server.url).rstrip("/")
+        pact.write_file(pact_dir)
+    finally:
+        gc.enable()
 
 
 def bearer() -> AbstractMatcher[str]:
